@@ -1,0 +1,1 @@
+//! gotmpl (under construction).

@@ -1,0 +1,12 @@
+//! Go's dynamic values as Helm templates see them.
+//!
+//! - [`Value`]: one value type with Go's type distinctions and shared-reference maps.
+//! - [`strconv::format_float`]: Go's float formatting, the base of `%v`, JSON and YAML.
+//! - [`func`]: how template functions declare their Go signatures and are called.
+
+pub mod func;
+pub mod strconv;
+pub mod value;
+
+pub use func::{FuncBody, FuncError, FuncMap, FuncResult, FuncSpec, Host, Param};
+pub use value::{GoType, List, Map, MapEntries, MapKind, Object, Str, Value};

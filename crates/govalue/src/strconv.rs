@@ -1,0 +1,258 @@
+//! Go's `strconv.FormatFloat` for 64-bit floats, byte for byte.
+//!
+//! Go and Rust both produce the shortest digit string that round-trips and both
+//! round exact ties to even, so the digits come from Rust's formatter and only the
+//! layout (`%e` / `%f` / `%g` choice, exponent form) is Go's.
+
+/// Decimal digits of a float: the value is `0.DIGITS × 10^point`.
+struct Digits {
+    digits: Vec<u8>,
+    point: i32,
+}
+
+/// Splits Rust's `{:e}` output (`1.2345e-7`) into digits and decimal point position.
+fn parse_sci(text: &str) -> Digits {
+    let (mantissa, exp) = text.split_once('e').unwrap_or((text, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    if digits.iter().all(|d| *d == b'0') {
+        return Digits { digits: Vec::new(), point: 0 };
+    }
+    Digits { digits, point: exp + 1 }
+}
+
+/// The shortest digits that round-trip.
+fn shortest(abs: f64) -> Digits {
+    let mut d = parse_sci(&format!("{abs:e}"));
+    while d.digits.last() == Some(&b'0') {
+        d.digits.pop();
+    }
+    d
+}
+
+/// Digits rounded to `n` significant digits (n ≥ 1).
+fn significant(abs: f64, n: usize) -> Digits {
+    let mut d = parse_sci(&format!("{:.*e}", n - 1, abs));
+    while d.digits.last() == Some(&b'0') {
+        d.digits.pop();
+    }
+    d
+}
+
+/// Formats `f` like Go's `strconv.FormatFloat(f, fmt, prec, 64)` for the formats
+/// `e`, `E`, `f`, `g` and `G`; `prec < 0` asks for the shortest representation.
+pub fn format_float(f: f64, fmt: u8, prec: i32) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
+    }
+    let neg = f.is_sign_negative();
+    let abs = f.abs();
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    let shortest_mode = prec < 0;
+    match fmt {
+        b'e' | b'E' => {
+            let (digs, prec) = if shortest_mode {
+                let d = shortest(abs);
+                let p = d.digits.len().max(1) as i32 - 1;
+                (d, p)
+            } else {
+                (significant(abs, prec as usize + 1), prec)
+            };
+            fmt_e(&mut out, &digs, prec, fmt);
+        }
+        b'f' => {
+            if shortest_mode {
+                let d = shortest(abs);
+                let p = (d.digits.len() as i32 - d.point).max(0);
+                fmt_f(&mut out, &d, p);
+            } else {
+                out.push_str(&format!("{:.*}", prec as usize, abs));
+            }
+        }
+        b'g' | b'G' => {
+            let (digs, mut prec) = if shortest_mode {
+                let d = shortest(abs);
+                let p = d.digits.len() as i32;
+                (d, p)
+            } else {
+                let p = if prec == 0 { 1 } else { prec };
+                (significant(abs, p as usize), p)
+            };
+            let nd = digs.digits.len() as i32;
+            let mut eprec = prec;
+            if eprec > nd && nd >= digs.point {
+                eprec = nd;
+            }
+            if shortest_mode {
+                eprec = 6;
+            }
+            let exp = digs.point - 1;
+            if digs.digits.is_empty() || !(exp < -4 || exp >= eprec) {
+                if prec > digs.point {
+                    prec = nd;
+                }
+                fmt_f(&mut out, &digs, (prec - digs.point).max(0));
+            } else {
+                if prec > nd {
+                    prec = nd;
+                }
+                fmt_e(&mut out, &digs, prec - 1, fmt + b'e' - b'g');
+            }
+        }
+        _ => {
+            out.push('%');
+            out.push(fmt as char);
+        }
+    }
+    out
+}
+
+/// `d.ddddde±dd`
+fn fmt_e(out: &mut String, d: &Digits, prec: i32, e: u8) {
+    let first = d.digits.first().copied().unwrap_or(b'0');
+    out.push(first as char);
+    if prec > 0 {
+        out.push('.');
+        for i in 1..=prec as usize {
+            out.push(d.digits.get(i).copied().unwrap_or(b'0') as char);
+        }
+    }
+    out.push(e as char);
+    let exp = if d.digits.is_empty() { 0 } else { d.point - 1 };
+    out.push(if exp < 0 { '-' } else { '+' });
+    let exp = exp.unsigned_abs();
+    if exp < 10 {
+        out.push('0');
+    }
+    out.push_str(&exp.to_string());
+}
+
+/// `ddd.ddd`
+fn fmt_f(out: &mut String, d: &Digits, prec: i32) {
+    if d.point > 0 {
+        for i in 0..d.point as usize {
+            out.push(d.digits.get(i).copied().unwrap_or(b'0') as char);
+        }
+    } else {
+        out.push('0');
+    }
+    if prec > 0 {
+        out.push('.');
+        for i in 1..=prec {
+            let j = d.point + i - 1;
+            let c = if j >= 0 { d.digits.get(j as usize).copied().unwrap_or(b'0') } else { b'0' };
+            out.push(c as char);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_float;
+
+    #[test]
+    fn shortest_g_matches_go() {
+        assert_eq!(format_float(1000000.0, b'g', -1), "1e+06");
+        assert_eq!(format_float(100000.0, b'g', -1), "100000");
+        assert_eq!(format_float(1234567.0, b'g', -1), "1.234567e+06");
+        assert_eq!(format_float(0.0001, b'g', -1), "0.0001");
+        assert_eq!(format_float(0.00001, b'g', -1), "1e-05");
+        assert_eq!(format_float(0.0, b'g', -1), "0");
+        assert_eq!(format_float(-2.5, b'g', -1), "-2.5");
+        assert_eq!(format_float(1e100, b'g', -1), "1e+100");
+        assert_eq!(format_float(f64::INFINITY, b'g', -1), "+Inf");
+    }
+
+    #[test]
+    fn fixed_and_exponent_forms() {
+        assert_eq!(format_float(3.14159, b'f', 2), "3.14");
+        assert_eq!(format_float(0.125, b'f', 2), "0.12");
+        assert_eq!(format_float(1.5, b'f', -1), "1.5");
+        assert_eq!(format_float(1e21, b'f', -1), "1000000000000000000000");
+        assert_eq!(format_float(1234.5678, b'e', 3), "1.235e+03");
+        assert_eq!(format_float(0.0, b'e', -1), "0e+00");
+        assert_eq!(format_float(123456.0, b'g', 3), "1.23e+05");
+        assert_eq!(format_float(3.0, b'g', 5), "3");
+    }
+}
+
+/// Whether Go's `strconv.IsPrint` holds for `c`: letters, marks, numbers,
+/// punctuation, symbols and the ASCII space (control, format and separator
+/// characters other than U+0020 are not printable).
+pub fn is_print(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    if c.is_control() || c.is_whitespace() {
+        return false;
+    }
+    !matches!(c as u32,
+        0x00AD | 0x061C | 0x180E | 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x206F
+        | 0xD800..=0xDFFF | 0xFEFF | 0xFFF9..=0xFFFB | 0xFFFE | 0xFFFF
+        | 0xE000..=0xF8FF | 0xF0000..=0x10FFFF)
+}
+
+/// Go's `strconv.Quote`: a double-quoted Go string literal.
+pub fn quote(s: &str) -> String {
+    quote_with(s, '"', false)
+}
+
+/// Go's `strconv.QuoteToASCII`: like [`quote`] but escapes every non-ASCII rune.
+pub fn quote_to_ascii(s: &str) -> String {
+    quote_with(s, '"', true)
+}
+
+/// Go's `strconv.QuoteRune`: a single-quoted Go rune literal.
+pub fn quote_rune(c: char) -> String {
+    let mut buf = [0u8; 4];
+    quote_with(c.encode_utf8(&mut buf), '\'', false)
+}
+
+fn quote_with(s: &str, q: char, ascii_only: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(q);
+    for c in s.chars() {
+        if c == q || c == '\\' {
+            out.push('\\');
+            out.push(c);
+            continue;
+        }
+        if (ascii_only && c.is_ascii() && is_print(c)) || (!ascii_only && is_print(c)) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+    out.push(q);
+    out
+}
+
+#[cfg(test)]
+mod quote_tests {
+    use super::*;
+
+    #[test]
+    fn quotes_like_go() {
+        assert_eq!(quote("a\"b\\c\n\t"), r#""a\"b\\c\n\t""#);
+        assert_eq!(quote("é\u{1}\u{a0}"), "\"é\\x01\\u00a0\"");
+        assert_eq!(quote_to_ascii("é"), "\"\\u00e9\"");
+        assert_eq!(quote_rune('\''), "'\\''");
+    }
+}

@@ -1,0 +1,1 @@
+//! goyaml (under construction).
