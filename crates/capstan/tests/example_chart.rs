@@ -1,0 +1,50 @@
+//! Renders the example chart that ships in `examples/hello` and compares the output
+//! with what Helm 4.3.1 printed for the same command (recorded in `tests/expected`).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn render(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_capstan"))
+        .current_dir(workspace_root())
+        .args(args)
+        .output()
+        .expect("the capstan binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn expected(name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/expected").join(name);
+    std::fs::read_to_string(path).expect("expected output is checked in")
+}
+
+#[test]
+fn example_chart_default_values_match_helm() {
+    let (code, stdout, stderr) = render(&["template", "demo", "examples/hello"]);
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert_eq!(stdout, expected("hello-default.yaml"));
+}
+
+#[test]
+fn example_chart_with_values_file_matches_helm() {
+    let (code, stdout, stderr) =
+        render(&["template", "demo", "examples/hello", "-f", "examples/hello/values-prod.yaml"]);
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert_eq!(stdout, expected("hello-prod.yaml"));
+}
+
+#[test]
+fn missing_chart_is_an_error_with_nothing_on_stdout() {
+    let (code, stdout, stderr) = render(&["template", "demo", "examples/does-not-exist"]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    assert!(stderr.starts_with("Error: "), "stderr: {stderr}");
+}
