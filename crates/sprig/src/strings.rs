@@ -1,0 +1,672 @@
+//! Sprig's string functions (`trim`, `upper`, `indent`, `quote`, `split`, ...),
+//! including the goutils and xstrings helpers Sprig delegates to.
+
+use govalue::{strconv, FuncResult, FuncSpec, Host, Param, Value};
+
+use crate::conv::{
+    arg, arg_int, arg_str, err, fallible, func, string_list, string_map, strval, variadic,
+};
+use crate::random;
+
+use Param::{Any, Int, String as Str};
+
+/// The largest string a function may build (Go would try and exhaust memory).
+pub(crate) const MAX_OUTPUT: usize = 64 << 20;
+
+/// The string functions.
+pub(crate) fn functions() -> Vec<FuncSpec> {
+    vec![
+        func("hello", &[], |_, _| Ok(Value::str("Hello!"))),
+        func("abbrev", &[Int, Str], |_, a| Ok(Value::string(abbrev(arg_int(a, 0), arg_str(a, 1))))),
+        func("abbrevboth", &[Int, Int, Str], |_, a| {
+            Ok(Value::string(abbrevboth(arg_int(a, 0), arg_int(a, 1), arg_str(a, 2))))
+        }),
+        fallible("trunc", &[Int, Str], |_, a| trunc(arg_int(a, 0), arg_str(a, 1))),
+        func("trim", &[Str], |_, a| Ok(Value::str(arg_str(a, 0).trim()))),
+        func("upper", &[Str], |_, a| Ok(Value::string(map_runes(arg_str(a, 0), upper_rune)))),
+        func("lower", &[Str], |_, a| Ok(Value::string(map_runes(arg_str(a, 0), lower_rune)))),
+        func("title", &[Str], |_, a| Ok(Value::string(title(arg_str(a, 0))))),
+        func("untitle", &[Str], |_, a| Ok(Value::string(untitle(arg_str(a, 0))))),
+        fallible("substr", &[Int, Int, Str], |_, a| substr(arg_int(a, 0), arg_int(a, 1), arg_str(a, 2))),
+        fallible("repeat", &[Int, Str], |_, a| repeat(arg_str(a, 1), arg_int(a, 0)).map(Value::string)),
+        func("trimall", &[Str, Str], |_, a| Ok(trim_set(arg_str(a, 1), arg_str(a, 0)))),
+        func("trimAll", &[Str, Str], |_, a| Ok(trim_set(arg_str(a, 1), arg_str(a, 0)))),
+        func("trimSuffix", &[Str, Str], |_, a| {
+            let (suf, s) = (arg_str(a, 0), arg_str(a, 1));
+            Ok(Value::str(s.strip_suffix(suf).unwrap_or(s)))
+        }),
+        func("trimPrefix", &[Str, Str], |_, a| {
+            let (pre, s) = (arg_str(a, 0), arg_str(a, 1));
+            Ok(Value::str(s.strip_prefix(pre).unwrap_or(s)))
+        }),
+        func("nospace", &[Str], |_, a| Ok(Value::string(delete_white_space(arg_str(a, 0))))),
+        func("initials", &[Str], |_, a| Ok(Value::string(initials(arg_str(a, 0))))),
+        fallible("randAlphaNum", &[Int], |h, a| random::rand_string(h, arg_int(a, 0), random::Kind::AlphaNum)),
+        fallible("randAlpha", &[Int], |h, a| random::rand_string(h, arg_int(a, 0), random::Kind::Alpha)),
+        fallible("randAscii", &[Int], |h, a| random::rand_string(h, arg_int(a, 0), random::Kind::Ascii)),
+        fallible("randNumeric", &[Int], |h, a| random::rand_string(h, arg_int(a, 0), random::Kind::Numeric)),
+        func("swapcase", &[Str], |_, a| Ok(Value::string(swap_case(arg_str(a, 0))))),
+        func("shuffle", &[Str], |h, a| Ok(Value::string(shuffle(h, arg_str(a, 0))))),
+        func("snakecase", &[Str], |_, a| Ok(Value::string(camel_to_lower(arg_str(a, 0), '_')))),
+        func("camelcase", &[Str], |_, a| Ok(Value::string(pascal_case(arg_str(a, 0))))),
+        func("kebabcase", &[Str], |_, a| Ok(Value::string(camel_to_lower(arg_str(a, 0), '-')))),
+        func("wrap", &[Int, Str], |_, a| Ok(Value::string(wrap(arg_str(a, 1), arg_int(a, 0), "", false)))),
+        func("wrapWith", &[Int, Str, Str], |_, a| {
+            Ok(Value::string(wrap(arg_str(a, 2), arg_int(a, 0), arg_str(a, 1), true)))
+        }),
+        func("contains", &[Str, Str], |_, a| Ok(Value::Bool(arg_str(a, 1).contains(arg_str(a, 0))))),
+        func("hasPrefix", &[Str, Str], |_, a| Ok(Value::Bool(arg_str(a, 1).starts_with(arg_str(a, 0))))),
+        func("hasSuffix", &[Str, Str], |_, a| Ok(Value::Bool(arg_str(a, 1).ends_with(arg_str(a, 0))))),
+        variadic("quote", &[], Any, false, |_, a| Ok(Value::string(quote(a)))),
+        variadic("squote", &[], Any, false, |_, a| Ok(Value::string(squote(a)))),
+        variadic("cat", &[], Any, false, |_, a| Ok(Value::string(cat(a)))),
+        fallible("indent", &[Int, Str], |_, a| indent(arg_int(a, 0), arg_str(a, 1)).map(Value::string)),
+        fallible("nindent", &[Int, Str], |_, a| {
+            indent(arg_int(a, 0), arg_str(a, 1)).map(|s| Value::string(format!("\n{s}")))
+        }),
+        func("replace", &[Str, Str, Str], |_, a| {
+            Ok(Value::string(arg_str(a, 2).replace(arg_str(a, 0), arg_str(a, 1))))
+        }),
+        func("plural", &[Str, Str, Int], |_, a| {
+            Ok(Value::str(if arg_int(a, 2) == 1 { arg_str(a, 0) } else { arg_str(a, 1) }))
+        }),
+        func("split", &[Str, Str], |_, a| Ok(split_map(go_split(arg_str(a, 1), arg_str(a, 0), -1)))),
+        func("splitList", &[Str, Str], |_, a| Ok(string_list(go_split(arg_str(a, 1), arg_str(a, 0), -1)))),
+        func("splitn", &[Str, Int, Str], |_, a| {
+            Ok(split_map(go_split(arg_str(a, 2), arg_str(a, 0), arg_int(a, 1))))
+        }),
+        func("toStrings", &[Any], |_, a| Ok(string_list(strslice(&arg(a, 0))))),
+        func("join", &[Str, Any], |_, a| Ok(Value::string(strslice(&arg(a, 1)).join(arg_str(a, 0))))),
+    ]
+}
+
+/// Go's `unicode.ToUpper` for one rune (runes without a one-rune upper case stay).
+pub(crate) fn upper_rune(c: char) -> char {
+    single(c.to_uppercase()).unwrap_or(c)
+}
+
+/// Go's `unicode.ToLower` for one rune.
+pub(crate) fn lower_rune(c: char) -> char {
+    single(c.to_lowercase()).unwrap_or(c)
+}
+
+fn single(mut it: impl Iterator<Item = char>) -> Option<char> {
+    let first = it.next()?;
+    if it.next().is_some() {
+        None
+    } else {
+        Some(first)
+    }
+}
+
+/// Maps every rune (Go's `strings.Map` with a one-to-one case mapping).
+fn map_runes(s: &str, f: fn(char) -> char) -> String {
+    s.chars().map(f).collect()
+}
+
+/// Bytes to a string the way Go would print them (invalid UTF-8 replaced).
+pub(crate) fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// `strings.Trim(s, cutset)`.
+fn trim_set(s: &str, cutset: &str) -> Value {
+    Value::str(s.trim_matches(|c| cutset.contains(c)))
+}
+
+/// Go's `strings.Title`: upper-cases the first letter of each word.
+fn title(s: &str) -> String {
+    fn is_separator(c: char) -> bool {
+        if c.is_ascii() {
+            return !(c.is_ascii_alphanumeric() || c == '_');
+        }
+        if c.is_alphanumeric() {
+            return false;
+        }
+        c.is_whitespace()
+    }
+    let mut prev = ' ';
+    s.chars()
+        .map(|c| {
+            let out = if is_separator(prev) { upper_rune(c) } else { c };
+            prev = c;
+            out
+        })
+        .collect()
+}
+
+/// goutils `Uncapitalize`: lower-cases the first rune of each space-separated word.
+fn untitle(s: &str) -> String {
+    let mut next = true;
+    s.chars()
+        .map(|c| {
+            if c.is_whitespace() {
+                next = true;
+                c
+            } else if next {
+                next = false;
+                lower_rune(c)
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// goutils `SwapCase`: upper to lower, lower to upper (title case after spaces).
+fn swap_case(s: &str) -> String {
+    let mut space = true;
+    s.chars()
+        .map(|c| {
+            if c.is_uppercase() {
+                space = false;
+                lower_rune(c)
+            } else if c.is_lowercase() {
+                space = false;
+                upper_rune(c)
+            } else {
+                space = c.is_whitespace();
+                c
+            }
+        })
+        .collect()
+}
+
+/// Whether a byte, seen as a rune (goutils works bytewise), is Go whitespace.
+fn byte_is_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | 0x85 | 0xa0)
+}
+
+/// goutils `DeleteWhiteSpace`: works on bytes, each kept byte re-encoded as a rune.
+fn delete_white_space(s: &str) -> String {
+    if !s.bytes().any(byte_is_space) {
+        return s.to_string();
+    }
+    s.bytes().filter(|b| !byte_is_space(*b)).map(|b| b as char).collect()
+}
+
+/// goutils `Initials`: first byte of each whitespace-separated word.
+fn initials(s: &str) -> String {
+    let mut gap = true;
+    let mut out = String::new();
+    for b in s.bytes() {
+        if byte_is_space(b) {
+            gap = true;
+        } else if gap {
+            out.push(b as char);
+            gap = false;
+        }
+    }
+    out
+}
+
+/// Sprig's `abbrev`.
+fn abbrev(width: i64, s: &str) -> String {
+    if width < 4 {
+        return s.to_string();
+    }
+    abbreviate_full(s, 0, width).unwrap_or_default()
+}
+
+/// Sprig's `abbrevboth`.
+fn abbrevboth(left: i64, right: i64, s: &str) -> String {
+    if right < 4 || (left > 0 && right < 7) {
+        return s.to_string();
+    }
+    abbreviate_full(s, left, right).unwrap_or_default()
+}
+
+/// goutils `AbbreviateFull` (byte offsets, as Go slices strings).
+fn abbreviate_full(s: &str, offset: i64, max_width: i64) -> Option<String> {
+    if s.is_empty() {
+        return Some(String::new());
+    }
+    if max_width < 4 {
+        return None;
+    }
+    let b = s.as_bytes();
+    let len = b.len() as i64;
+    if len <= max_width {
+        return Some(s.to_string());
+    }
+    let mut offset = offset.min(len);
+    if len - offset < max_width - 3 {
+        offset = len - (max_width - 3);
+    }
+    let slice = |from: i64, to: i64| lossy(b.get(from.max(0) as usize..to.max(0) as usize).unwrap_or(&[]));
+    if offset <= 4 {
+        return Some(slice(0, max_width - 3) + "...");
+    }
+    if max_width < 7 {
+        return None;
+    }
+    if offset + max_width - 3 < len {
+        let inner = abbreviate_full(&slice(offset, len), 0, max_width - 3)?;
+        return Some(format!("...{inner}"));
+    }
+    Some(format!("...{}", slice(len - (max_width - 3), len)))
+}
+
+/// Go's panic text for `s[lo:hi]` out of range.
+fn slice_error<T>(lo: Option<i64>, hi: i64, len: usize) -> Result<T, govalue::FuncError> {
+    match lo {
+        Some(lo) => err(format!("runtime error: slice bounds out of range [{lo}:{hi}]")),
+        None if hi < 0 => err(format!("runtime error: slice bounds out of range [:{hi}]")),
+        None => err(format!("runtime error: slice bounds out of range [:{hi}] with length {len}")),
+    }
+}
+
+/// Sprig's `trunc`: keeps the first `c` bytes, or the last `-c` bytes.
+fn trunc(c: i64, s: &str) -> FuncResult {
+    let b = s.as_bytes();
+    let len = b.len() as i64;
+    if c < 0 && len + c > 0 {
+        return Ok(Value::string(lossy(&b[(len + c) as usize..])));
+    }
+    if c >= 0 && len > c {
+        return Ok(Value::string(lossy(&b[..c as usize])));
+    }
+    Ok(Value::str(s))
+}
+
+/// Sprig's `substr`, with Go's slice panics as errors.
+fn substr(start: i64, end: i64, s: &str) -> FuncResult {
+    let b = s.as_bytes();
+    let len = b.len();
+    if start < 0 {
+        if end < 0 || end as usize > len {
+            return slice_error(None, end, len);
+        }
+        return Ok(Value::string(lossy(&b[..end as usize])));
+    }
+    if end < 0 || end as usize > len {
+        if start as u64 > len as u64 {
+            return slice_error(Some(start), len as i64, len);
+        }
+        return Ok(Value::string(lossy(&b[start as usize..])));
+    }
+    if start > end {
+        return slice_error(Some(start), end, len);
+    }
+    Ok(Value::string(lossy(&b[start as usize..end as usize])))
+}
+
+/// Go's `strings.Repeat`, bounded.
+pub(crate) fn repeat(s: &str, count: i64) -> Result<String, govalue::FuncError> {
+    if count < 0 {
+        return err("strings: negative Repeat count");
+    }
+    if (s.len() as u128) * (count as u128) > MAX_OUTPUT as u128 {
+        return err("strings: Repeat output length overflow");
+    }
+    Ok(s.repeat(count as usize))
+}
+
+/// Sprig's `indent`.
+fn indent(spaces: i64, v: &str) -> Result<String, govalue::FuncError> {
+    let pad = repeat(" ", spaces)?;
+    let lines = v.matches('\n').count() as u128 + 1;
+    if lines * pad.len() as u128 + v.len() as u128 > MAX_OUTPUT as u128 {
+        return err("strings: Repeat output length overflow");
+    }
+    Ok(format!("{pad}{}", v.replace('\n', &format!("\n{pad}"))))
+}
+
+/// Sprig's `quote`: each non-nil argument as a Go string literal, space-separated.
+fn quote(args: &[Value]) -> String {
+    args.iter().filter(|v| !v.is_nil()).map(|v| strconv::quote(&strval(v))).collect::<Vec<_>>().join(" ")
+}
+
+/// Sprig's `squote`: each non-nil argument in single quotes, space-separated.
+fn squote(args: &[Value]) -> String {
+    args.iter().filter(|v| !v.is_nil()).map(|v| format!("'{}'", v.to_go_string())).collect::<Vec<_>>().join(" ")
+}
+
+/// Sprig's `cat`: non-nil arguments joined by spaces.
+fn cat(args: &[Value]) -> String {
+    args.iter().filter(|v| !v.is_nil()).map(|v| v.to_go_string()).collect::<Vec<_>>().join(" ")
+}
+
+/// Go's `strings.SplitN` (`n < 0`: all parts; `n == 0`: none).
+pub(crate) fn go_split(s: &str, sep: &str, n: i64) -> Vec<String> {
+    if n == 0 {
+        return Vec::new();
+    }
+    if sep.is_empty() {
+        let chars: Vec<char> = s.chars().collect();
+        let limit = if n < 0 || n as usize > chars.len() { chars.len() } else { n as usize };
+        let mut out: Vec<String> = Vec::with_capacity(limit);
+        for (i, c) in chars.iter().enumerate() {
+            if out.len() + 1 == limit && i < chars.len() {
+                out.push(chars[i..].iter().collect());
+                return out;
+            }
+            out.push(c.to_string());
+        }
+        return out;
+    }
+    if n < 0 {
+        s.split(sep).map(str::to_string).collect()
+    } else {
+        s.splitn(n as usize, sep).map(str::to_string).collect()
+    }
+}
+
+/// Sprig's `split`/`splitn` result: `map[string]string` keyed `_0`, `_1`, ...
+fn split_map(parts: Vec<String>) -> Value {
+    string_map(parts.into_iter().enumerate().map(|(i, p)| (format!("_{i}"), p)).collect())
+}
+
+/// Sprig's `strslice`: a slice's non-nil items as strings; nil gives `[]`,
+/// anything else a one-item list.
+pub(crate) fn strslice(v: &Value) -> Vec<String> {
+    match v {
+        Value::Nil => Vec::new(),
+        Value::List(l) => l.items().iter().filter(|x| !x.is_nil()).map(strval).collect(),
+        Value::Bytes(b) => b.iter().map(|x| x.to_string()).collect(),
+        other => vec![strval(other)],
+    }
+}
+
+/// goutils `WrapCustom` (byte offsets, as in Go).
+fn wrap(s: &str, width: i64, newline: &str, wrap_long: bool) -> String {
+    if s.is_empty() {
+        return String::new();
+    }
+    let newline = if newline.is_empty() { "\n" } else { newline };
+    let width = width.max(1) as usize;
+    let b = s.as_bytes();
+    let len = b.len();
+    let mut offset = 0usize;
+    let mut out: Vec<u8> = Vec::new();
+    while len - offset > width {
+        if b[offset] == b' ' {
+            offset += 1;
+            continue;
+        }
+        let end = width + offset + 1;
+        let window = &b[offset..end.min(len)];
+        if let Some(sp) = window.iter().rposition(|c| *c == b' ') {
+            out.extend_from_slice(&b[offset..offset + sp]);
+            out.extend_from_slice(newline.as_bytes());
+            offset += sp + 1;
+        } else if wrap_long {
+            out.extend_from_slice(&b[offset..width + offset]);
+            out.extend_from_slice(newline.as_bytes());
+            offset += width;
+        } else {
+            let end = width + offset;
+            match b[end..].iter().position(|c| *c == b' ') {
+                None => {
+                    out.extend_from_slice(&b[offset..]);
+                    offset = len;
+                }
+                Some(i) => {
+                    out.extend_from_slice(&b[offset..end + i]);
+                    out.extend_from_slice(newline.as_bytes());
+                    offset = end + i + 1;
+                }
+            }
+        }
+    }
+    out.extend_from_slice(&b[offset..]);
+    lossy(&out)
+}
+
+/// Shuffles the runes of `s` with the host's random source.
+fn shuffle(host: &mut dyn Host, s: &str) -> String {
+    let mut runes: Vec<char> = s.chars().collect();
+    for i in (1..runes.len()).rev() {
+        let j = random::below(host, i as u64 + 1) as usize;
+        runes.swap(i, j);
+    }
+    runes.into_iter().collect()
+}
+
+/// xstrings' connector runes.
+fn is_connector(c: char) -> bool {
+    c == '-' || c == '_' || c.is_whitespace()
+}
+
+/// Go's `unicode.IsPunct` (category P).
+fn is_punct(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_punctuation() && !matches!(c, '$' | '+' | '<' | '=' | '>' | '^' | '`' | '|' | '~');
+    }
+    matches!(c as u32,
+        0xA1 | 0xA7 | 0xAB | 0xB6 | 0xB7 | 0xBB | 0xBF | 0x2010..=0x2027 | 0x2030..=0x2043
+        | 0x2045..=0x2051 | 0x2053..=0x205E | 0x3001..=0x3003 | 0x3008..=0x3011 | 0xFF01..=0xFF03
+        | 0xFF05..=0xFF0A | 0xFF0C..=0xFF0F | 0xFF1A | 0xFF1B | 0xFF1F | 0xFF20)
+}
+
+/// xstrings' `ToPascalCase` (Sprig's `camelcase`).
+fn pascal_case(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    let mut first_upper = false;
+    let mut r0 = None;
+    for c in chars.by_ref() {
+        if !is_connector(c) {
+            first_upper = c.is_uppercase();
+            r0 = Some(upper_rune(c));
+            break;
+        }
+        out.push(c);
+    }
+    let Some(mut r0) = r0 else { return out };
+    for c in chars {
+        let r1 = r0;
+        r0 = c;
+        if is_connector(r0) && is_connector(r1) {
+            out.push(r1);
+            continue;
+        }
+        if is_connector(r1) {
+            first_upper = r0.is_uppercase();
+            r0 = upper_rune(r0);
+        } else {
+            if first_upper {
+                if r0.is_uppercase() {
+                    r0 = lower_rune(r0);
+                } else {
+                    first_upper = false;
+                }
+            }
+            out.push(r1);
+        }
+    }
+    out.push(r0);
+    out
+}
+
+/// xstrings word kinds.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Word {
+    Invalid,
+    Number,
+    Upper,
+    Alpha,
+    Connector,
+    Punct,
+    Other,
+}
+
+/// xstrings `nextWord`: the kind and text of the next word, and what remains.
+fn next_word(s: &str) -> (Word, &str, &str) {
+    let mut it = s.char_indices().peekable();
+    let Some((_, r)) = it.next() else { return (Word::Invalid, "", "") };
+    let end_of = |it: &mut std::iter::Peekable<std::str::CharIndices>, pred: &dyn Fn(char) -> bool| {
+        while let Some(&(_, c)) = it.peek() {
+            if !pred(c) {
+                break;
+            }
+            it.next();
+        }
+        it.peek().map(|(i, _)| *i).unwrap_or(s.len())
+    };
+    let (wt, end) = if is_connector(r) {
+        (Word::Connector, end_of(&mut it, &is_connector))
+    } else if is_punct(r) {
+        (Word::Punct, end_of(&mut it, &is_punct))
+    } else if r.is_uppercase() {
+        match it.peek().map(|x| x.1) {
+            None => (Word::Upper, s.len()),
+            Some(c) if c.is_uppercase() => {
+                // A run of upper case letters; the last one starts the next word
+                // when a lower case letter follows.
+                let mut prev_start = it.peek().map(|x| x.0).unwrap_or(s.len());
+                it.next();
+                while let Some(&(i, c)) = it.peek() {
+                    if !c.is_uppercase() {
+                        break;
+                    }
+                    prev_start = i;
+                    it.next();
+                }
+                match it.peek() {
+                    Some(&(_, c)) if c.is_alphabetic() => (Word::Upper, prev_start),
+                    Some(&(i, _)) => (Word::Upper, i),
+                    None => (Word::Upper, s.len()),
+                }
+            }
+            Some(c) if c.is_alphabetic() => (Word::Upper, end_of(&mut it, &|c| c.is_alphabetic() && !c.is_uppercase())),
+            Some(_) => (Word::Upper, it.peek().map(|x| x.0).unwrap_or(s.len())),
+        }
+    } else if r.is_alphabetic() {
+        (Word::Alpha, end_of(&mut it, &|c| c.is_alphabetic() && !c.is_uppercase()))
+    } else if r.is_numeric() {
+        (Word::Number, end_of(&mut it, &|c| c.is_numeric()))
+    } else {
+        (Word::Other, end_of(&mut it, &|c| !(is_connector(c) || c.is_alphabetic() || c.is_numeric() || is_punct(c))))
+    };
+    (wt, &s[..end], &s[end..])
+}
+
+/// xstrings `toLower` for one word.
+fn word_lower(out: &mut String, wt: Word, word: &str, connector: char) {
+    if wt != Word::Upper && wt != Word::Connector {
+        out.push_str(word);
+        return;
+    }
+    for c in word.chars() {
+        if is_connector(c) {
+            out.push(connector);
+        } else if c.is_uppercase() {
+            out.push(lower_rune(c));
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// xstrings `camelCaseToLowerCase` (`snakecase`, `kebabcase`).
+fn camel_to_lower(s: &str, connector: char) -> String {
+    let mut out = String::new();
+    if s.is_empty() {
+        return out;
+    }
+    let (mut wt, mut word, mut remaining) = next_word(s);
+    while !remaining.is_empty() {
+        if wt != Word::Connector {
+            word_lower(&mut out, wt, word, connector);
+        }
+        let prev = wt;
+        let last = word;
+        (wt, word, remaining) = next_word(remaining);
+        match prev {
+            Word::Number => {
+                while wt == Word::Alpha || wt == Word::Number {
+                    word_lower(&mut out, wt, word, connector);
+                    (wt, word, remaining) = next_word(remaining);
+                }
+                if !matches!(wt, Word::Invalid | Word::Punct | Word::Connector) {
+                    out.push(connector);
+                }
+            }
+            Word::Connector => word_lower(&mut out, prev, last, connector),
+            Word::Punct => {}
+            _ => {
+                if wt != Word::Number {
+                    if wt != Word::Connector && wt != Word::Punct {
+                        out.push(connector);
+                    }
+                    continue;
+                }
+                if remaining.is_empty() {
+                    continue;
+                }
+                let last = word;
+                (wt, word, remaining) = next_word(remaining);
+                if wt != Word::Alpha {
+                    word_lower(&mut out, Word::Number, last, connector);
+                    if wt != Word::Connector && wt != Word::Punct {
+                        out.push(connector);
+                    }
+                    continue;
+                }
+                out.push(connector);
+                word_lower(&mut out, Word::Number, last, connector);
+                while wt == Word::Alpha || wt == Word::Number {
+                    word_lower(&mut out, wt, word, connector);
+                    (wt, word, remaining) = next_word(remaining);
+                }
+                if !matches!(wt, Word::Invalid | Word::Connector | Word::Punct) {
+                    out.push(connector);
+                }
+            }
+        }
+    }
+    word_lower(&mut out, wt, word, connector);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_conversions_match_xstrings() {
+        assert_eq!(pascal_case("HTTPServer"), "Httpserver");
+        assert_eq!(pascal_case("foo_bar"), "FooBar");
+        assert_eq!(pascal_case("FOO_BAR"), "FooBar");
+        assert_eq!(pascal_case("__a_b"), "__AB");
+        assert_eq!(pascal_case("ABc_dEF"), "AbcDEF");
+        assert_eq!(camel_to_lower("HTTPServer", '_'), "http_server");
+        assert_eq!(camel_to_lower("fooBar123Baz", '_'), "foo_bar123_baz");
+        assert_eq!(camel_to_lower("a1b", '_'), "a_1b");
+        assert_eq!(camel_to_lower("foo_bar1_2", '_'), "foo_bar1_2");
+        assert_eq!(camel_to_lower("FooBar Baz", '-'), "foo-bar-baz");
+    }
+
+    #[test]
+    fn slicing_errors_like_go() {
+        assert_eq!(substr(5, 3, "abc").unwrap_err().message, "runtime error: slice bounds out of range [5:3]");
+        assert_eq!(
+            substr(-1, 5, "abc").unwrap_err().message,
+            "runtime error: slice bounds out of range [:5] with length 3"
+        );
+        assert_eq!(substr(-1, -1, "abc").unwrap_err().message, "runtime error: slice bounds out of range [:-1]");
+        assert_eq!(substr(1, 2, "abc").unwrap().to_go_string(), "b");
+        assert_eq!(trunc(-5, "abc").unwrap().to_go_string(), "abc");
+        assert_eq!(trunc(-2, "abc").unwrap().to_go_string(), "bc");
+    }
+
+    #[test]
+    fn split_like_go() {
+        assert_eq!(go_split("abc", "", -1), vec!["a", "b", "c"]);
+        assert_eq!(go_split("abc", "", 2), vec!["a", "bc"]);
+        assert_eq!(go_split("a,b,c", ",", 2), vec!["a", "b,c"]);
+        assert!(go_split("a", ",", 0).is_empty());
+    }
+
+    #[test]
+    fn goutils_helpers() {
+        assert_eq!(wrap("hello world foo", 5, "", false), "hello\nworld\nfoo");
+        assert_eq!(abbrev(5, "hello world"), "he...");
+        assert_eq!(swap_case("Hello World"), "hELLO wORLD");
+        assert_eq!(initials("foo bar"), "fb");
+        assert_eq!(title("hello wOrld-x"), "Hello WOrld-X");
+        assert!(repeat("x", 1 << 40).is_err());
+        assert!(indent(-1, "x").is_err());
+    }
+}
