@@ -11,6 +11,7 @@ mod conversion;
 mod defaults;
 mod dicts;
 mod encoding;
+mod helm;
 mod lists;
 mod math;
 mod paths;
@@ -37,13 +38,14 @@ pub fn sprig_functions() -> Vec<FuncSpec> {
     v.extend(paths::functions());
     v.extend(regex::functions());
     v.extend(random::functions());
+    v.extend(helm::sprig_json_functions());
     v
 }
 
 /// Helm's own functions: `toYaml`, `fromYaml`, `toJson`, `include`, `tpl`,
 /// `required`, `lookup` and the rest.
 pub fn helm_functions() -> Vec<FuncSpec> {
-    Vec::new()
+    helm::functions()
 }
 
 /// Sprig's functions overlaid with Helm's, as Helm's engine builds its map.

@@ -1,0 +1,225 @@
+//! Helm's own template functions: YAML/JSON/TOML conversion (`toYaml`, `fromYaml`,
+//! `toJson`, ...), `include`, `tpl`, `required`, `fail` and `lookup`, plus Sprig's
+//! JSON functions (`toPrettyJson`, `toRawJson`, `mustFromJson`, ...).
+
+use govalue::{FuncError, FuncSpec, Map, Param, Value};
+
+use crate::conv::{arg, arg_str, err, fallible, func};
+
+use Param::{Any, String as S};
+
+/// Where Helm marks the message of `fail` and `required` errors, so its engine can
+/// print them as `execution error at (FILE:LINE:COL): MESSAGE` (Helm's `warnWrap`).
+const ERR_START: &str = "HELM_ERR_START";
+/// The end mark of a `fail`/`required` message.
+const ERR_END: &str = "HELM_ERR_END";
+
+/// Helm's functions.
+pub(crate) fn functions() -> Vec<FuncSpec> {
+    vec![
+        func("toYaml", &[Any], |_, a| Ok(Value::string(to_yaml(&arg(a, 0)).unwrap_or_default()))),
+        fallible("mustToYaml", &[Any], |_, a| to_yaml(&arg(a, 0)).map(Value::string).map_err(FuncError::new)),
+        func("toYamlPretty", &[Any], |_, a| Ok(Value::string(to_yaml(&arg(a, 0)).unwrap_or_default()))),
+        func("fromYaml", &[S], |_, a| Ok(from_yaml(arg_str(a, 0)))),
+        func("fromYamlArray", &[S], |_, a| Ok(from_yaml_array(arg_str(a, 0)))),
+        func("toJson", &[Any], |_, a| Ok(Value::string(goyaml::to_json(&arg(a, 0)).unwrap_or_default()))),
+        fallible("mustToJson", &[Any], |_, a| {
+            goyaml::to_json(&arg(a, 0)).map(Value::string).map_err(FuncError::new)
+        }),
+        func("fromJson", &[S], |_, a| Ok(from_json(arg_str(a, 0)))),
+        func("fromJsonArray", &[S], |_, a| Ok(from_json_array(arg_str(a, 0)))),
+        func("toToml", &[Any], |_, a| {
+            Ok(Value::string(goyaml::to_toml(&arg(a, 0)).unwrap_or_else(|e| e)))
+        }),
+        fallible("mustToToml", &[Any], |_, a| goyaml::to_toml(&arg(a, 0)).map(Value::string).map_err(FuncError::new)),
+        fallible("include", &[S, Any], |h, a| h.include(arg_str(a, 0), &arg(a, 1)).map(Value::string)),
+        fallible("tpl", &[S, Any], |h, a| h.tpl(arg_str(a, 0), &arg(a, 1)).map(Value::string)),
+        fallible("required", &[S, Any], |_, a| {
+            let v = arg(a, 1);
+            match &v {
+                Value::Nil => err(warn_wrap(arg_str(a, 0))),
+                Value::String(s) if s.is_empty() => err(warn_wrap(arg_str(a, 0))),
+                _ => Ok(v),
+            }
+        }),
+        fallible("fail", &[S], |_, a| err(warn_wrap(arg_str(a, 0)))),
+        fallible("lookup", &[S, S, S, S], |_, _| Ok(Value::Map(Map::new()))),
+    ]
+}
+
+/// Sprig's JSON functions (Helm replaces `toJson`, `mustToJson` and `fromJson`).
+pub(crate) fn sprig_json_functions() -> Vec<FuncSpec> {
+    vec![
+        func("toJson", &[Any], |_, a| Ok(Value::string(goyaml::to_json(&arg(a, 0)).unwrap_or_default()))),
+        fallible("mustToJson", &[Any], |_, a| {
+            goyaml::to_json(&arg(a, 0)).map(Value::string).map_err(FuncError::new)
+        }),
+        func("fromJson", &[S], |_, a| Ok(goyaml::parse_json(arg_str(a, 0)).unwrap_or(Value::Nil))),
+        fallible("mustFromJson", &[S], |_, a| goyaml::parse_json(arg_str(a, 0)).map_err(FuncError::new)),
+        func("toPrettyJson", &[Any], |_, a| {
+            Ok(Value::string(goyaml::to_json_indent(&arg(a, 0), "  ").unwrap_or_default()))
+        }),
+        fallible("mustToPrettyJson", &[Any], |_, a| {
+            goyaml::to_json_indent(&arg(a, 0), "  ").map(Value::string).map_err(FuncError::new)
+        }),
+        fallible("toRawJson", &[Any], |_, a| {
+            goyaml::to_json(&arg(a, 0)).map(|s| Value::string(unescape_html(&s))).map_err(FuncError::new)
+        }),
+        fallible("mustToRawJson", &[Any], |_, a| {
+            goyaml::to_json(&arg(a, 0)).map(|s| Value::string(unescape_html(&s))).map_err(FuncError::new)
+        }),
+    ]
+}
+
+/// Helm's `warnWrap`.
+fn warn_wrap(msg: &str) -> String {
+    format!("{ERR_START}{msg}{ERR_END}")
+}
+
+/// Helm's `toYaml`: sigs.k8s.io/yaml bytes without the final newline.
+fn to_yaml(v: &Value) -> Result<String, String> {
+    goyaml::to_yaml(v).map(|s| s.strip_suffix('\n').map(str::to_string).unwrap_or(s))
+}
+
+/// The name encoding/json uses for a JSON value's kind in unmarshal errors.
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::List(_) => "array",
+        Value::Map(_) => "object",
+        Value::String(_) => "string",
+        Value::Bool(_) => "bool",
+        _ => "number",
+    }
+}
+
+/// A map holding only an `Error` key, as Helm's `from*` functions return on failure.
+fn error_map(msg: String) -> Value {
+    let m = Map::new();
+    m.insert("Error", Value::string(msg));
+    Value::Map(m)
+}
+
+/// Helm's `fromYaml`: a map, or a map with an `Error` key.
+fn from_yaml(text: &str) -> Value {
+    match goyaml::parse(text) {
+        Err(e) => error_map(format!("error converting YAML to JSON: {e}")),
+        Ok(Value::Nil) => Value::Map(Map::new()),
+        Ok(Value::Map(m)) => Value::Map(m.with_kind(govalue::MapKind::Plain)),
+        Ok(other) => error_map(format!(
+            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+            json_kind(&other)
+        )),
+    }
+}
+
+/// Helm's `fromYamlArray`: a list, or a one-item list holding the error.
+fn from_yaml_array(text: &str) -> Value {
+    let msg = match goyaml::parse(text) {
+        Err(e) => format!("error converting YAML to JSON: {e}"),
+        Ok(Value::Nil) => return Value::list(Vec::new()),
+        Ok(Value::List(l)) => return Value::list(l.items().to_vec()),
+        Ok(other) => format!(
+            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type []interface {{}}",
+            json_kind(&other)
+        ),
+    };
+    Value::list(vec![Value::string(msg)])
+}
+
+/// Helm's `fromJson`: a map, or a map with an `Error` key.
+fn from_json(text: &str) -> Value {
+    match goyaml::parse_json(text) {
+        Err(e) => error_map(e),
+        Ok(Value::Nil) => Value::Map(Map::new()),
+        Ok(Value::Map(m)) => Value::Map(m),
+        Ok(other) => error_map(format!(
+            "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+            json_kind(&other)
+        )),
+    }
+}
+
+/// Helm's `fromJsonArray`: a list, or a one-item list holding the error.
+fn from_json_array(text: &str) -> Value {
+    let msg = match goyaml::parse_json(text) {
+        Err(e) => e,
+        Ok(Value::Nil) => return Value::list(Vec::new()),
+        Ok(Value::List(l)) => return Value::list(l.items().to_vec()),
+        Ok(other) => format!("json: cannot unmarshal {} into Go value of type []interface {{}}", json_kind(&other)),
+    };
+    Value::list(vec![Value::string(msg)])
+}
+
+/// Undoes encoding/json's HTML escaping (`\u003c`, `\u003e`, `\u0026`), which
+/// `toRawJson` turns off.
+fn unescape_html(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let mut rest = json;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let esc = &rest[i..];
+        let replacement = match esc.get(..6) {
+            Some("\\u003c") => Some('<'),
+            Some("\\u003e") => Some('>'),
+            Some("\\u0026") => Some('&'),
+            _ => None,
+        };
+        match replacement {
+            Some(c) => {
+                out.push(c);
+                rest = &esc[6..];
+            }
+            None => {
+                // Copy the backslash and the escaped character as they are.
+                let n = esc.chars().nth(1).map(char::len_utf8).unwrap_or(0);
+                out.push_str(&esc[..1 + n]);
+                rest = &esc[1 + n..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The result of a function, for tests.
+#[cfg(test)]
+fn result_text(r: govalue::FuncResult) -> String {
+    match r {
+        Ok(v) => v.to_go_string(),
+        Err(e) => format!("ERR {}", e.message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{call, TestHost};
+
+    #[test]
+    fn raw_json_unescapes_html_only() {
+        assert_eq!(unescape_html(r#""\u003ca\u003e \\u003c \u0026""#), r#""<a> \\u003c &""#);
+    }
+
+    #[test]
+    fn required_and_fail_wrap_messages() {
+        let mut h = TestHost::new();
+        let r = call(&mut h, "required", &[Value::str("need x"), Value::str("")]);
+        assert_eq!(result_text(r), "ERR HELM_ERR_STARTneed xHELM_ERR_END");
+        let r = call(&mut h, "required", &[Value::str("need x"), Value::Bool(false)]);
+        assert_eq!(result_text(r), "false");
+        let r = call(&mut h, "include", &[Value::str("t"), Value::str("d")]);
+        assert_eq!(result_text(r), "[t:d]");
+        let r = call(&mut h, "lookup", &[Value::str("v1"), Value::str("Secret"), Value::str(""), Value::str("")]);
+        assert_eq!(result_text(r), "map[]");
+    }
+
+    #[test]
+    fn from_yaml_errors_in_key() {
+        assert_eq!(
+            from_yaml("- a").to_go_string(),
+            "map[Error:error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}]"
+        );
+        assert_eq!(from_yaml("").to_go_string(), "map[]");
+        assert_eq!(from_yaml_array("- a\n- 1").to_go_string(), "[a 1]");
+    }
+}
