@@ -1,1 +1,167 @@
-//! goyaml (under construction).
+//! Go-compatible YAML and JSON, exactly as Helm uses them.
+//!
+//! - [`parse`], [`parse_documents`], [`parse_node`]: `sigs.k8s.io/yaml.Unmarshal` into
+//!   `interface{}` (go-yaml v2 underneath: YAML 1.1 booleans, every number a float64,
+//!   keys converted to strings), with go-yaml's error messages and line numbers.
+//! - [`to_yaml`]: `sigs.k8s.io/yaml.Marshal` (what `toYaml` prints).
+//! - [`to_json`], [`to_json_indent`], [`parse_json`]: Go's `encoding/json`.
+//! - [`to_toml`]: Helm's `toToml` (BurntSushi/toml).
+
+mod decode;
+mod emit;
+mod json;
+mod parser;
+mod resolve;
+mod scanner;
+mod toml;
+
+use std::fmt;
+
+use govalue::{Map, MapEntries, Value};
+
+pub use emit::to_yaml;
+pub use json::{parse_json, to_json, to_json_indent};
+pub use toml::to_toml;
+
+use scanner::{ErrorKind, RawError};
+
+/// Which layer produced a [`YamlError`]; it decides how the error prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum YamlErrorKind {
+    /// A go-yaml reader, scanner or parser error (`yaml: line 8: ...`).
+    Syntax,
+    /// A go-yaml decoding error without a line (`yaml: unknown anchor 'x' referenced`).
+    Decode,
+    /// An error from sigs.k8s.io/yaml's conversion to JSON (`json: unsupported value: NaN`,
+    /// `unsupported map key of type: ...`), printed without the `yaml: ` prefix.
+    Convert,
+}
+
+/// A YAML parse error. Its `Display` is Go's text, e.g.
+/// `yaml: line 8: did not find expected alphabetic or numeric character`. Helm
+/// prefixes it with `error converting YAML to JSON: `.
+#[derive(Clone, Debug, PartialEq)]
+pub struct YamlError {
+    /// The line go-yaml reports (as printed), when it reports one.
+    pub line: Option<usize>,
+    /// The 1-based column of the problem, when known (not printed by Go).
+    pub column: Option<usize>,
+    /// The problem text without the `yaml: line N: ` prefix.
+    pub message: String,
+    /// Which layer reported it.
+    pub kind: YamlErrorKind,
+}
+
+impl fmt::Display for YamlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.kind, self.line) {
+            (YamlErrorKind::Convert, _) => f.write_str(&self.message),
+            (_, Some(line)) => write!(f, "yaml: line {line}: {}", self.message),
+            (_, None) => write!(f, "yaml: {}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for YamlError {}
+
+impl From<RawError> for YamlError {
+    fn from(e: RawError) -> YamlError {
+        let line = match e.kind {
+            ErrorKind::Reader | ErrorKind::Composer => 0,
+            ErrorKind::Scanner | ErrorKind::Parser => {
+                if e.problem_mark.line != 0 {
+                    e.problem_mark.line + usize::from(e.kind == ErrorKind::Scanner)
+                } else {
+                    e.context_mark.line
+                }
+            }
+        };
+        let kind = if e.kind == ErrorKind::Composer { YamlErrorKind::Decode } else { YamlErrorKind::Syntax };
+        let column = match e.kind {
+            ErrorKind::Scanner | ErrorKind::Parser => Some(e.problem_mark.column + 1),
+            _ => None,
+        };
+        YamlError { line: (line != 0).then_some(line), column, message: e.problem, kind }
+    }
+}
+
+/// A parsed YAML value with the 1-based position where it starts.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What it is.
+    pub kind: NodeKind,
+}
+
+/// The shape of a [`Node`].
+#[derive(Clone, Debug)]
+pub enum NodeKind {
+    /// A scalar, already converted (numbers are `Value::Float`, `null` is `Value::Nil`).
+    Scalar(Value),
+    /// A mapping: key, key line, key column, value. Keys are unique (a repeated key
+    /// keeps the last value and its position); order is first appearance.
+    Map(Vec<(String, usize, usize, Node)>),
+    /// A sequence.
+    List(Vec<Node>),
+}
+
+impl Node {
+    /// The plain value (maps become `map[string]interface {}`, lists `[]interface {}`).
+    pub fn to_value(&self) -> Value {
+        match &self.kind {
+            NodeKind::Scalar(v) => v.clone(),
+            NodeKind::List(items) => Value::list(items.iter().map(Node::to_value).collect()),
+            NodeKind::Map(entries) => {
+                let mut m = MapEntries::new();
+                for (k, _, _, v) in entries {
+                    m.insert(k.as_str().into(), v.to_value());
+                }
+                Value::Map(Map::from_entries(m))
+            }
+        }
+    }
+}
+
+fn check(text: &str) -> Result<(), YamlError> {
+    scanner::check_input(text).map_err(YamlError::from)
+}
+
+/// `sigs.k8s.io/yaml.Unmarshal` into `interface{}`: the first document of `text`
+/// (later documents are not even scanned, as in go-yaml). Numbers become
+/// `Value::Float`, YAML 1.1 booleans (`yes`, `off`, `y`...) become booleans (as keys:
+/// `"true"`/`"false"`), duplicate keys keep the last value, aliases and `<<` merges are
+/// expanded. Empty input gives `Value::Nil`.
+pub fn parse(text: &str) -> Result<Value, YamlError> {
+    Ok(parse_node(text)?.map(|n| n.to_value()).unwrap_or(Value::Nil))
+}
+
+/// Every document of a `---`-separated stream, each converted as [`parse`] does
+/// (an empty document is `Value::Nil`). Line numbers in errors count from the start
+/// of the stream.
+pub fn parse_documents(text: &str) -> Result<Vec<Value>, YamlError> {
+    check(text)?;
+    let mut composer = parser::Composer::new(text);
+    let mut out = Vec::new();
+    while let Some(doc) = composer.next_document()? {
+        out.push(decode::decode_document(&doc)?.to_value());
+    }
+    Ok(out)
+}
+
+/// Like [`parse`] but keeps the position of every key and value; `None` when the
+/// input holds no document at all (empty, or only comments).
+pub fn parse_node(text: &str) -> Result<Option<Node>, YamlError> {
+    let text = if text.is_empty() { "\n" } else { text };
+    check(text)?;
+    let mut composer = parser::Composer::new(text);
+    match composer.next_document()? {
+        Some(doc) => Ok(Some(decode::decode_document(&doc)?)),
+        None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests;

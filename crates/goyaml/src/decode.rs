@@ -1,0 +1,431 @@
+//! Decoding composed YAML into Go-typed values (go-yaml v2 into `interface{}`), then
+//! converting them as sigs.k8s.io/yaml does (YAML → JSON → `interface{}`): keys become
+//! strings, every number becomes float64.
+
+use std::collections::HashSet;
+
+use govalue::{strconv, Value};
+
+use crate::parser::{Doc, YKind};
+use crate::resolve::{resolve, Resolved, TAG_PREFIX};
+use crate::{Node, NodeKind, YamlError, YamlErrorKind};
+
+/// Nesting deeper than this is refused rather than risking the stack.
+pub const MAX_DEPTH: usize = 1000;
+
+/// A decoded node: Go-typed scalars, maps with any keys, positions kept.
+#[derive(Clone, Debug)]
+pub struct DNode {
+    line: usize,
+    column: usize,
+    kind: DKind,
+}
+
+#[derive(Clone, Debug)]
+enum DKind {
+    Scalar(Resolved),
+    Map(Vec<(DNode, DNode)>),
+    Seq(Vec<DNode>),
+}
+
+fn decode_error(message: String) -> YamlError {
+    YamlError { line: None, column: None, message, kind: YamlErrorKind::Decode }
+}
+
+fn convert_error(message: String) -> YamlError {
+    YamlError { line: None, column: None, message, kind: YamlErrorKind::Convert }
+}
+
+struct Decoder<'a> {
+    doc: &'a Doc,
+    decode_count: usize,
+    alias_count: usize,
+    alias_depth: usize,
+    active_aliases: HashSet<usize>,
+    depth: usize,
+}
+
+fn allowed_alias_ratio(decode_count: usize) -> f64 {
+    const SMALL: f64 = 400_000.0;
+    const LARGE: f64 = 4_000_000.0;
+    let n = decode_count as f64;
+    if n <= SMALL {
+        0.99
+    } else if n >= LARGE {
+        0.10
+    } else {
+        0.99 - 0.89 * ((n - SMALL) / (LARGE - SMALL))
+    }
+}
+
+/// Same-value test for Go map keys of type `interface{}`.
+fn same_key(a: &DNode, b: &DNode) -> bool {
+    match (&a.kind, &b.kind) {
+        (DKind::Scalar(x), DKind::Scalar(y)) => match (x, y) {
+            (Resolved::Float(p), Resolved::Float(q)) => p == q,
+            _ => x == y,
+        },
+        _ => false,
+    }
+}
+
+fn insert_pair(map: &mut Vec<(DNode, DNode)>, k: DNode, v: DNode) {
+    if let Some(slot) = map.iter_mut().find(|(ek, _)| same_key(ek, &k)) {
+        *slot = (k, v);
+    } else {
+        map.push((k, v));
+    }
+}
+
+impl<'a> Decoder<'a> {
+    fn count(&mut self) -> Result<(), YamlError> {
+        self.decode_count += 1;
+        if self.alias_depth > 0 {
+            self.alias_count += 1;
+        }
+        if self.alias_count > 100
+            && self.decode_count > 1000
+            && self.alias_count as f64 / self.decode_count as f64 > allowed_alias_ratio(self.decode_count)
+        {
+            return Err(decode_error("document contains excessive aliasing".into()));
+        }
+        Ok(())
+    }
+
+    fn unmarshal(&mut self, id: usize) -> Result<DNode, YamlError> {
+        self.count()?;
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(decode_error(format!("exceeded max depth of {MAX_DEPTH}")));
+        }
+        let node = &self.doc.nodes[id];
+        let (line, column) = (node.mark.line + 1, node.mark.column + 1);
+        let result = match &node.kind {
+            YKind::Scalar { value, tag, implicit, .. } => {
+                let r = scalar(value, tag, *implicit)?;
+                Ok(DNode { line, column, kind: DKind::Scalar(r) })
+            }
+            YKind::Alias { .. } => self.alias(id, |d, target| d.unmarshal(target)),
+            YKind::Sequence { children, .. } => {
+                let mut items = Vec::with_capacity(children.len());
+                for &c in children {
+                    items.push(self.unmarshal(c)?);
+                }
+                Ok(DNode { line, column, kind: DKind::Seq(items) })
+            }
+            YKind::Mapping { .. } => {
+                let mut map = Vec::new();
+                self.mapping_into(id, &mut map)?;
+                Ok(DNode { line, column, kind: DKind::Map(map) })
+            }
+        };
+        self.depth -= 1;
+        result
+    }
+
+    fn alias<T>(&mut self, id: usize, f: impl FnOnce(&mut Self, usize) -> Result<T, YamlError>) -> Result<T, YamlError> {
+        let YKind::Alias { name, target } = &self.doc.nodes[id].kind else {
+            return Err(decode_error("internal error: not an alias".into()));
+        };
+        if self.active_aliases.contains(&id) {
+            return Err(decode_error(format!("anchor '{name}' value contains itself")));
+        }
+        let target = *target;
+        self.active_aliases.insert(id);
+        self.alias_depth += 1;
+        let r = f(self, target);
+        self.alias_depth -= 1;
+        self.active_aliases.remove(&id);
+        r
+    }
+
+    /// Decodes mapping node `id` into `map` (go-yaml's `d.mapping` on an existing map).
+    fn mapping_into(&mut self, id: usize, map: &mut Vec<(DNode, DNode)>) -> Result<(), YamlError> {
+        let YKind::Mapping { children, .. } = &self.doc.nodes[id].kind else {
+            return Err(decode_error("internal error: not a mapping".into()));
+        };
+        let children = children.clone();
+        for pair in children.chunks(2) {
+            let (k, v) = (pair[0], pair.get(1).copied());
+            if self.is_merge(k) {
+                if let Some(v) = v {
+                    self.merge(v, map)?;
+                }
+                continue;
+            }
+            let key = self.unmarshal(k)?;
+            if matches!(key.kind, DKind::Map(_) | DKind::Seq(_)) {
+                return Err(decode_error(format!("invalid map key: {}", sharp_v(&key, true))));
+            }
+            let value = match v {
+                Some(v) => self.unmarshal(v)?,
+                None => DNode { line: key.line, column: key.column, kind: DKind::Scalar(Resolved::Null) },
+            };
+            insert_pair(map, key, value);
+        }
+        Ok(())
+    }
+
+    fn is_merge(&self, id: usize) -> bool {
+        match &self.doc.nodes[id].kind {
+            YKind::Scalar { value, tag, implicit, .. } => {
+                value == "<<" && (*implicit || *tag == format!("{TAG_PREFIX}merge"))
+            }
+            _ => false,
+        }
+    }
+
+    fn alias_target_is_map(&self, id: usize) -> bool {
+        match &self.doc.nodes[id].kind {
+            YKind::Alias { target, .. } => matches!(self.doc.nodes[*target].kind, YKind::Mapping { .. }),
+            _ => false,
+        }
+    }
+
+    /// Decodes a merge value (`<<: x`) into `map`.
+    fn merge_one(&mut self, id: usize, map: &mut Vec<(DNode, DNode)>) -> Result<(), YamlError> {
+        self.count()?;
+        match &self.doc.nodes[id].kind {
+            YKind::Mapping { .. } => self.mapping_into(id, map),
+            YKind::Alias { .. } => self.alias(id, |d, target| {
+                d.count()?;
+                d.mapping_into(target, map)
+            }),
+            _ => Err(want_map()),
+        }
+    }
+
+    fn merge(&mut self, id: usize, map: &mut Vec<(DNode, DNode)>) -> Result<(), YamlError> {
+        match &self.doc.nodes[id].kind {
+            YKind::Mapping { .. } => self.merge_one(id, map),
+            YKind::Alias { .. } => {
+                if !self.alias_target_is_map(id) {
+                    return Err(want_map());
+                }
+                self.merge_one(id, map)
+            }
+            YKind::Sequence { children, .. } => {
+                let children = children.clone();
+                for &c in children.iter().rev() {
+                    let ok = match &self.doc.nodes[c].kind {
+                        YKind::Alias { .. } => self.alias_target_is_map(c),
+                        YKind::Mapping { .. } => true,
+                        _ => false,
+                    };
+                    if !ok {
+                        return Err(want_map());
+                    }
+                    self.merge_one(c, map)?;
+                }
+                Ok(())
+            }
+            YKind::Scalar { .. } => Err(want_map()),
+        }
+    }
+}
+
+fn want_map() -> YamlError {
+    decode_error("map merge requires map or sequence of maps as the value".into())
+}
+
+fn scalar(value: &str, tag: &str, implicit: bool) -> Result<Resolved, YamlError> {
+    if tag.is_empty() && !implicit {
+        return Ok(Resolved::Str(value.to_string()));
+    }
+    let (rtag, r) = resolve(tag, value).map_err(decode_error)?;
+    if rtag == format!("{TAG_PREFIX}binary") {
+        let Some(bytes) = base64_decode(value) else {
+            return Err(decode_error("!!binary value contains invalid base64 data".into()));
+        };
+        return Ok(Resolved::Str(String::from_utf8_lossy(&bytes).into_owned()));
+    }
+    Ok(r)
+}
+
+/// Go's `base64.StdEncoding.DecodeString` (padding required; CR and LF ignored).
+pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let clean: Vec<u8> = s.bytes().filter(|b| *b != b'\r' && *b != b'\n').collect();
+    if !clean.len().is_multiple_of(4) {
+        return None;
+    }
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => (c - b'A') as u32,
+            b'a'..=b'z' => (c - b'a' + 26) as u32,
+            b'0'..=b'9' => (c - b'0' + 52) as u32,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        })
+    };
+    let mut out = Vec::new();
+    let chunks = clean.len() / 4;
+    for (i, ch) in clean.chunks(4).enumerate() {
+        let pad = ch.iter().rev().take_while(|c| **c == b'=').count();
+        if pad > 2 || (pad > 0 && i + 1 != chunks) {
+            return None;
+        }
+        let mut n = 0u32;
+        for (j, &c) in ch.iter().enumerate() {
+            let v = if j >= 4 - pad { 0 } else { val(c)? };
+            n = (n << 6) | v;
+        }
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&bytes[..3 - pad]);
+    }
+    Some(out)
+}
+
+/// Go's `%#v` of a decoded value (used in go-yaml's and sigs.k8s.io/yaml's messages).
+fn sharp_v(n: &DNode, top: bool) -> String {
+    match &n.kind {
+        DKind::Scalar(r) => match r {
+            Resolved::Null => {
+                if top {
+                    "<nil>".into()
+                } else {
+                    "interface {}(nil)".into()
+                }
+            }
+            Resolved::Bool(b) => b.to_string(),
+            Resolved::Int(i) => i.to_string(),
+            Resolved::Uint(u) => format!("0x{u:x}"),
+            Resolved::Float(f) => strconv::format_float(*f, b'g', -1),
+            Resolved::Str(s) => strconv::quote(s),
+        },
+        DKind::Seq(items) => {
+            let parts: Vec<String> = items.iter().map(|i| sharp_v(i, false)).collect();
+            format!("[]interface {{}}{{{}}}", parts.join(", "))
+        }
+        DKind::Map(pairs) => {
+            let mut parts: Vec<(String, String)> =
+                pairs.iter().map(|(k, v)| (sharp_v(k, false), sharp_v(v, false))).collect();
+            parts.sort();
+            let body: Vec<String> = parts.into_iter().map(|(k, v)| format!("{k}:{v}")).collect();
+            format!("map[interface {{}}]interface {{}}{{{}}}", body.join(", "))
+        }
+    }
+}
+
+/// Formats a float64 map key as sigs.k8s.io/yaml does (`FormatFloat(k, 'g', -1, 32)`).
+fn float_key(f: f64) -> String {
+    if f.is_nan() {
+        return ".nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { ".inf".into() } else { "-.inf".into() };
+    }
+    let f32v = f as f32;
+    if f32v.is_infinite() {
+        return if f32v > 0.0 { ".inf".into() } else { "-.inf".into() };
+    }
+    let text = format!("{f32v:e}");
+    let back: f64 = text.parse().unwrap_or(f);
+    strconv::format_float(back, b'g', -1)
+}
+
+/// Converts decoded YAML to sigs.k8s.io/yaml's result. Key errors come before JSON
+/// value errors, as the conversion runs before `json.Marshal`.
+struct Converter {
+    json_error: Option<String>,
+}
+
+impl Converter {
+    fn key_string(&mut self, k: &DNode, v: &DNode) -> Result<String, YamlError> {
+        let DKind::Scalar(r) = &k.kind else {
+            return Err(decode_error(format!("invalid map key: {}", sharp_v(k, true))));
+        };
+        Ok(match r {
+            Resolved::Str(s) => s.clone(),
+            Resolved::Int(i) => i.to_string(),
+            Resolved::Uint(u) => u.to_string(),
+            Resolved::Float(f) => float_key(*f),
+            Resolved::Bool(b) => b.to_string(),
+            Resolved::Null => {
+                return Err(convert_error(format!(
+                    "unsupported map key of type: %!s(<nil>), key: <nil>, value: {}",
+                    sharp_v(v, true)
+                )))
+            }
+        })
+    }
+
+    fn convert(&mut self, n: DNode) -> Result<Node, YamlError> {
+        let kind = match n.kind {
+            DKind::Scalar(r) => NodeKind::Scalar(match r {
+                Resolved::Null => Value::Nil,
+                Resolved::Bool(b) => Value::Bool(b),
+                Resolved::Int(i) => Value::Float(i as f64),
+                Resolved::Uint(u) => Value::Float(u as f64),
+                Resolved::Float(f) => {
+                    if !f.is_finite() && self.json_error.is_none() {
+                        self.json_error = Some(format!("json: unsupported value: {}", strconv::format_float(f, b'g', -1)));
+                    }
+                    Value::Float(f)
+                }
+                Resolved::Str(s) => Value::string(s),
+            }),
+            DKind::Seq(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for i in items {
+                    out.push(self.convert(i)?);
+                }
+                NodeKind::List(out)
+            }
+            DKind::Map(pairs) => {
+                let mut out: Vec<(String, usize, usize, Node)> = Vec::with_capacity(pairs.len());
+                for (k, v) in pairs {
+                    let key = self.key_string(&k, &v)?;
+                    let value = self.convert(v)?;
+                    if let Some(slot) = out.iter_mut().find(|e| e.0 == key) {
+                        *slot = (key, k.line, k.column, value);
+                    } else {
+                        out.push((key, k.line, k.column, value));
+                    }
+                }
+                NodeKind::Map(out)
+            }
+        };
+        Ok(Node { line: n.line, column: n.column, kind })
+    }
+}
+
+/// Decodes one composed document the way `sigs.k8s.io/yaml.Unmarshal` into
+/// `interface{}` sees it.
+pub fn decode_document(doc: &Doc) -> Result<Node, YamlError> {
+    let mut d = Decoder {
+        doc,
+        decode_count: 0,
+        alias_count: 0,
+        alias_depth: 0,
+        active_aliases: HashSet::new(),
+        depth: 0,
+    };
+    let dn = d.unmarshal(doc.root)?;
+    let mut c = Converter { json_error: None };
+    let node = c.convert(dn)?;
+    if let Some(e) = c.json_error {
+        return Err(convert_error(e));
+    }
+    Ok(node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_like_go() {
+        assert_eq!(base64_decode("aGVsbG8=").as_deref(), Some(&b"hello"[..]));
+        assert_eq!(base64_decode("aGVsbG8"), None);
+        assert_eq!(base64_decode(""), Some(vec![]));
+    }
+
+    #[test]
+    fn float_keys_use_float32_formatting() {
+        assert_eq!(float_key(1.234567891), "1.2345679");
+        assert_eq!(float_key(1e10), "1e+10");
+        assert_eq!(float_key(0.1), "0.1");
+        assert_eq!(float_key(1.5), "1.5");
+    }
+}

@@ -1,0 +1,1174 @@
+//! The YAML scanner: characters to tokens, following go-yaml v2 (a libyaml port)
+//! closely enough that errors are reported with the same messages at the same places.
+
+use std::collections::{HashMap, VecDeque};
+
+/// A position in the input: character index, 0-based line and column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Mark {
+    pub index: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// How a scalar was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+/// Token kinds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Tok {
+    StreamStart,
+    StreamEnd,
+    VersionDirective(u32, u32),
+    TagDirective(String, String),
+    DocumentStart,
+    DocumentEnd,
+    BlockSequenceStart,
+    BlockMappingStart,
+    BlockEnd,
+    FlowSequenceStart,
+    FlowSequenceEnd,
+    FlowMappingStart,
+    FlowMappingEnd,
+    BlockEntry,
+    FlowEntry,
+    Key,
+    Value,
+    Alias(String),
+    Anchor(String),
+    Tag(String, String),
+    Scalar(String, Style),
+}
+
+/// A token with its span.
+#[derive(Clone, Debug)]
+pub struct Token {
+    pub kind: Tok,
+    pub start: Mark,
+    pub end: Mark,
+}
+
+/// Which stage of go-yaml reported an error (it changes how the line is printed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    Reader,
+    Scanner,
+    Parser,
+    Composer,
+}
+
+/// A scanner, parser or composer error with libyaml's marks.
+#[derive(Clone, Debug)]
+pub struct RawError {
+    pub kind: ErrorKind,
+    pub problem: String,
+    pub problem_mark: Mark,
+    pub context_mark: Mark,
+}
+
+#[derive(Clone, Copy, Default)]
+struct SimpleKey {
+    possible: bool,
+    required: bool,
+    token_number: usize,
+    mark: Mark,
+}
+
+const MAX_FLOW_LEVEL: usize = 10000;
+const MAX_INDENTS: usize = 10000;
+
+/// The scanner state.
+pub struct Scanner {
+    chars: Vec<char>,
+    pos: usize,
+    mark: Mark,
+    tokens: VecDeque<Token>,
+    tokens_parsed: usize,
+    stream_start_produced: bool,
+    stream_end_produced: bool,
+    indent: i64,
+    indents: Vec<i64>,
+    simple_key_allowed: bool,
+    simple_keys: Vec<SimpleKey>,
+    simple_keys_by_tok: HashMap<usize, usize>,
+    flow_level: usize,
+    error: Option<RawError>,
+}
+
+type SResult<T> = Result<T, RawError>;
+
+fn is_blank(c: char) -> bool {
+    c == ' ' || c == '\t'
+}
+
+fn is_break(c: char) -> bool {
+    matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+fn is_breakz(c: char) -> bool {
+    is_break(c) || c == '\0'
+}
+
+fn is_blankz(c: char) -> bool {
+    is_blank(c) || is_breakz(c)
+}
+
+fn is_alpha(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+}
+
+impl Scanner {
+    /// A scanner over `text`. Characters go-yaml's reader rejects are reported by
+    /// [`check_input`] before scanning.
+    pub fn new(text: &str) -> Scanner {
+        Scanner {
+            chars: text.chars().collect(),
+            pos: 0,
+            mark: Mark::default(),
+            tokens: VecDeque::new(),
+            tokens_parsed: 0,
+            stream_start_produced: false,
+            stream_end_produced: false,
+            indent: -1,
+            indents: Vec::new(),
+            simple_key_allowed: false,
+            simple_keys: Vec::new(),
+            simple_keys_by_tok: HashMap::new(),
+            flow_level: 0,
+            error: None,
+        }
+    }
+
+    fn ch(&self, k: usize) -> char {
+        self.chars.get(self.pos + k).copied().unwrap_or('\0')
+    }
+
+    fn at_end(&self) -> bool {
+        self.pos >= self.chars.len()
+    }
+
+    fn skip(&mut self) {
+        self.mark.index += 1;
+        self.mark.column += 1;
+        self.pos += 1;
+    }
+
+    fn skip_line(&mut self) {
+        let c = self.ch(0);
+        if c == '\r' && self.ch(1) == '\n' {
+            self.mark.index += 2;
+            self.mark.column = 0;
+            self.mark.line += 1;
+            self.pos += 2;
+        } else if is_break(c) {
+            self.mark.index += 1;
+            self.mark.column = 0;
+            self.mark.line += 1;
+            self.pos += 1;
+        }
+    }
+
+    fn read(&mut self, s: &mut String) {
+        s.push(self.ch(0));
+        self.skip();
+    }
+
+    fn read_line(&mut self, s: &mut String) {
+        let c = self.ch(0);
+        if c == '\r' && self.ch(1) == '\n' {
+            s.push('\n');
+            self.pos += 2;
+            self.mark.index += 2;
+        } else if c == '\r' || c == '\n' || c == '\u{85}' {
+            s.push('\n');
+            self.pos += 1;
+            self.mark.index += 1;
+        } else if c == '\u{2028}' || c == '\u{2029}' {
+            s.push(c);
+            self.pos += 1;
+            self.mark.index += 1;
+        } else {
+            return;
+        }
+        self.mark.column = 0;
+        self.mark.line += 1;
+    }
+
+    fn z(&self) -> bool {
+        self.at_end()
+    }
+
+    fn err(&mut self, context_mark: Mark, problem: &str) -> RawError {
+        let e = RawError {
+            kind: ErrorKind::Scanner,
+            problem: problem.to_string(),
+            problem_mark: self.mark,
+            context_mark,
+        };
+        self.error = Some(e.clone());
+        e
+    }
+
+    /// The next token without consuming it.
+    pub fn peek(&mut self) -> SResult<&Token> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        self.fetch_more_tokens()?;
+        if self.tokens.is_empty() {
+            let m = self.mark;
+            return Err(self.err(m, "unexpected end of token stream"));
+        }
+        self.tokens.front().ok_or_else(|| self.error.clone().unwrap_or_else(|| RawError {
+            kind: ErrorKind::Scanner,
+            problem: "unexpected end of token stream".into(),
+            problem_mark: Mark::default(),
+            context_mark: Mark::default(),
+        }))
+    }
+
+    /// Consumes the token returned by the last [`peek`](Self::peek).
+    pub fn skip_token(&mut self) {
+        if let Some(t) = self.tokens.pop_front() {
+            self.tokens_parsed += 1;
+            if t.kind == Tok::StreamEnd {
+                self.stream_end_produced = true;
+            }
+        }
+    }
+
+    fn fetch_more_tokens(&mut self) -> SResult<()> {
+        loop {
+            if !self.tokens.is_empty() {
+                let Some(&idx) = self.simple_keys_by_tok.get(&self.tokens_parsed) else {
+                    break;
+                };
+                if !self.simple_key_is_valid(idx)? {
+                    break;
+                }
+            }
+            if self.stream_end_produced || self.tokens.back().is_some_and(|t| t.kind == Tok::StreamEnd) {
+                break;
+            }
+            self.fetch_next_token()?;
+        }
+        Ok(())
+    }
+
+    fn insert_token(&mut self, at: Option<usize>, t: Token) {
+        match at {
+            Some(i) if i <= self.tokens.len() => self.tokens.insert(i, t),
+            _ => self.tokens.push_back(t),
+        }
+    }
+
+    fn simple_key_is_valid(&mut self, idx: usize) -> SResult<bool> {
+        let Some(key) = self.simple_keys.get(idx).copied() else {
+            return Ok(false);
+        };
+        if !key.possible {
+            return Ok(false);
+        }
+        if key.mark.line < self.mark.line || key.mark.index + 1024 < self.mark.index {
+            if key.required {
+                return Err(self.err(key.mark, "could not find expected ':'"));
+            }
+            self.simple_keys[idx].possible = false;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn fetch_next_token(&mut self) -> SResult<()> {
+        if !self.stream_start_produced {
+            self.indent = -1;
+            self.simple_keys.push(SimpleKey::default());
+            self.simple_key_allowed = true;
+            self.stream_start_produced = true;
+            let m = self.mark;
+            self.insert_token(None, Token { kind: Tok::StreamStart, start: m, end: m });
+            return Ok(());
+        }
+        self.scan_to_next_token();
+        self.unroll_indent(self.mark.column as i64);
+        if self.z() {
+            return self.fetch_stream_end();
+        }
+        let c = self.ch(0);
+        let col0 = self.mark.column == 0;
+        if col0 && c == '%' {
+            return self.fetch_directive();
+        }
+        if col0 && c == '-' && self.ch(1) == '-' && self.ch(2) == '-' && is_blankz(self.ch(3)) {
+            return self.fetch_document_indicator(Tok::DocumentStart);
+        }
+        if col0 && c == '.' && self.ch(1) == '.' && self.ch(2) == '.' && is_blankz(self.ch(3)) {
+            return self.fetch_document_indicator(Tok::DocumentEnd);
+        }
+        match c {
+            '[' => return self.fetch_flow_collection_start(Tok::FlowSequenceStart),
+            '{' => return self.fetch_flow_collection_start(Tok::FlowMappingStart),
+            ']' => return self.fetch_flow_collection_end(Tok::FlowSequenceEnd),
+            '}' => return self.fetch_flow_collection_end(Tok::FlowMappingEnd),
+            ',' => return self.fetch_flow_entry(),
+            _ => {}
+        }
+        let n = self.ch(1);
+        if c == '-' && is_blankz(n) {
+            return self.fetch_block_entry();
+        }
+        if c == '?' && (self.flow_level > 0 || is_blankz(n)) {
+            return self.fetch_key();
+        }
+        if c == ':' && (self.flow_level > 0 || is_blankz(n)) {
+            return self.fetch_value();
+        }
+        match c {
+            '*' => return self.fetch_anchor(true),
+            '&' => return self.fetch_anchor(false),
+            '!' => return self.fetch_tag(),
+            '|' if self.flow_level == 0 => return self.fetch_block_scalar(true),
+            '>' if self.flow_level == 0 => return self.fetch_block_scalar(false),
+            '\'' => return self.fetch_flow_scalar(true),
+            '"' => return self.fetch_flow_scalar(false),
+            _ => {}
+        }
+        let indicator = is_blankz(c)
+            || matches!(
+                c,
+                '-' | '?' | ':' | ',' | '[' | ']' | '{' | '}' | '#' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@' | '`'
+            );
+        if !indicator
+            || (c == '-' && !is_blank(n))
+            || (self.flow_level == 0 && (c == '?' || c == ':') && !is_blankz(n))
+        {
+            return self.fetch_plain_scalar();
+        }
+        let m = self.mark;
+        Err(self.err(m, "found character that cannot start any token"))
+    }
+
+    fn save_simple_key(&mut self) -> SResult<()> {
+        let required = self.flow_level == 0 && self.indent == self.mark.column as i64;
+        if self.simple_key_allowed {
+            let key = SimpleKey {
+                possible: true,
+                required,
+                token_number: self.tokens_parsed + self.tokens.len(),
+                mark: self.mark,
+            };
+            self.remove_simple_key()?;
+            let last = self.simple_keys.len() - 1;
+            self.simple_keys[last] = key;
+            self.simple_keys_by_tok.insert(key.token_number, last);
+        }
+        Ok(())
+    }
+
+    fn remove_simple_key(&mut self) -> SResult<()> {
+        let i = self.simple_keys.len() - 1;
+        let key = self.simple_keys[i];
+        if key.possible {
+            if key.required {
+                return Err(self.err(key.mark, "could not find expected ':'"));
+            }
+            self.simple_keys[i].possible = false;
+            self.simple_keys_by_tok.remove(&key.token_number);
+        }
+        Ok(())
+    }
+
+    fn increase_flow_level(&mut self) -> SResult<()> {
+        self.simple_keys.push(SimpleKey {
+            possible: false,
+            required: false,
+            token_number: self.tokens_parsed + self.tokens.len(),
+            mark: self.mark,
+        });
+        self.flow_level += 1;
+        if self.flow_level > MAX_FLOW_LEVEL {
+            let m = self.mark;
+            return Err(self.err(m, &format!("exceeded max depth of {MAX_FLOW_LEVEL}")));
+        }
+        Ok(())
+    }
+
+    fn decrease_flow_level(&mut self) {
+        if self.flow_level > 0 {
+            self.flow_level -= 1;
+            if let Some(k) = self.simple_keys.pop() {
+                self.simple_keys_by_tok.remove(&k.token_number);
+            }
+        }
+    }
+
+    fn roll_indent(&mut self, column: usize, number: Option<usize>, kind: Tok, mark: Mark) -> SResult<()> {
+        if self.flow_level > 0 {
+            return Ok(());
+        }
+        if self.indent < column as i64 {
+            self.indents.push(self.indent);
+            self.indent = column as i64;
+            if self.indents.len() > MAX_INDENTS {
+                let m = self.simple_keys.last().map(|k| k.mark).unwrap_or_default();
+                return Err(self.err(m, &format!("exceeded max depth of {MAX_INDENTS}")));
+            }
+            let at = number.map(|n| n.saturating_sub(self.tokens_parsed));
+            self.insert_token(at, Token { kind, start: mark, end: mark });
+        }
+        Ok(())
+    }
+
+    fn unroll_indent(&mut self, column: i64) {
+        if self.flow_level > 0 {
+            return;
+        }
+        while self.indent > column {
+            let m = self.mark;
+            self.insert_token(None, Token { kind: Tok::BlockEnd, start: m, end: m });
+            self.indent = self.indents.pop().unwrap_or(-1);
+        }
+    }
+
+    fn fetch_stream_end(&mut self) -> SResult<()> {
+        if self.mark.column != 0 {
+            self.mark.column = 0;
+            self.mark.line += 1;
+        }
+        self.unroll_indent(-1);
+        self.remove_simple_key()?;
+        self.simple_key_allowed = false;
+        let m = self.mark;
+        self.insert_token(None, Token { kind: Tok::StreamEnd, start: m, end: m });
+        Ok(())
+    }
+
+    fn fetch_directive(&mut self) -> SResult<()> {
+        self.unroll_indent(-1);
+        self.remove_simple_key()?;
+        self.simple_key_allowed = false;
+        let t = self.scan_directive()?;
+        self.insert_token(None, t);
+        Ok(())
+    }
+
+    fn fetch_document_indicator(&mut self, kind: Tok) -> SResult<()> {
+        self.unroll_indent(-1);
+        self.remove_simple_key()?;
+        self.simple_key_allowed = false;
+        let start = self.mark;
+        self.skip();
+        self.skip();
+        self.skip();
+        let end = self.mark;
+        self.insert_token(None, Token { kind, start, end });
+        Ok(())
+    }
+
+    fn simple_token(&mut self, kind: Tok) {
+        let start = self.mark;
+        self.skip();
+        let end = self.mark;
+        self.insert_token(None, Token { kind, start, end });
+    }
+
+    fn fetch_flow_collection_start(&mut self, kind: Tok) -> SResult<()> {
+        self.save_simple_key()?;
+        self.increase_flow_level()?;
+        self.simple_key_allowed = true;
+        self.simple_token(kind);
+        Ok(())
+    }
+
+    fn fetch_flow_collection_end(&mut self, kind: Tok) -> SResult<()> {
+        self.remove_simple_key()?;
+        self.decrease_flow_level();
+        self.simple_key_allowed = false;
+        self.simple_token(kind);
+        Ok(())
+    }
+
+    fn fetch_flow_entry(&mut self) -> SResult<()> {
+        self.remove_simple_key()?;
+        self.simple_key_allowed = true;
+        self.simple_token(Tok::FlowEntry);
+        Ok(())
+    }
+
+    fn fetch_block_entry(&mut self) -> SResult<()> {
+        if self.flow_level == 0 {
+            if !self.simple_key_allowed {
+                let m = self.mark;
+                return Err(self.err(m, "block sequence entries are not allowed in this context"));
+            }
+            let m = self.mark;
+            self.roll_indent(m.column, None, Tok::BlockSequenceStart, m)?;
+        }
+        self.remove_simple_key()?;
+        self.simple_key_allowed = true;
+        self.simple_token(Tok::BlockEntry);
+        Ok(())
+    }
+
+    fn fetch_key(&mut self) -> SResult<()> {
+        if self.flow_level == 0 {
+            if !self.simple_key_allowed {
+                let m = self.mark;
+                return Err(self.err(m, "mapping keys are not allowed in this context"));
+            }
+            let m = self.mark;
+            self.roll_indent(m.column, None, Tok::BlockMappingStart, m)?;
+        }
+        self.remove_simple_key()?;
+        self.simple_key_allowed = self.flow_level == 0;
+        self.simple_token(Tok::Key);
+        Ok(())
+    }
+
+    fn fetch_value(&mut self) -> SResult<()> {
+        let idx = self.simple_keys.len() - 1;
+        if self.simple_key_is_valid(idx)? {
+            let key = self.simple_keys[idx];
+            let at = key.token_number.saturating_sub(self.tokens_parsed);
+            self.insert_token(Some(at), Token { kind: Tok::Key, start: key.mark, end: key.mark });
+            self.roll_indent(key.mark.column, Some(key.token_number), Tok::BlockMappingStart, key.mark)?;
+            self.simple_keys[idx].possible = false;
+            self.simple_keys_by_tok.remove(&key.token_number);
+            self.simple_key_allowed = false;
+        } else {
+            if self.flow_level == 0 {
+                if !self.simple_key_allowed {
+                    let m = self.mark;
+                    return Err(self.err(m, "mapping values are not allowed in this context"));
+                }
+                let m = self.mark;
+                self.roll_indent(m.column, None, Tok::BlockMappingStart, m)?;
+            }
+            self.simple_key_allowed = self.flow_level == 0;
+        }
+        self.simple_token(Tok::Value);
+        Ok(())
+    }
+
+    fn fetch_anchor(&mut self, alias: bool) -> SResult<()> {
+        self.save_simple_key()?;
+        self.simple_key_allowed = false;
+        let t = self.scan_anchor(alias)?;
+        self.insert_token(None, t);
+        Ok(())
+    }
+
+    fn fetch_tag(&mut self) -> SResult<()> {
+        self.save_simple_key()?;
+        self.simple_key_allowed = false;
+        let t = self.scan_tag()?;
+        self.insert_token(None, t);
+        Ok(())
+    }
+
+    fn fetch_block_scalar(&mut self, literal: bool) -> SResult<()> {
+        self.remove_simple_key()?;
+        self.simple_key_allowed = true;
+        let t = self.scan_block_scalar(literal)?;
+        self.insert_token(None, t);
+        Ok(())
+    }
+
+    fn fetch_flow_scalar(&mut self, single: bool) -> SResult<()> {
+        self.save_simple_key()?;
+        self.simple_key_allowed = false;
+        let t = self.scan_flow_scalar(single)?;
+        self.insert_token(None, t);
+        Ok(())
+    }
+
+    fn fetch_plain_scalar(&mut self) -> SResult<()> {
+        self.save_simple_key()?;
+        self.simple_key_allowed = false;
+        let t = self.scan_plain_scalar()?;
+        self.insert_token(None, t);
+        Ok(())
+    }
+
+    fn scan_to_next_token(&mut self) {
+        loop {
+            if self.mark.column == 0 && self.ch(0) == '\u{feff}' {
+                self.skip();
+            }
+            while self.ch(0) == ' ' || ((self.flow_level > 0 || !self.simple_key_allowed) && self.ch(0) == '\t') {
+                self.skip();
+            }
+            if self.ch(0) == '#' {
+                while !self.z() && !is_breakz(self.ch(0)) {
+                    self.skip();
+                }
+            }
+            if is_break(self.ch(0)) {
+                self.skip_line();
+                if self.flow_level == 0 {
+                    self.simple_key_allowed = true;
+                }
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn skip_blanks(&mut self) {
+        while is_blank(self.ch(0)) {
+            self.skip();
+        }
+    }
+
+    fn skip_comment(&mut self) {
+        if self.ch(0) == '#' {
+            while !self.z() && !is_breakz(self.ch(0)) {
+                self.skip();
+            }
+        }
+    }
+
+    fn scan_directive(&mut self) -> SResult<Token> {
+        let start = self.mark;
+        self.skip();
+        let mut name = String::new();
+        while is_alpha(self.ch(0)) {
+            self.read(&mut name);
+        }
+        if name.is_empty() {
+            return Err(self.err(start, "could not find expected directive name"));
+        }
+        if !is_blankz(self.ch(0)) {
+            return Err(self.err(start, "found unexpected non-alphabetical character"));
+        }
+        let kind = if name == "YAML" {
+            self.skip_blanks();
+            let major = self.scan_version_number(start)?;
+            if self.ch(0) != '.' {
+                return Err(self.err(start, "did not find expected digit or '.' character"));
+            }
+            self.skip();
+            let minor = self.scan_version_number(start)?;
+            Tok::VersionDirective(major, minor)
+        } else if name == "TAG" {
+            self.skip_blanks();
+            let handle = self.scan_tag_handle(true, start)?;
+            if !is_blank(self.ch(0)) {
+                return Err(self.err(start, "did not find expected whitespace"));
+            }
+            self.skip_blanks();
+            let prefix = self.scan_tag_uri(true, None, start)?;
+            if !is_blankz(self.ch(0)) {
+                return Err(self.err(start, "did not find expected whitespace or line break"));
+            }
+            Tok::TagDirective(handle, prefix)
+        } else {
+            return Err(self.err(start, "found unknown directive name"));
+        };
+        let end = self.mark;
+        self.skip_blanks();
+        self.skip_comment();
+        if !is_breakz(self.ch(0)) {
+            return Err(self.err(start, "did not find expected comment or line break"));
+        }
+        if is_break(self.ch(0)) {
+            self.skip_line();
+        }
+        Ok(Token { kind, start, end })
+    }
+
+    fn scan_version_number(&mut self, start: Mark) -> SResult<u32> {
+        let mut value = 0u32;
+        let mut length = 0;
+        while let Some(d) = self.ch(0).to_digit(10) {
+            length += 1;
+            if length > 2 {
+                return Err(self.err(start, "found extremely long version number"));
+            }
+            value = value * 10 + d;
+            self.skip();
+        }
+        if length == 0 {
+            return Err(self.err(start, "did not find expected version number"));
+        }
+        Ok(value)
+    }
+
+    fn scan_anchor(&mut self, alias: bool) -> SResult<Token> {
+        let start = self.mark;
+        self.skip();
+        let mut s = String::new();
+        while is_alpha(self.ch(0)) {
+            self.read(&mut s);
+        }
+        let end = self.mark;
+        let c = self.ch(0);
+        if s.is_empty() || !(is_blankz(c) || matches!(c, '?' | ':' | ',' | ']' | '}' | '%' | '@' | '`')) {
+            return Err(self.err(start, "did not find expected alphabetic or numeric character"));
+        }
+        let kind = if alias { Tok::Alias(s) } else { Tok::Anchor(s) };
+        Ok(Token { kind, start, end })
+    }
+
+    fn scan_tag(&mut self) -> SResult<Token> {
+        let start = self.mark;
+        let (handle, suffix);
+        if self.ch(1) == '<' {
+            self.skip();
+            self.skip();
+            suffix = self.scan_tag_uri(false, None, start)?;
+            if self.ch(0) != '>' {
+                return Err(self.err(start, "did not find the expected '>'"));
+            }
+            self.skip();
+            handle = String::new();
+        } else {
+            let h = self.scan_tag_handle(false, start)?;
+            if h.len() > 1 && h.starts_with('!') && h.ends_with('!') {
+                handle = h;
+                suffix = self.scan_tag_uri(false, None, start)?;
+            } else {
+                let s = self.scan_tag_uri(false, Some(&h), start)?;
+                if s.is_empty() {
+                    handle = String::new();
+                    suffix = "!".to_string();
+                } else {
+                    handle = "!".to_string();
+                    suffix = s;
+                }
+            }
+        }
+        if !is_blankz(self.ch(0)) {
+            return Err(self.err(start, "did not find expected whitespace or line break"));
+        }
+        let end = self.mark;
+        Ok(Token { kind: Tok::Tag(handle, suffix), start, end })
+    }
+
+    fn scan_tag_handle(&mut self, directive: bool, start: Mark) -> SResult<String> {
+        if self.ch(0) != '!' {
+            return Err(self.err(start, "did not find expected '!'"));
+        }
+        let mut s = String::new();
+        self.read(&mut s);
+        while is_alpha(self.ch(0)) {
+            self.read(&mut s);
+        }
+        if self.ch(0) == '!' {
+            self.read(&mut s);
+        } else if directive && s != "!" {
+            return Err(self.err(start, "did not find expected '!'"));
+        }
+        Ok(s)
+    }
+
+    fn scan_tag_uri(&mut self, directive: bool, head: Option<&str>, start: Mark) -> SResult<String> {
+        let mut bytes: Vec<u8> = Vec::new();
+        let mut has_tag = head.is_some_and(|h| !h.is_empty());
+        if let Some(h) = head {
+            if h.len() > 1 {
+                bytes.extend_from_slice(&h.as_bytes()[1..]);
+            }
+        }
+        loop {
+            let c = self.ch(0);
+            let ok = is_alpha(c)
+                || matches!(
+                    c,
+                    ';' | '/' | '?' | ':' | '@' | '&' | '=' | '+' | '$' | ',' | '.' | '!' | '~' | '*' | '\'' | '(' | ')' | '[' | ']' | '%'
+                );
+            if !ok {
+                break;
+            }
+            if c == '%' {
+                self.scan_uri_escapes(directive, start, &mut bytes)?;
+            } else {
+                let mut buf = [0u8; 4];
+                bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                self.skip();
+            }
+            has_tag = true;
+        }
+        if !has_tag {
+            return Err(self.err(start, "did not find expected tag URI"));
+        }
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    fn scan_uri_escapes(&mut self, _directive: bool, start: Mark, out: &mut Vec<u8>) -> SResult<()> {
+        let mut w = 1024usize;
+        while w > 0 {
+            let (a, b) = (self.ch(1), self.ch(2));
+            if !(self.ch(0) == '%' && a.is_ascii_hexdigit() && b.is_ascii_hexdigit()) {
+                return Err(self.err(start, "did not find URI escaped octet"));
+            }
+            let octet = (a.to_digit(16).unwrap_or(0) * 16 + b.to_digit(16).unwrap_or(0)) as u8;
+            if w == 1024 {
+                w = if octet & 0x80 == 0 {
+                    1
+                } else if octet & 0xE0 == 0xC0 {
+                    2
+                } else if octet & 0xF0 == 0xE0 {
+                    3
+                } else if octet & 0xF8 == 0xF0 {
+                    4
+                } else {
+                    return Err(self.err(start, "found an incorrect leading UTF-8 octet"));
+                };
+            } else if octet & 0xC0 != 0x80 {
+                return Err(self.err(start, "found an incorrect trailing UTF-8 octet"));
+            }
+            out.push(octet);
+            self.skip();
+            self.skip();
+            self.skip();
+            w -= 1;
+        }
+        Ok(())
+    }
+
+    fn scan_block_scalar(&mut self, literal: bool) -> SResult<Token> {
+        let start = self.mark;
+        self.skip();
+        let mut chomping = 0i32;
+        let mut increment = 0i64;
+        let c = self.ch(0);
+        if c == '+' || c == '-' {
+            chomping = if c == '+' { 1 } else { -1 };
+            self.skip();
+            if let Some(d) = self.ch(0).to_digit(10) {
+                if d == 0 {
+                    return Err(self.err(start, "found an indentation indicator equal to 0"));
+                }
+                increment = d as i64;
+                self.skip();
+            }
+        } else if let Some(d) = c.to_digit(10) {
+            if d == 0 {
+                return Err(self.err(start, "found an indentation indicator equal to 0"));
+            }
+            increment = d as i64;
+            self.skip();
+            let c = self.ch(0);
+            if c == '+' || c == '-' {
+                chomping = if c == '+' { 1 } else { -1 };
+                self.skip();
+            }
+        }
+        self.skip_blanks();
+        self.skip_comment();
+        if !is_breakz(self.ch(0)) {
+            return Err(self.err(start, "did not find expected comment or line break"));
+        }
+        if is_break(self.ch(0)) {
+            self.skip_line();
+        }
+        let mut end = self.mark;
+        let mut indent: i64 = 0;
+        if increment > 0 {
+            indent = if self.indent >= 0 { self.indent + increment } else { increment };
+        }
+        let mut s = String::new();
+        let mut leading_break = String::new();
+        let mut trailing_breaks = String::new();
+        self.block_scalar_breaks(&mut indent, &mut trailing_breaks, start, &mut end)?;
+        let mut leading_blank = false;
+        while self.mark.column as i64 == indent && !self.z() {
+            let trailing_blank = is_blank(self.ch(0));
+            if !literal && !leading_blank && !trailing_blank && leading_break.starts_with('\n') {
+                if trailing_breaks.is_empty() {
+                    s.push(' ');
+                }
+            } else {
+                s.push_str(&leading_break);
+            }
+            leading_break.clear();
+            s.push_str(&trailing_breaks);
+            trailing_breaks.clear();
+            leading_blank = is_blank(self.ch(0));
+            while !self.z() && !is_breakz(self.ch(0)) {
+                self.read(&mut s);
+            }
+            self.read_line(&mut leading_break);
+            self.block_scalar_breaks(&mut indent, &mut trailing_breaks, start, &mut end)?;
+        }
+        if chomping != -1 {
+            s.push_str(&leading_break);
+        }
+        if chomping == 1 {
+            s.push_str(&trailing_breaks);
+        }
+        let style = if literal { Style::Literal } else { Style::Folded };
+        Ok(Token { kind: Tok::Scalar(s, style), start, end })
+    }
+
+    fn block_scalar_breaks(&mut self, indent: &mut i64, breaks: &mut String, start: Mark, end: &mut Mark) -> SResult<()> {
+        *end = self.mark;
+        let mut max_indent = 0i64;
+        loop {
+            while (*indent == 0 || (self.mark.column as i64) < *indent) && self.ch(0) == ' ' {
+                self.skip();
+            }
+            if self.mark.column as i64 > max_indent {
+                max_indent = self.mark.column as i64;
+            }
+            if (*indent == 0 || (self.mark.column as i64) < *indent) && self.ch(0) == '\t' {
+                return Err(self.err(start, "found a tab character where an indentation space is expected"));
+            }
+            if !is_break(self.ch(0)) {
+                break;
+            }
+            self.read_line(breaks);
+            *end = self.mark;
+        }
+        if *indent == 0 {
+            *indent = max_indent;
+            if *indent < self.indent + 1 {
+                *indent = self.indent + 1;
+            }
+            if *indent < 1 {
+                *indent = 1;
+            }
+        }
+        Ok(())
+    }
+
+    fn scan_flow_scalar(&mut self, single: bool) -> SResult<Token> {
+        let start = self.mark;
+        self.skip();
+        let mut s = String::new();
+        let mut leading_break = String::new();
+        let mut trailing_breaks = String::new();
+        let mut whitespaces = String::new();
+        loop {
+            if self.mark.column == 0
+                && ((self.ch(0) == '-' && self.ch(1) == '-' && self.ch(2) == '-')
+                    || (self.ch(0) == '.' && self.ch(1) == '.' && self.ch(2) == '.'))
+                && is_blankz(self.ch(3))
+            {
+                return Err(self.err(start, "found unexpected document indicator"));
+            }
+            if self.z() {
+                return Err(self.err(start, "found unexpected end of stream"));
+            }
+            let mut leading_blanks = false;
+            while !self.z() && !is_blankz(self.ch(0)) {
+                let c = self.ch(0);
+                if single && c == '\'' && self.ch(1) == '\'' {
+                    s.push('\'');
+                    self.skip();
+                    self.skip();
+                } else if (single && c == '\'') || (!single && c == '"') {
+                    break;
+                } else if !single && c == '\\' && is_break(self.ch(1)) {
+                    self.skip();
+                    self.skip_line();
+                    leading_blanks = true;
+                    break;
+                } else if !single && c == '\\' {
+                    let mut code_length = 0;
+                    match self.ch(1) {
+                        '0' => s.push('\0'),
+                        'a' => s.push('\u{7}'),
+                        'b' => s.push('\u{8}'),
+                        't' | '\t' => s.push('\t'),
+                        'n' => s.push('\n'),
+                        'v' => s.push('\u{b}'),
+                        'f' => s.push('\u{c}'),
+                        'r' => s.push('\r'),
+                        'e' => s.push('\u{1b}'),
+                        ' ' => s.push(' '),
+                        '"' => s.push('"'),
+                        '\'' => s.push('\''),
+                        '\\' => s.push('\\'),
+                        'N' => s.push('\u{85}'),
+                        '_' => s.push('\u{a0}'),
+                        'L' => s.push('\u{2028}'),
+                        'P' => s.push('\u{2029}'),
+                        'x' => code_length = 2,
+                        'u' => code_length = 4,
+                        'U' => code_length = 8,
+                        _ => return Err(self.err(start, "found unknown escape character")),
+                    }
+                    self.skip();
+                    self.skip();
+                    if code_length > 0 {
+                        let mut value: u32 = 0;
+                        for k in 0..code_length {
+                            let Some(d) = self.ch(k).to_digit(16) else {
+                                return Err(self.err(start, "did not find expected hexdecimal number"));
+                            };
+                            value = (value << 4) + d;
+                        }
+                        if (0xD800..=0xDFFF).contains(&value) || value > 0x10FFFF {
+                            return Err(self.err(start, "found invalid Unicode character escape code"));
+                        }
+                        // `\x80`..`\xff` produce a raw byte in Go (invalid UTF-8 when alone);
+                        // Rust strings cannot hold that, so the code point is kept instead.
+                        s.push(char::from_u32(value).unwrap_or('\u{fffd}'));
+                        for _ in 0..code_length {
+                            self.skip();
+                        }
+                    }
+                } else {
+                    self.read(&mut s);
+                }
+            }
+            if self.z() {
+                continue;
+            }
+            let c = self.ch(0);
+            if (single && c == '\'') || (!single && c == '"') {
+                break;
+            }
+            while is_blank(self.ch(0)) || is_break(self.ch(0)) {
+                if is_blank(self.ch(0)) {
+                    if !leading_blanks {
+                        self.read(&mut whitespaces);
+                    } else {
+                        self.skip();
+                    }
+                } else if !leading_blanks {
+                    whitespaces.clear();
+                    self.read_line(&mut leading_break);
+                    leading_blanks = true;
+                } else {
+                    self.read_line(&mut trailing_breaks);
+                }
+            }
+            if leading_blanks {
+                if leading_break.starts_with('\n') {
+                    if trailing_breaks.is_empty() {
+                        s.push(' ');
+                    } else {
+                        s.push_str(&trailing_breaks);
+                    }
+                } else {
+                    s.push_str(&leading_break);
+                    s.push_str(&trailing_breaks);
+                }
+                trailing_breaks.clear();
+                leading_break.clear();
+            } else {
+                s.push_str(&whitespaces);
+                whitespaces.clear();
+            }
+        }
+        self.skip();
+        let end = self.mark;
+        let style = if single { Style::SingleQuoted } else { Style::DoubleQuoted };
+        Ok(Token { kind: Tok::Scalar(s, style), start, end })
+    }
+
+    fn scan_plain_scalar(&mut self) -> SResult<Token> {
+        let mut s = String::new();
+        let mut leading_break = String::new();
+        let mut trailing_breaks = String::new();
+        let mut whitespaces = String::new();
+        let mut leading_blanks = false;
+        let indent = self.indent + 1;
+        let start = self.mark;
+        let mut end = self.mark;
+        loop {
+            if self.mark.column == 0
+                && ((self.ch(0) == '-' && self.ch(1) == '-' && self.ch(2) == '-')
+                    || (self.ch(0) == '.' && self.ch(1) == '.' && self.ch(2) == '.'))
+                && is_blankz(self.ch(3))
+            {
+                break;
+            }
+            if self.ch(0) == '#' {
+                break;
+            }
+            while !self.z() && !is_blankz(self.ch(0)) {
+                let c = self.ch(0);
+                if (c == ':' && is_blankz(self.ch(1)))
+                    || (self.flow_level > 0 && matches!(c, ',' | '?' | '[' | ']' | '{' | '}'))
+                {
+                    break;
+                }
+                if leading_blanks || !whitespaces.is_empty() {
+                    if leading_blanks {
+                        if leading_break.starts_with('\n') {
+                            if trailing_breaks.is_empty() {
+                                s.push(' ');
+                            } else {
+                                s.push_str(&trailing_breaks);
+                            }
+                        } else {
+                            s.push_str(&leading_break);
+                            s.push_str(&trailing_breaks);
+                        }
+                        trailing_breaks.clear();
+                        leading_break.clear();
+                        leading_blanks = false;
+                    } else {
+                        s.push_str(&whitespaces);
+                        whitespaces.clear();
+                    }
+                }
+                self.read(&mut s);
+                end = self.mark;
+            }
+            if !(is_blank(self.ch(0)) || is_break(self.ch(0))) {
+                break;
+            }
+            while is_blank(self.ch(0)) || is_break(self.ch(0)) {
+                if is_blank(self.ch(0)) {
+                    if leading_blanks && (self.mark.column as i64) < indent && self.ch(0) == '\t' {
+                        return Err(self.err(start, "found a tab character that violates indentation"));
+                    }
+                    if !leading_blanks {
+                        self.read(&mut whitespaces);
+                    } else {
+                        self.skip();
+                    }
+                } else if !leading_blanks {
+                    whitespaces.clear();
+                    self.read_line(&mut leading_break);
+                    leading_blanks = true;
+                } else {
+                    self.read_line(&mut trailing_breaks);
+                }
+            }
+            if self.flow_level == 0 && (self.mark.column as i64) < indent {
+                break;
+            }
+        }
+        if leading_blanks {
+            self.simple_key_allowed = true;
+        }
+        Ok(Token { kind: Tok::Scalar(s, Style::Plain), start, end })
+    }
+}
+
+/// go-yaml's reader check: the characters YAML allows in a stream.
+pub fn check_input(text: &str) -> Result<(), RawError> {
+    for c in text.chars() {
+        let v = c as u32;
+        let ok = v == 0x09
+            || v == 0x0A
+            || v == 0x0D
+            || (0x20..=0x7E).contains(&v)
+            || v == 0x85
+            || (0xA0..=0xD7FF).contains(&v)
+            || (0xE000..=0xFFFD).contains(&v)
+            || (0x10000..=0x10FFFF).contains(&v);
+        if !ok {
+            return Err(RawError {
+                kind: ErrorKind::Reader,
+                problem: "control characters are not allowed".into(),
+                problem_mark: Mark::default(),
+                context_mark: Mark::default(),
+            });
+        }
+    }
+    Ok(())
+}

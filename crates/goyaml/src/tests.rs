@@ -1,0 +1,148 @@
+//! Behaviour tests for parsing, checked against the reference Helm.
+
+use super::*;
+
+fn v(text: &str) -> String {
+    match parse(text) {
+        Ok(v) => v.to_go_string(),
+        Err(e) => format!("ERR {e}"),
+    }
+}
+
+fn err(text: &str) -> String {
+    match parse(text) {
+        Ok(v) => format!("OK {}", v.to_go_string()),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn basic_shapes() {
+    assert_eq!(v("a: 1\nb: [x, z]\nc:\n  d: true\n"), "map[a:1 b:[x z] c:map[d:true]]");
+    assert_eq!(v(""), "<nil>");
+    assert_eq!(v("# only a comment\n"), "<nil>");
+    assert_eq!(v("---\n"), "<nil>");
+    assert_eq!(v("a: 1000000"), "map[a:1e+06]");
+    assert_eq!(v("- a\n- b: 1\n  c: 2\n"), "[a map[b:1 c:2]]");
+    assert_eq!(v("a:\n- 1\n- 2\n"), "map[a:[1 2]]");
+    assert_eq!(v("{a: 1, b: [x]}"), "map[a:1 b:[x]]");
+    assert_eq!(v("{\"a\":1,\"b\":\"c\"}"), "map[a:1 b:c]");
+}
+
+#[test]
+fn yaml11_booleans_and_keys() {
+    assert_eq!(v("n: 1\ny: 2\nyes: 3\noff: 4\n"), "map[false:4 true:3]");
+    assert_eq!(v("- y\n- n\n- 'y'\n"), "[true false y]");
+    assert_eq!(v("1.5: x\n3.14159265358979: a\n1e10: z\n"), "map[1.5:x 1e+10:z 3.1415927:a]");
+    assert_eq!(v("1: a\ntrue: b\n"), "map[1:a true:b]");
+}
+
+#[test]
+fn duplicate_keys_last_wins() {
+    assert_eq!(v("a: 1\na: 2\n"), "map[a:2]");
+}
+
+#[test]
+fn numbers() {
+    assert_eq!(
+        v("j: 017\nl: 08\nm: 0o17\nx: 0x1F\no: 1_000\np: +1\nq: 9223372036854775808\ns: 2001-12-14\nt: 1e400\n"),
+        "map[j:15 l:8 m:15 o:1000 p:1 q:9.223372036854776e+18 s:2001-12-14 t:1e400 x:31]"
+    );
+    assert_eq!(v("a: 9007199254740993"), "map[a:9.007199254740992e+15]");
+    assert_eq!(v("a: '1'\nb: \"2\"\n"), "map[a:1 b:2]");
+    assert_eq!(parse("a: '1'").ok().and_then(|m| m.as_map().and_then(|m| m.get("a"))).map(|x| x.type_name()), Some("string".into()));
+}
+
+#[test]
+fn block_scalars() {
+    assert_eq!(v("a: |\n  x\n  y\nb: end\n"), "map[a:x\ny\n b:end]");
+    assert_eq!(v("a: |-\n  x\n\n"), "map[a:x]");
+    assert_eq!(v("a: |+\n  x\n\n"), "map[a:x\n\n]");
+    assert_eq!(v("a: >\n  x\n  y\n\n  z\n"), "map[a:x y\nz\n]");
+    assert_eq!(v("a: |2\n   x\n"), "map[a: x\n]");
+}
+
+#[test]
+fn quoted_scalars() {
+    assert_eq!(v(r#"a: "x\ty\u00e9\n""#), "map[a:x\ty\u{e9}\n]");
+    assert_eq!(v("a: 'it''s'"), "map[a:it's]");
+    assert_eq!(v("a: \"one\n  two\"\n"), "map[a:one two]");
+    assert_eq!(v("a: plain\n  continued\n"), "map[a:plain continued]");
+}
+
+#[test]
+fn anchors_aliases_and_merges() {
+    assert_eq!(v("base: &b {x: 1}\nd:\n  <<: *b\n  z: 2\n"), "map[base:map[x:1] d:map[x:1 z:2]]");
+    assert_eq!(v("a: &a [1]\nb: *a\n"), "map[a:[1] b:[1]]");
+    assert_eq!(v("a: &a {x: 1}\nb: &b {z: 2}\nc:\n  <<: [*a, *b]\n"), "map[a:map[x:1] b:map[z:2] c:map[x:1 z:2]]");
+    assert_eq!(v("a: &a {x: 1}\nc:\n  x: 2\n  <<: *a\n"), "map[a:map[x:1] c:map[x:1]]");
+    assert_eq!(v("'<<': 1"), "map[<<:1]");
+    assert_eq!(err("a: *nope\n"), "yaml: unknown anchor 'nope' referenced");
+    assert_eq!(err("a: &x [*x]\n"), "yaml: anchor 'x' value contains itself");
+    assert_eq!(err("a: {b: 1}\nc:\n  <<: 1\n"), "yaml: map merge requires map or sequence of maps as the value");
+}
+
+#[test]
+fn alias_bomb_is_bounded() {
+    let mut s = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..30 {
+        let p = i - 1;
+        s.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+    }
+    assert_eq!(err(&s), "yaml: document contains excessive aliasing");
+}
+
+#[test]
+fn deep_nesting_is_refused_not_crashing() {
+    let deep = "[".repeat(20000);
+    assert!(parse(&deep).is_err());
+    let deep2 = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
+    assert!(parse(&deep2).is_err());
+}
+
+#[test]
+fn conversion_errors() {
+    assert_eq!(err("~: x\n"), "unsupported map key of type: %!s(<nil>), key: <nil>, value: \"x\"");
+    assert_eq!(err("null: 1\n"), "unsupported map key of type: %!s(<nil>), key: <nil>, value: 1");
+    assert_eq!(err("k: .nan\n"), "json: unsupported value: NaN");
+    assert_eq!(err("[1,2]: x\n"), "yaml: invalid map key: []interface {}{1, 2}");
+    assert_eq!(err("{a: 1}: x\n"), "yaml: invalid map key: map[interface {}]interface {}{\"a\":1}");
+    assert_eq!(err("a: !!int \"x\"\n"), "yaml: cannot decode !!str `x` as a !!int");
+    assert_eq!(v("a: !!binary aGVsbG8=\nb: !!int \"12\"\n"), "map[a:hello b:12]");
+    assert_eq!(v("\"\": 1"), "map[:1]");
+}
+
+#[test]
+fn syntax_errors_match_go_yaml() {
+    assert_eq!(err("a: [1, 2\n"), "yaml: line 1: did not find expected ',' or ']'");
+    assert_eq!(err("a:\n  b: 1\n c: 2\n"), "yaml: line 2: did not find expected key");
+    assert_eq!(err("a:\n\tb: 1\n"), "yaml: line 2: found character that cannot start any token");
+    assert_eq!(err("a: b: c\n"), "yaml: mapping values are not allowed in this context");
+    assert_eq!(err("a: 1\nb: 2\nc: 3\nd: [\n"), "yaml: line 4: did not find expected node content");
+    assert_eq!(err("a: |\ntext at column zero\n"), "yaml: line 3: could not find expected ':'");
+    assert_eq!(err("%YAML 1.1\n"), "yaml: line 1: did not find expected <document start>");
+    assert_eq!(err("spec:\n  labels: a: 1\nb: 2\n"), "yaml: line 2: mapping values are not allowed in this context");
+    assert_eq!(err("a: &\n"), "yaml: did not find expected alphabetic or numeric character");
+    assert_eq!(err("a: 1\nb: &\n"), "yaml: line 2: did not find expected alphabetic or numeric character");
+    assert_eq!(err("a: \"x\u{1}\"\n"), "yaml: control characters are not allowed");
+    assert_eq!(err("a: 1\n---\nb: [\n"), "OK map[a:1]");
+}
+
+#[test]
+fn documents() {
+    let docs = parse_documents("a: 1\n---\nb: 2\n---\n").unwrap_or_default();
+    let shown: Vec<String> = docs.iter().map(|d| d.to_go_string()).collect();
+    assert_eq!(shown, vec!["map[a:1]", "map[b:2]", "<nil>"]);
+    assert!(parse_documents("a: 1\n---\nb: [\n").is_err());
+}
+
+#[test]
+fn node_positions() {
+    let n = parse_node("a:\n  b: x\nc: [1, 2]\n").ok().flatten();
+    let Some(Node { kind: NodeKind::Map(entries), .. }) = n else { panic!("not a map") };
+    assert_eq!((entries[0].0.as_str(), entries[0].1, entries[0].2), ("a", 1, 1));
+    let NodeKind::Map(inner) = &entries[0].3.kind else { panic!("not a map") };
+    assert_eq!((inner[0].1, inner[0].2, inner[0].3.line, inner[0].3.column), (2, 3, 2, 6));
+    assert_eq!((entries[1].3.line, entries[1].3.column), (3, 4));
+    assert!(parse_node("").ok().flatten().is_none());
+}
