@@ -65,8 +65,8 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         variadic("mergeOverwrite", &[M], M, false, |h, a| merge_all(h, a, true)),
         variadic("mustMergeOverwrite", &[M], M, true, |h, a| merge_all(h, a, true)),
         func("values", &[M], |_, a| Ok(Value::list(arg_map(a, 0).borrow().values().cloned().collect()))),
-        fallible("deepCopy", &[Any], |_, a| Ok(deep_copy(&arg(a, 0), 0))),
-        fallible("mustDeepCopy", &[Any], |_, a| Ok(deep_copy(&arg(a, 0), 0))),
+        fallible("deepCopy", &[Any], |_, a| checked_deep_copy(&arg(a, 0))),
+        fallible("mustDeepCopy", &[Any], |_, a| checked_deep_copy(&arg(a, 0))),
         variadic("dig", &[], Any, true, |_, a| dig(a)),
     ]
 }
@@ -119,6 +119,14 @@ pub(crate) fn merge_into(dst: &Map, src: &Map, overwrite: bool, depth: usize) {
             dst.insert(k, sv);
         }
     }
+}
+
+/// `deepCopy`: copystructure fails on nil.
+fn checked_deep_copy(v: &Value) -> FuncResult {
+    if v.is_nil() {
+        return err("reflect: call of reflect.Value.Type on zero Value");
+    }
+    Ok(deep_copy(v, 0))
 }
 
 /// copystructure's deep copy: maps and slices are copied, everything else shared.

@@ -18,6 +18,7 @@ mod paths;
 mod random;
 mod reflect;
 mod regex;
+mod semver;
 mod strings;
 #[cfg(test)]
 mod testing;
@@ -38,6 +39,7 @@ pub fn sprig_functions() -> Vec<FuncSpec> {
     v.extend(paths::functions());
     v.extend(regex::functions());
     v.extend(random::functions());
+    v.extend(semver::functions());
     v.extend(helm::sprig_json_functions());
     v
 }
