@@ -1,1 +1,193 @@
-fn main() {}
+//! capstan: a drop-in `helm template`. This file only reads the command line; the
+//! work is done by the `chart` crate.
+
+use std::ffi::OsString;
+use std::io::Write;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Arg, ArgAction, ArgMatches, Command};
+
+/// Go's `strconv.ParseBool`, which pflag uses for boolean flags.
+fn go_bool(s: &str) -> Result<bool, String> {
+    match s {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Ok(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Ok(false),
+        _ => Err(format!("strconv.ParseBool: parsing \"{s}\": invalid syntax")),
+    }
+}
+
+fn bool_flag(name: &'static str) -> Arg {
+    Arg::new(name)
+        .long(name)
+        .num_args(0..=1)
+        .require_equals(true)
+        .default_missing_value("true")
+        .action(ArgAction::Set)
+}
+
+fn list_flag(name: &'static str) -> Arg {
+    Arg::new(name).long(name).action(ArgAction::Append).allow_hyphen_values(true)
+}
+
+fn value_flag(name: &'static str) -> Arg {
+    Arg::new(name).long(name).action(ArgAction::Set).allow_hyphen_values(true)
+}
+
+/// The `template` subcommand with Helm's flags.
+fn template_command() -> Command {
+    Command::new("template")
+        .args_override_self(true)
+        .disable_help_flag(true)
+        .arg(Arg::new("args").action(ArgAction::Append).num_args(0..))
+        .arg(list_flag("values").short('f'))
+        .arg(list_flag("set"))
+        .arg(list_flag("set-string"))
+        .arg(list_flag("set-file"))
+        .arg(list_flag("set-json"))
+        .arg(list_flag("set-literal"))
+        .arg(value_flag("namespace").short('n'))
+        .arg(list_flag("show-only").short('s'))
+        .arg(bool_flag("include-crds"))
+        .arg(bool_flag("skip-crds"))
+        .arg(bool_flag("skip-tests"))
+        .arg(bool_flag("no-hooks"))
+        .arg(bool_flag("is-upgrade"))
+        .arg(value_flag("kube-version"))
+        .arg(list_flag("api-versions").short('a'))
+        .arg(value_flag("name-template"))
+        .arg(bool_flag("generate-name").short('g'))
+        .arg(value_flag("output-dir"))
+        .arg(bool_flag("release-name"))
+        .arg(bool_flag("skip-schema-validation"))
+        .arg(bool_flag("debug"))
+        .arg(value_flag("seed"))
+}
+
+/// Turns clap's error into pflag's wording.
+fn flag_error(e: &clap::Error) -> String {
+    let arg = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) => s.split_whitespace().next().unwrap_or("").to_string(),
+        _ => String::new(),
+    };
+    let arg = arg.split('=').next().unwrap_or("").to_string();
+    match e.kind() {
+        ErrorKind::UnknownArgument => match arg.strip_prefix("--") {
+            Some(_) => format!("unknown flag: {arg}"),
+            None => {
+                let c = arg.trim_start_matches('-').chars().next().unwrap_or('?');
+                format!("unknown shorthand flag: '{c}' in {arg}")
+            }
+        },
+        ErrorKind::InvalidValue | ErrorKind::NoEquals | ErrorKind::WrongNumberOfValues => {
+            format!("flag needs an argument: {arg}")
+        }
+        _ => e.to_string().trim().trim_start_matches("error: ").to_string(),
+    }
+}
+
+fn strings(m: &ArgMatches, id: &str) -> Vec<String> {
+    m.get_many::<String>(id).map(|v| v.cloned().collect()).unwrap_or_default()
+}
+
+fn flag(m: &ArgMatches, id: &str) -> Result<bool, String> {
+    match m.get_one::<String>(id) {
+        Some(v) => go_bool(v).map_err(|e| format!("invalid argument \"{v}\" for \"--{id}\" flag: {e}")),
+        None => Ok(false),
+    }
+}
+
+/// `-f` and `-a` take comma-separated lists, like pflag's slice flags.
+fn comma_list(m: &ArgMatches, id: &str) -> Vec<String> {
+    strings(m, id).iter().flat_map(|s| s.split(',').map(str::to_string).collect::<Vec<_>>()).collect()
+}
+
+fn options(m: &ArgMatches) -> Result<chart::TemplateOptions, String> {
+    let seed = match m.get_one::<String>("seed") {
+        Some(s) => Some(s.parse::<u64>().map_err(|_| format!("invalid argument \"{s}\" for \"--seed\" flag"))?),
+        None => None,
+    };
+    Ok(chart::TemplateOptions {
+        args: strings(m, "args"),
+        value_files: comma_list(m, "values"),
+        set: strings(m, "set"),
+        set_string: strings(m, "set-string"),
+        set_file: strings(m, "set-file"),
+        set_json: strings(m, "set-json"),
+        set_literal: strings(m, "set-literal"),
+        namespace: m.get_one::<String>("namespace").cloned(),
+        show_only: strings(m, "show-only"),
+        include_crds: flag(m, "include-crds")?,
+        skip_tests: flag(m, "skip-tests")?,
+        no_hooks: flag(m, "no-hooks")?,
+        is_upgrade: flag(m, "is-upgrade")?,
+        kube_version: m.get_one::<String>("kube-version").cloned(),
+        api_versions: comma_list(m, "api-versions"),
+        name_template: m.get_one::<String>("name-template").cloned(),
+        generate_name: flag(m, "generate-name")?,
+        output_dir: m.get_one::<String>("output-dir").cloned(),
+        use_release_name: flag(m, "release-name")?,
+        skip_schema_validation: flag(m, "skip-schema-validation")?,
+        seed,
+    })
+}
+
+fn run(args: Vec<OsString>) -> Result<String, String> {
+    let mut rest = args.into_iter().skip(1);
+    match rest.next().and_then(|a| a.into_string().ok()).as_deref() {
+        Some("template") => {}
+        Some(other) => return Err(format!("unknown command \"{other}\" for \"capstan\"")),
+        None => return Err("a subcommand is required: capstan template [NAME] CHART [flags]".into()),
+    }
+    let matches = template_command()
+        .no_binary_name(true)
+        .try_get_matches_from(rest)
+        .map_err(|e| flag_error(&e))?;
+    let opts = options(&matches)?;
+    chart::template(&opts).map_err(|e| e.to_string())
+}
+
+fn main() {
+    match run(std::env::args_os().collect()) {
+        Ok(out) => {
+            let mut stdout = std::io::stdout().lock();
+            if stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+                std::process::exit(1);
+            }
+        }
+        Err(msg) => {
+            eprintln!("Error: {msg}");
+            std::process::exit(1);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<chart::TemplateOptions, String> {
+        let m = template_command()
+            .no_binary_name(true)
+            .try_get_matches_from(args.iter().map(OsString::from))
+            .map_err(|e| flag_error(&e))?;
+        options(&m)
+    }
+
+    #[test]
+    fn flags_in_any_position() {
+        let o = parse(&["rel", "-f", "a.yaml,b.yaml", "./c", "--set", "x=1,y=2", "--namespace", "ns", "--include-crds"]).unwrap();
+        assert_eq!(o.args, ["rel", "./c"]);
+        assert_eq!(o.value_files, ["a.yaml", "b.yaml"]);
+        assert_eq!(o.set, ["x=1,y=2"]);
+        assert_eq!(o.namespace.as_deref(), Some("ns"));
+        assert!(o.include_crds);
+    }
+
+    #[test]
+    fn pflag_style_errors() {
+        assert_eq!(parse(&["./c", "--bogus"]).unwrap_err(), "unknown flag: --bogus");
+        assert!(parse(&["./c", "--is-upgrade=maybe"]).is_err());
+        assert!(!parse(&["./c", "--is-upgrade=false"]).unwrap().is_upgrade);
+        assert_eq!(parse(&["./c", "-n", "a", "-n", "b"]).unwrap().namespace.as_deref(), Some("b"));
+    }
+}

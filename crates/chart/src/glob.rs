@@ -1,0 +1,349 @@
+//! The two glob dialects Helm uses: Go's `path/filepath.Match` (`.helmignore`,
+//! `--show-only`) and gobwas/glob with `/` as separator (`.Files.Glob`).
+
+/// Go's `filepath.Match` on `/`-separated names. `Err(())` is `ErrBadPattern`.
+pub fn go_match(pattern: &str, name: &str) -> Result<bool, ()> {
+    let mut pattern: Vec<char> = pattern.chars().collect();
+    let mut name: Vec<char> = name.chars().collect();
+    'outer: while !pattern.is_empty() {
+        let (star, chunk, rest) = scan_chunk(&pattern);
+        pattern = rest;
+        if star && chunk.is_empty() {
+            return Ok(!name.contains(&'/'));
+        }
+        let (t, ok, err) = match_chunk(&chunk, &name);
+        if ok && (t.is_empty() || !pattern.is_empty()) {
+            name = t;
+            continue;
+        }
+        if err {
+            return Err(());
+        }
+        if star {
+            let mut i = 0;
+            while i < name.len() && name[i] != '/' {
+                let (t, ok, err) = match_chunk(&chunk, &name[i + 1..]);
+                if ok {
+                    if pattern.is_empty() && !t.is_empty() {
+                        i += 1;
+                        continue;
+                    }
+                    name = t;
+                    continue 'outer;
+                }
+                if err {
+                    return Err(());
+                }
+                i += 1;
+            }
+        }
+        while !pattern.is_empty() {
+            let (_, chunk, rest) = scan_chunk(&pattern);
+            pattern = rest;
+            if match_chunk(&chunk, &[]).2 {
+                return Err(());
+            }
+        }
+        return Ok(false);
+    }
+    Ok(name.is_empty())
+}
+
+fn scan_chunk(pattern: &[char]) -> (bool, Vec<char>, Vec<char>) {
+    let mut p = pattern;
+    let mut star = false;
+    while let Some('*') = p.first() {
+        p = &p[1..];
+        star = true;
+    }
+    let mut inrange = false;
+    let mut i = 0;
+    while i < p.len() {
+        match p[i] {
+            '\\' => {
+                if i + 1 < p.len() {
+                    i += 1;
+                }
+            }
+            '[' => inrange = true,
+            ']' => inrange = false,
+            '*' if !inrange => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    (star, p[..i].to_vec(), p[i..].to_vec())
+}
+
+/// Returns (rest of name, matched, bad pattern).
+fn match_chunk(chunk: &[char], s: &[char]) -> (Vec<char>, bool, bool) {
+    let mut chunk = chunk;
+    let mut s = s;
+    let mut failed = false;
+    while !chunk.is_empty() {
+        if !failed && s.is_empty() {
+            failed = true;
+        }
+        match chunk[0] {
+            '[' => {
+                let r = if !failed { Some(s[0]) } else { None };
+                if !failed {
+                    s = &s[1..];
+                }
+                chunk = &chunk[1..];
+                let mut negated = false;
+                if let Some('^') = chunk.first() {
+                    negated = true;
+                    chunk = &chunk[1..];
+                }
+                let mut matched = false;
+                let mut nrange = 0;
+                loop {
+                    if let Some(']') = chunk.first() {
+                        if nrange > 0 {
+                            chunk = &chunk[1..];
+                            break;
+                        }
+                    }
+                    let Some((lo, rest)) = get_esc(chunk) else { return (vec![], false, true) };
+                    chunk = rest;
+                    let mut hi = lo;
+                    if let Some('-') = chunk.first() {
+                        let Some((h, rest)) = get_esc(&chunk[1..]) else { return (vec![], false, true) };
+                        hi = h;
+                        chunk = rest;
+                    }
+                    if let Some(r) = r {
+                        if lo <= r && r <= hi {
+                            matched = true;
+                        }
+                    }
+                    nrange += 1;
+                }
+                if matched == negated {
+                    failed = true;
+                }
+            }
+            '?' => {
+                if !failed {
+                    if s[0] == '/' {
+                        failed = true;
+                    }
+                    s = &s[1..];
+                }
+                chunk = &chunk[1..];
+            }
+            '\\' => {
+                chunk = &chunk[1..];
+                if chunk.is_empty() {
+                    return (vec![], false, true);
+                }
+                if !failed {
+                    if chunk[0] != s[0] {
+                        failed = true;
+                    }
+                    s = &s[1..];
+                }
+                chunk = &chunk[1..];
+            }
+            c => {
+                if !failed {
+                    if c != s[0] {
+                        failed = true;
+                    }
+                    s = &s[1..];
+                }
+                chunk = &chunk[1..];
+            }
+        }
+    }
+    if failed {
+        return (vec![], false, false);
+    }
+    (s.to_vec(), true, false)
+}
+
+fn get_esc(chunk: &[char]) -> Option<(char, &[char])> {
+    let first = *chunk.first()?;
+    if first == '-' || first == ']' {
+        return None;
+    }
+    let mut chunk = chunk;
+    let mut r = first;
+    if first == '\\' {
+        chunk = &chunk[1..];
+        r = *chunk.first()?;
+    }
+    chunk = &chunk[1..];
+    if chunk.is_empty() {
+        return None;
+    }
+    Some((r, chunk))
+}
+
+/// One piece of a compiled gobwas glob.
+#[derive(Clone, Debug)]
+enum Tok {
+    Lit(char),
+    Any,
+    Star,
+    SuperStar,
+    Class(bool, Vec<(char, char)>),
+    Alt(Vec<Vec<Tok>>),
+}
+
+/// A `.Files.Glob` pattern (gobwas/glob with `/` as the separator).
+pub struct FilesGlob(Vec<Tok>);
+
+impl FilesGlob {
+    /// Compiles `pattern`; `None` when it is malformed (Helm then matches everything).
+    pub fn compile(pattern: &str) -> Option<FilesGlob> {
+        let chars: Vec<char> = pattern.chars().collect();
+        let mut pos = 0;
+        let toks = parse_seq(&chars, &mut pos, false)?;
+        if pos != chars.len() {
+            return None;
+        }
+        Some(FilesGlob(toks))
+    }
+
+    /// Whether `name` matches.
+    pub fn matches(&self, name: &str) -> bool {
+        let chars: Vec<char> = name.chars().collect();
+        match_toks(&self.0, &chars, 0)
+    }
+}
+
+fn parse_seq(p: &[char], pos: &mut usize, in_alt: bool) -> Option<Vec<Tok>> {
+    let mut out = Vec::new();
+    while *pos < p.len() {
+        let c = p[*pos];
+        match c {
+            ',' | '}' if in_alt => return Some(out),
+            '*' => {
+                if p.get(*pos + 1) == Some(&'*') {
+                    *pos += 2;
+                    out.push(Tok::SuperStar);
+                } else {
+                    *pos += 1;
+                    out.push(Tok::Star);
+                }
+            }
+            '?' => {
+                *pos += 1;
+                out.push(Tok::Any);
+            }
+            '\\' => {
+                *pos += 1;
+                let c = *p.get(*pos)?;
+                *pos += 1;
+                out.push(Tok::Lit(c));
+            }
+            '[' => {
+                *pos += 1;
+                let mut neg = false;
+                if p.get(*pos) == Some(&'!') {
+                    neg = true;
+                    *pos += 1;
+                }
+                let mut ranges = Vec::new();
+                loop {
+                    let c = *p.get(*pos)?;
+                    *pos += 1;
+                    if c == ']' {
+                        break;
+                    }
+                    if p.get(*pos) == Some(&'-') && p.get(*pos + 1).is_some_and(|&h| h != ']') {
+                        let hi = p[*pos + 1];
+                        *pos += 2;
+                        ranges.push((c, hi));
+                    } else {
+                        ranges.push((c, c));
+                    }
+                }
+                out.push(Tok::Class(neg, ranges));
+            }
+            '{' => {
+                *pos += 1;
+                let mut alts = Vec::new();
+                loop {
+                    alts.push(parse_seq(p, pos, true)?);
+                    match p.get(*pos)? {
+                        ',' => *pos += 1,
+                        _ => {
+                            *pos += 1;
+                            break;
+                        }
+                    }
+                }
+                out.push(Tok::Alt(alts));
+            }
+            _ => {
+                *pos += 1;
+                out.push(Tok::Lit(c));
+            }
+        }
+    }
+    if in_alt {
+        return None;
+    }
+    Some(out)
+}
+
+fn match_toks(toks: &[Tok], s: &[char], depth: usize) -> bool {
+    if depth > 64 {
+        return false;
+    }
+    let Some(first) = toks.first() else { return s.is_empty() };
+    let rest = &toks[1..];
+    match first {
+        Tok::Lit(c) => s.first() == Some(c) && match_toks(rest, &s[1..], depth),
+        Tok::Any => s.first().is_some_and(|&c| c != '/') && match_toks(rest, &s[1..], depth),
+        Tok::Class(neg, ranges) => {
+            s.first().is_some_and(|&c| ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) != *neg)
+                && match_toks(rest, &s[1..], depth)
+        }
+        Tok::Star => {
+            for i in 0..=s.len() {
+                if match_toks(rest, &s[i..], depth) {
+                    return true;
+                }
+                if i < s.len() && s[i] == '/' {
+                    return false;
+                }
+            }
+            false
+        }
+        Tok::SuperStar => (0..=s.len()).any(|i| match_toks(rest, &s[i..], depth)),
+        Tok::Alt(alts) => alts.iter().any(|alt| {
+            let mut joined = alt.clone();
+            joined.extend_from_slice(rest);
+            match_toks(&joined, s, depth + 1)
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_filepath_match() {
+        assert_eq!(go_match("templates/*.yaml", "templates/a.yaml"), Ok(true));
+        assert_eq!(go_match("*.yaml", "templates/a.yaml"), Ok(false));
+        assert_eq!(go_match("templates/[ab].yaml", "templates/b.yaml"), Ok(true));
+        assert_eq!(go_match("a?c", "abc"), Ok(true));
+        assert_eq!(go_match("[", "a"), Err(()));
+        assert_eq!(go_match("templates/a.yaml", "templates/a.yaml"), Ok(true));
+    }
+
+    #[test]
+    fn gobwas_glob() {
+        let g = FilesGlob::compile("files/*.txt").unwrap();
+        assert!(g.matches("files/a.txt"));
+        assert!(!g.matches("files/sub/a.txt"));
+        assert!(FilesGlob::compile("files/**").unwrap().matches("files/sub/a.txt"));
+        assert!(FilesGlob::compile("files/*.{txt,md}").unwrap().matches("files/a.md"));
+        assert!(FilesGlob::compile("{").is_none());
+    }
+}

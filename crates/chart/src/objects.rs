@@ -1,0 +1,596 @@
+//! The built-in objects templates see: `.Release`, `.Chart` (a map in Helm 4, with
+//! Go's field names), `.Capabilities` (`KubeVersion`, `APIVersions` with `.Has`,
+//! `HelmVersion`), `.Files` (`Get`, `GetBytes`, `Glob`, `Lines`, `AsConfig`,
+//! `AsSecrets`) and `.Template`.
+
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use govalue::{GoType, List, Map, MapKind, Object, Value};
+
+use crate::glob::FilesGlob;
+use crate::load::{Chart, File};
+
+/// What `helm version` reports; `.Capabilities.HelmVersion`.
+const HELM_VERSION: &str = "v4.3.1";
+const HELM_GIT_COMMIT: &str = "c0d08d0d6d9424d4a14febb5e8a3e51b0dd00dff";
+const HELM_GO_VERSION: &str = "go1.27.2";
+const HELM_KUBE_CLIENT_VERSION: &str = "v1.37";
+
+/// The API versions Helm 4.3.1 knows without a cluster, in its order.
+const DEFAULT_API_VERSIONS: &[&str] = &[
+    "v1",
+    "admissionregistration.k8s.io/v1",
+    "admissionregistration.k8s.io/v1alpha1",
+    "admissionregistration.k8s.io/v1beta1",
+    "internal.apiserver.k8s.io/v1alpha1",
+    "apps/v1",
+    "apps/v1beta1",
+    "apps/v1beta2",
+    "authentication.k8s.io/v1",
+    "authentication.k8s.io/v1alpha1",
+    "authentication.k8s.io/v1beta1",
+    "authorization.k8s.io/v1",
+    "authorization.k8s.io/v1beta1",
+    "autoscaling/v1",
+    "autoscaling/v2",
+    "batch/v1",
+    "batch/v1beta1",
+    "certificates.k8s.io/v1",
+    "certificates.k8s.io/v1beta1",
+    "certificates.k8s.io/v1alpha1",
+    "coordination.k8s.io/v1alpha2",
+    "coordination.k8s.io/v1beta1",
+    "coordination.k8s.io/v1",
+    "discovery.k8s.io/v1",
+    "discovery.k8s.io/v1beta1",
+    "events.k8s.io/v1",
+    "events.k8s.io/v1beta1",
+    "extensions/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1",
+    "flowcontrol.apiserver.k8s.io/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1beta2",
+    "flowcontrol.apiserver.k8s.io/v1beta3",
+    "lifecycle.k8s.io/v1alpha1",
+    "networking.k8s.io/v1",
+    "networking.k8s.io/v1beta1",
+    "node.k8s.io/v1",
+    "node.k8s.io/v1alpha1",
+    "node.k8s.io/v1beta1",
+    "policy/v1",
+    "policy/v1beta1",
+    "rbac.authorization.k8s.io/v1",
+    "rbac.authorization.k8s.io/v1beta1",
+    "rbac.authorization.k8s.io/v1alpha1",
+    "resource.k8s.io/v1",
+    "resource.k8s.io/v1beta2",
+    "resource.k8s.io/v1beta1",
+    "resource.k8s.io/v1alpha3",
+    "scheduling.k8s.io/v1alpha3",
+    "scheduling.k8s.io/v1beta1",
+    "scheduling.k8s.io/v1",
+    "storage.k8s.io/v1beta1",
+    "storage.k8s.io/v1",
+    "storage.k8s.io/v1alpha1",
+    "storagemigration.k8s.io/v1",
+    "storagemigration.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1",
+];
+
+/// `common.KubeVersion`: `.Capabilities.KubeVersion`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KubeVersion {
+    /// The full version as given (`v1.30.5-gke.1017000`); also `.GitVersion`.
+    pub version: String,
+    /// The numeric part (`v1.30.5`): what `String()` prints and ranges are checked against.
+    pub normalized: String,
+    /// `Major`
+    pub major: String,
+    /// `Minor`
+    pub minor: String,
+}
+
+impl Default for KubeVersion {
+    fn default() -> Self {
+        KubeVersion {
+            version: "v1.37.0".into(),
+            normalized: "v1.37.0".into(),
+            major: "1".into(),
+            minor: "37".into(),
+        }
+    }
+}
+
+impl KubeVersion {
+    /// `common.ParseKubeVersion` (Kubernetes' generic version parsing), with its errors.
+    pub fn parse(text: &str) -> Result<KubeVersion, String> {
+        let quoted = govalue::strconv::quote(text);
+        let s = text.trim_start();
+        let s = s.strip_prefix('v').unwrap_or(s);
+        let numeric_len = s.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.').count();
+        let numeric = &s[..numeric_len];
+        let numeric = numeric.trim_end_matches(|c| c == '.');
+        let valid = !numeric.is_empty()
+            && numeric.split('.').all(|p| !p.is_empty())
+            && s.as_bytes().first().is_some_and(|b| b.is_ascii_digit());
+        if !valid {
+            return Err(format!("could not parse {quoted} as version"));
+        }
+        let parts: Vec<&str> = numeric.split('.').collect();
+        if parts.len() < 2 {
+            return Err(format!("illegal version string {quoted}"));
+        }
+        for p in &parts {
+            if p.len() > 1 && p.starts_with('0') {
+                return Err(format!(
+                    "illegal zero-prefixed version component {} in {quoted}",
+                    govalue::strconv::quote(p)
+                ));
+            }
+            if p.parse::<u32>().is_err() {
+                return Err(format!("illegal version component {} in {quoted}", govalue::strconv::quote(p)));
+            }
+        }
+        let version = if text.starts_with('v') { text.to_string() } else { format!("v{text}") };
+        Ok(KubeVersion {
+            version,
+            normalized: format!("v{}", parts.join(".")),
+            major: parts[0].parse::<u32>().map(|n| n.to_string()).unwrap_or_default(),
+            minor: parts[1].parse::<u32>().map(|n| n.to_string()).unwrap_or_default(),
+        })
+    }
+}
+
+impl Object for KubeVersion {
+    fn type_name(&self) -> &str {
+        "common.KubeVersion"
+    }
+
+    fn field(&self, name: &str) -> Option<Value> {
+        match name {
+            "Version" | "GitVersion" => Some(Value::str(&self.version)),
+            "Major" => Some(Value::str(&self.major)),
+            "Minor" => Some(Value::str(&self.minor)),
+            "String" => Some(Value::str(&self.normalized)),
+            _ => None,
+        }
+    }
+
+    fn format_v(&self) -> String {
+        self.normalized.clone()
+    }
+
+    fn to_json_value(&self) -> Option<Value> {
+        let m = Map::new();
+        m.insert("Version", Value::str(&self.version));
+        m.insert("Major", Value::str(&self.major));
+        m.insert("Minor", Value::str(&self.minor));
+        Some(Value::Map(m))
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `common.VersionSet`: `.Capabilities.APIVersions`, with `.Has`.
+#[derive(Clone, Debug)]
+pub struct VersionSet(pub Vec<String>);
+
+impl Object for VersionSet {
+    fn type_name(&self) -> &str {
+        "common.VersionSet"
+    }
+
+    fn kind_name(&self) -> &str {
+        "slice"
+    }
+
+    fn has_method(&self, name: &str) -> bool {
+        name == "Has"
+    }
+
+    fn call_method(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+        if name != "Has" {
+            return None;
+        }
+        Some(match args {
+            [Value::String(s)] => Ok(Value::Bool(self.0.iter().any(|v| v == &**s))),
+            [other] => Err(format!("wrong type for value; expected string; got {}", other.type_name())),
+            _ => Err(format!("wrong number of args for Has: want 1 got {}", args.len())),
+        })
+    }
+
+    fn format_v(&self) -> String {
+        format!("[{}]", self.0.join(" "))
+    }
+
+    fn to_json_value(&self) -> Option<Value> {
+        Some(self.as_list())
+    }
+
+    fn truthy(&self) -> bool {
+        !self.0.is_empty()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl VersionSet {
+    /// The versions as a `[]string` value.
+    pub fn as_list(&self) -> Value {
+        Value::List(List::typed(self.0.iter().map(|s| Value::str(s)).collect(), GoType::String))
+    }
+}
+
+/// `version.BuildInfo`: `.Capabilities.HelmVersion`.
+#[derive(Clone, Debug)]
+struct BuildInfo;
+
+impl Object for BuildInfo {
+    fn type_name(&self) -> &str {
+        "version.BuildInfo"
+    }
+
+    fn field(&self, name: &str) -> Option<Value> {
+        Some(Value::str(match name {
+            "Version" => HELM_VERSION,
+            "GitCommit" => HELM_GIT_COMMIT,
+            "GitTreeState" => "clean",
+            "GoVersion" => HELM_GO_VERSION,
+            "KubeClientVersion" => HELM_KUBE_CLIENT_VERSION,
+            _ => return None,
+        }))
+    }
+
+    fn format_v(&self) -> String {
+        format!("{{{HELM_VERSION} {HELM_GIT_COMMIT} clean {HELM_GO_VERSION} {HELM_KUBE_CLIENT_VERSION}}}")
+    }
+
+    fn to_json_value(&self) -> Option<Value> {
+        let m = Map::new();
+        m.insert("version", Value::str(HELM_VERSION));
+        m.insert("git_commit", Value::str(HELM_GIT_COMMIT));
+        m.insert("git_tree_state", Value::str("clean"));
+        m.insert("go_version", Value::str(HELM_GO_VERSION));
+        m.insert("kube_client_version", Value::str(HELM_KUBE_CLIENT_VERSION));
+        Some(Value::Map(m))
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `*common.Capabilities`: `.Capabilities`.
+#[derive(Clone, Debug)]
+pub struct Capabilities {
+    /// `.KubeVersion`
+    pub kube_version: KubeVersion,
+    /// `.APIVersions`: the defaults plus `--api-versions`.
+    pub api_versions: VersionSet,
+}
+
+impl Capabilities {
+    /// Helm's client-only capabilities with an optional `--kube-version` and extra API versions.
+    pub fn new(kube_version: Option<KubeVersion>, extra_api_versions: &[String]) -> Capabilities {
+        let mut versions: Vec<String> = DEFAULT_API_VERSIONS.iter().map(|s| s.to_string()).collect();
+        versions.extend(extra_api_versions.iter().cloned());
+        Capabilities { kube_version: kube_version.unwrap_or_default(), api_versions: VersionSet(versions) }
+    }
+}
+
+impl Object for Capabilities {
+    fn type_name(&self) -> &str {
+        "*common.Capabilities"
+    }
+
+    fn kind_name(&self) -> &str {
+        "ptr"
+    }
+
+    fn field(&self, name: &str) -> Option<Value> {
+        match name {
+            "KubeVersion" => Some(Value::Object(Rc::new(self.kube_version.clone()))),
+            "APIVersions" => Some(Value::Object(Rc::new(self.api_versions.clone()))),
+            "HelmVersion" => Some(Value::Object(Rc::new(BuildInfo))),
+            _ => None,
+        }
+    }
+
+    fn format_v(&self) -> String {
+        let kv = &self.kube_version;
+        format!(
+            "{{{{{} {} {} {}}} {} {}}}",
+            kv.version,
+            kv.normalized,
+            kv.major,
+            kv.minor,
+            self.api_versions.format_v(),
+            BuildInfo.format_v()
+        )
+    }
+
+    fn to_json_value(&self) -> Option<Value> {
+        let m = Map::new();
+        m.insert("KubeVersion", self.kube_version.to_json_value().unwrap_or(Value::Nil));
+        m.insert("APIVersions", self.api_versions.as_list());
+        m.insert("HelmVersion", BuildInfo.to_json_value().unwrap_or(Value::Nil));
+        Some(Value::Map(m))
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `engine.files`: `.Files`, a map of path to bytes with helper methods.
+#[derive(Clone, Debug, Default)]
+pub struct Files(pub BTreeMap<String, Rc<[u8]>>);
+
+impl Files {
+    /// The files of one chart.
+    pub fn new(files: &[File]) -> Files {
+        Files(files.iter().map(|f| (f.name.clone(), Rc::from(f.data.as_slice()))).collect())
+    }
+
+    fn get_bytes(&self, name: &str) -> Rc<[u8]> {
+        self.0.get(name).cloned().unwrap_or_else(|| Rc::from(&b""[..]))
+    }
+
+    fn glob(&self, pattern: &str) -> Files {
+        let g = FilesGlob::compile(pattern).or_else(|| FilesGlob::compile("**"));
+        Files(
+            self.0
+                .iter()
+                .filter(|(name, _)| g.as_ref().is_some_and(|g| g.matches(name)))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        )
+    }
+
+    fn lines(&self, path: &str) -> Value {
+        let items = match self.0.get(path) {
+            Some(data) if !data.is_empty() => {
+                let s = String::from_utf8_lossy(data);
+                let s = s.strip_suffix('\n').unwrap_or(&s);
+                s.split('\n').map(Value::str).collect()
+            }
+            _ => Vec::new(),
+        };
+        Value::List(List::typed(items, GoType::String))
+    }
+
+    /// `AsConfig` (`encode` = false) or `AsSecrets` (`encode` = true).
+    fn as_config(&self, encode: bool) -> Value {
+        let m = Map::new().with_kind(MapKind::Strings);
+        for (k, v) in &self.0 {
+            let base = k.rsplit('/').next().unwrap_or(k);
+            let text = if encode { base64(v) } else { String::from_utf8_lossy(v).into_owned() };
+            m.insert(base, Value::string(text));
+        }
+        match goyaml::to_yaml(&Value::Map(m)) {
+            Ok(y) => Value::string(y.strip_suffix('\n').unwrap_or(&y).to_string()),
+            Err(_) => Value::str(""),
+        }
+    }
+}
+
+fn string_arg(args: &[Value]) -> Result<&str, String> {
+    match args {
+        [Value::String(s)] => Ok(s),
+        [other] => Err(format!("wrong type for value; expected string; got {}", other.type_name())),
+        _ => Err(format!("wrong number of args: want 1 got {}", args.len())),
+    }
+}
+
+impl Object for Files {
+    fn type_name(&self) -> &str {
+        "engine.files"
+    }
+
+    fn kind_name(&self) -> &str {
+        "map"
+    }
+
+    fn field(&self, name: &str) -> Option<Value> {
+        match name {
+            "AsConfig" => Some(self.as_config(false)),
+            "AsSecrets" => Some(self.as_config(true)),
+            _ => None,
+        }
+    }
+
+    fn has_method(&self, name: &str) -> bool {
+        matches!(name, "Get" | "GetBytes" | "Glob" | "Lines")
+    }
+
+    fn call_method(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+        let arg = match string_arg(args) {
+            Ok(a) => a,
+            Err(e) => return self.has_method(name).then_some(Err(e)),
+        };
+        Some(Ok(match name {
+            "Get" => Value::string(String::from_utf8_lossy(&self.get_bytes(arg)).into_owned()),
+            "GetBytes" => Value::Bytes(self.get_bytes(arg)),
+            "Glob" => Value::Object(Rc::new(self.glob(arg))),
+            "Lines" => self.lines(arg),
+            _ => return None,
+        }))
+    }
+
+    fn format_v(&self) -> String {
+        let parts: Vec<String> =
+            self.0.iter().map(|(k, v)| format!("{k}:{}", Value::Bytes(v.clone()).to_go_string())).collect();
+        format!("map[{}]", parts.join(" "))
+    }
+
+    fn to_json_value(&self) -> Option<Value> {
+        let m = Map::new();
+        for (k, v) in &self.0 {
+            m.insert(k.as_str(), Value::string(base64(v)));
+        }
+        Some(Value::Map(m))
+    }
+
+    fn truthy(&self) -> bool {
+        !self.0.is_empty()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// Standard base64 with padding.
+fn base64(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// `.Release`: a plain map, as Helm builds it.
+pub fn release(name: &str, namespace: &str, is_upgrade: bool) -> Value {
+    let m = Map::new();
+    m.insert("Name", Value::str(name));
+    m.insert("Namespace", Value::str(namespace));
+    m.insert("IsUpgrade", Value::Bool(is_upgrade));
+    m.insert("IsInstall", Value::Bool(!is_upgrade));
+    m.insert("Revision", Value::Int(1));
+    m.insert("Service", Value::str("Helm"));
+    Value::Map(m)
+}
+
+fn strings(items: &[String]) -> Value {
+    Value::list(items.iter().map(|s| Value::str(s)).collect())
+}
+
+/// `.Chart`: the chart's metadata as a map with Go's field names (`MetadataAsMap`).
+pub fn chart_map(chart: &Chart, is_root: bool) -> Value {
+    let md = &chart.metadata;
+    let m = Map::new();
+    m.insert("APIVersion", Value::str(&md.api_version));
+    let ann = Map::new().with_kind(MapKind::Strings);
+    for (k, v) in md.annotations.iter().flatten() {
+        ann.insert(k.as_str(), Value::str(v));
+    }
+    m.insert("Annotations", Value::Map(ann));
+    m.insert("AppVersion", Value::str(&md.app_version));
+    m.insert("Condition", Value::str(&md.condition));
+    let deps = md
+        .dependencies
+        .iter()
+        .map(|d| {
+            let dm = Map::new();
+            dm.insert("Alias", Value::str(&d.alias));
+            dm.insert("Condition", Value::str(&d.condition));
+            dm.insert("Enabled", Value::Bool(d.enabled));
+            dm.insert("ImportValues", Value::list(d.import_values.clone()));
+            dm.insert("Name", Value::str(&d.name));
+            dm.insert("Repository", Value::str(&d.repository));
+            dm.insert("Tags", strings(&d.tags));
+            dm.insert("Version", Value::str(&d.version));
+            Value::Map(dm)
+        })
+        .collect();
+    m.insert("Dependencies", Value::list(deps));
+    m.insert("Deprecated", Value::Bool(md.deprecated));
+    m.insert("Description", Value::str(&md.description));
+    m.insert("Home", Value::str(&md.home));
+    m.insert("Icon", Value::str(&md.icon));
+    m.insert("IsRoot", Value::Bool(is_root));
+    m.insert("Keywords", strings(&md.keywords));
+    m.insert("KubeVersion", Value::str(&md.kube_version));
+    let maint = md
+        .maintainers
+        .iter()
+        .map(|x| {
+            let mm = Map::new();
+            mm.insert("Email", Value::str(&x.email));
+            mm.insert("Name", Value::str(&x.name));
+            mm.insert("URL", Value::str(&x.url));
+            Value::Map(mm)
+        })
+        .collect();
+    m.insert("Maintainers", Value::list(maint));
+    m.insert("Name", Value::str(&md.name));
+    m.insert("Sources", strings(&md.sources));
+    m.insert("Tags", Value::str(&md.tags));
+    m.insert("Type", Value::str(&md.chart_type));
+    m.insert("Version", Value::str(&md.version));
+    Value::Map(m)
+}
+
+/// `.Template`: `{Name, BasePath}` as Helm's `Values` map type.
+pub fn template_object(name: &str, base_path: &str) -> Value {
+    let m = Map::new().with_kind(MapKind::Values);
+    m.insert("Name", Value::str(name));
+    m.insert("BasePath", Value::str(base_path));
+    Value::Map(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kube_version_parsing() {
+        let kv = KubeVersion::parse("v1.30.5-gke.1017000").unwrap();
+        assert_eq!((kv.normalized.as_str(), kv.major.as_str(), kv.minor.as_str()), ("v1.30.5", "1", "30"));
+        assert_eq!(KubeVersion::parse("1.29").unwrap().version, "v1.29");
+        assert_eq!(KubeVersion::parse("1").unwrap_err(), "illegal version string \"1\"");
+        assert_eq!(KubeVersion::parse("abc").unwrap_err(), "could not parse \"abc\" as version");
+        assert_eq!(
+            KubeVersion::parse("01.02").unwrap_err(),
+            "illegal zero-prefixed version component \"01\" in \"01.02\""
+        );
+    }
+
+    #[test]
+    fn capabilities_print_like_go() {
+        let caps = Capabilities::new(None, &["foo/v1".into()]);
+        assert!(caps.format_v().starts_with("{{v1.37.0 v1.37.0 1 37} [v1 admissionregistration.k8s.io/v1 "));
+        assert!(caps.format_v().ends_with(" foo/v1] {v4.3.1 c0d08d0d6d9424d4a14febb5e8a3e51b0dd00dff clean go1.27.2 v1.37}}"));
+        assert_eq!(caps.api_versions.0.len(), 58);
+        let has = caps.api_versions.call_method("Has", &[Value::str("apps/v1")]);
+        assert!(matches!(has, Some(Ok(Value::Bool(true)))));
+    }
+
+    #[test]
+    fn files_methods() {
+        let files = Files::new(&[
+            File { name: "files/a.txt".into(), data: b"one\ntwo\n".to_vec() },
+            File { name: "files/b.md".into(), data: b"hi".to_vec() },
+        ]);
+        let lines = files.lines("files/a.txt");
+        assert_eq!(lines.to_go_string(), "[one two]");
+        let g = files.glob("files/*.txt");
+        assert_eq!(g.0.len(), 1);
+        assert_eq!(files.format_v(), "map[files/a.txt:[111 110 101 10 116 119 111 10] files/b.md:[104 105]]");
+        assert_eq!(base64(b"hi\n"), "aGkK");
+    }
+
+    #[test]
+    fn release_and_template() {
+        assert_eq!(
+            release("r", "ns", false).to_go_string(),
+            "map[IsInstall:true IsUpgrade:false Name:r Namespace:ns Revision:1 Service:Helm]"
+        );
+        assert_eq!(template_object("c/templates/t.yaml", "c/templates").type_name(), "common.Values");
+    }
+}

@@ -1,0 +1,141 @@
+//! Rendering a chart tree (`engine.Render`): one template set for every chart, parsed
+//! and executed in Helm's order (deepest path first, then reverse name order), each
+//! chart's templates sharing one top-level map so that `set $ "Values"` in one
+//! template is seen by the next. Partials (`_*`) are parsed but not executed.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use govalue::{Map, MapKind, Value};
+use gotmpl::Templates;
+
+use crate::error::Error;
+use crate::load::Chart;
+use crate::objects::{chart_map, template_object, Capabilities, Files};
+use crate::values::table_at;
+
+/// What every chart of a render shares.
+pub struct RenderContext<'a> {
+    /// `.Release`
+    pub release: Value,
+    /// `.Capabilities`
+    pub capabilities: &'a Capabilities,
+    /// `--seed`: makes random and time functions deterministic.
+    pub seed: Option<u64>,
+}
+
+/// One template file to render.
+struct Renderable {
+    text: String,
+    /// The chart's shared top-level map.
+    top: Map,
+    base_path: String,
+}
+
+/// Builds each chart's shared top-level map and lists its templates under their full
+/// paths (`parent/charts/sub/templates/x.yaml`).
+fn collect(
+    chart: &Chart,
+    values: Map,
+    is_root: bool,
+    path: &str,
+    ctx: &RenderContext,
+    out: &mut BTreeMap<String, Renderable>,
+) -> Map {
+    let top = Map::new();
+    top.insert("Chart", chart_map(chart, is_root));
+    top.insert("Files", Value::Object(Rc::new(Files::new(&chart.files))));
+    top.insert("Release", ctx.release.clone());
+    top.insert("Capabilities", Value::Object(Rc::new(ctx.capabilities.clone())));
+    top.insert("Values", Value::Map(values.clone()));
+    let subcharts = Map::new();
+    top.insert("Subcharts", Value::Map(subcharts.clone()));
+    for child in &chart.dependencies {
+        let child_values = table_at(&values, child.name())
+            .map(|m| m.with_kind(MapKind::Values))
+            .unwrap_or_else(|| Map::new().with_kind(MapKind::Values));
+        let child_path = format!("{path}/charts/{}", child.name());
+        let child_top = collect(child, child_values, false, &child_path, ctx, out);
+        subcharts.insert(child.name(), Value::Map(child_top));
+    }
+    for t in &chart.templates {
+        if chart.is_library() && !base_name(&t.name).starts_with('_') {
+            continue;
+        }
+        out.insert(
+            format!("{path}/{}", t.name),
+            Renderable {
+                text: String::from_utf8_lossy(&t.data).into_owned(),
+                top: top.clone(),
+                base_path: format!("{path}/templates"),
+            },
+        );
+    }
+    top
+}
+
+fn base_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Helm's execution order: more `/` first, then reverse lexical order.
+pub fn execution_order<'a>(names: impl Iterator<Item = &'a String>) -> Vec<&'a String> {
+    let mut keys: Vec<&String> = names.collect();
+    keys.sort_by(|a, b| {
+        let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
+        cb.cmp(&ca).then_with(|| b.cmp(a))
+    });
+    keys
+}
+
+/// Renders every template of `chart` with the coalesced `values`; returns each
+/// template's output (partials left out, `<no value>` removed) by full path.
+pub fn render(chart: &Chart, values: &Map, ctx: &RenderContext) -> Result<BTreeMap<String, String>, Error> {
+    let mut tpls = BTreeMap::new();
+    collect(chart, values.with_kind(MapKind::Values), true, chart.name(), ctx, &mut tpls);
+    let mut set = Templates::new(sprig::helm_func_map());
+    set.set_seed(ctx.seed);
+    let order = execution_order(tpls.keys());
+    for name in &order {
+        set.add(name, &tpls[*name].text).map_err(|e| Error::new(e.helm_message()))?;
+    }
+    let mut rendered = BTreeMap::new();
+    for name in order {
+        if base_name(name).starts_with('_') {
+            continue;
+        }
+        let r = &tpls[name];
+        r.top.insert("Template", template_object(name, &r.base_path));
+        let out = set.execute(name, &Value::Map(r.top.clone())).map_err(|e| Error::new(e.helm_message()))?;
+        rendered.insert(name.clone(), out.replace("<no value>", ""));
+    }
+    Ok(rendered)
+}
+
+/// Whether `version` satisfies the semver range `constraint`, by Sprig's
+/// `semverCompare` (Helm's `IsCompatibleRange`); a bad range or version is `false`.
+pub fn semver_satisfies(constraint: &str, version: &str) -> bool {
+    let mut set = Templates::new(sprig::helm_func_map());
+    if set.add("semver", "{{ semverCompare .c .v }}").is_err() {
+        return false;
+    }
+    let data = Map::new();
+    data.insert("c", Value::str(constraint));
+    data.insert("v", Value::str(version));
+    matches!(set.execute("semver", &Value::Map(data)).as_deref(), Ok("true"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_is_deepest_first_then_reverse_name() {
+        let names: Vec<String> = ["c/templates/a.yaml", "c/templates/b.yaml", "c/charts/s/templates/z.yaml", "c/templates/_h.tpl"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let order: Vec<&str> = execution_order(names.iter()).into_iter().map(|s| s.as_str()).collect();
+        assert_eq!(order, ["c/charts/s/templates/z.yaml", "c/templates/b.yaml", "c/templates/a.yaml", "c/templates/_h.tpl"]);
+    }
+}
