@@ -10,6 +10,7 @@ pub mod glob;
 pub mod load;
 pub mod manifest;
 pub mod objects;
+pub mod provenance;
 pub mod render;
 pub mod strvals;
 pub mod values;

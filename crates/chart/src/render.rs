@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use govalue::{Map, MapKind, Value};
+use govalue::{FuncError, Host, Map, MapKind, Value};
 use gotmpl::Templates;
 
 use crate::error::Error;
@@ -112,17 +112,33 @@ pub fn render(chart: &Chart, values: &Map, ctx: &RenderContext) -> Result<BTreeM
     Ok(rendered)
 }
 
+/// A function host for calling a single Sprig function outside a template.
+struct NoHost;
+
+impl Host for NoHost {
+    fn include(&mut self, name: &str, _data: &Value) -> Result<String, FuncError> {
+        Err(FuncError::new(format!("no template {name}")))
+    }
+
+    fn tpl(&mut self, _text: &str, _data: &Value) -> Result<String, FuncError> {
+        Err(FuncError::new("tpl is not available here"))
+    }
+
+    fn random_u64(&mut self) -> u64 {
+        0
+    }
+
+    fn now_unix_nanos(&mut self) -> i128 {
+        0
+    }
+}
+
 /// Whether `version` satisfies the semver range `constraint`, by Sprig's
 /// `semverCompare` (Helm's `IsCompatibleRange`); a bad range or version is `false`.
 pub fn semver_satisfies(constraint: &str, version: &str) -> bool {
-    let mut set = Templates::new(sprig::helm_func_map());
-    if set.add("semver", "{{ semverCompare .c .v }}").is_err() {
-        return false;
-    }
-    let data = Map::new();
-    data.insert("c", Value::str(constraint));
-    data.insert("v", Value::str(version));
-    matches!(set.execute("semver", &Value::Map(data)).as_deref(), Ok("true"))
+    let funcs = sprig::helm_func_map();
+    let Some(spec) = funcs.get("semverCompare") else { return false };
+    matches!((spec.body)(&mut NoHost, &[Value::str(constraint), Value::str(version)]), Ok(Value::Bool(true)))
 }
 
 #[cfg(test)]
@@ -137,5 +153,12 @@ mod tests {
             .collect();
         let order: Vec<&str> = execution_order(names.iter()).into_iter().map(|s| s.as_str()).collect();
         assert_eq!(order, ["c/charts/s/templates/z.yaml", "c/templates/b.yaml", "c/templates/a.yaml", "c/templates/_h.tpl"]);
+    }
+
+    #[test]
+    fn semver_ranges() {
+        assert!(semver_satisfies(">=1.20.0-0", "v1.37.0"));
+        assert!(!semver_satisfies("<1.20", "v1.37.0"));
+        assert!(!semver_satisfies("not a range", "1.0.0"));
     }
 }

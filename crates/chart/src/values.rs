@@ -51,25 +51,79 @@ fn entries(m: &Map) -> Vec<(govalue::Str, Value)> {
     m.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
+/// One document of a values file, with the line it starts on (1-based).
+pub struct Document {
+    /// The document's text.
+    pub text: String,
+    /// The line of the file where the document's text begins.
+    pub first_line: usize,
+}
+
+/// Splits a YAML stream the way Kubernetes' `YAMLReader` does: at lines starting
+/// with `---` (only spaces or a comment may follow); empty documents are skipped.
+pub fn split_documents(text: &str) -> Result<Vec<Document>, String> {
+    let mut docs = Vec::new();
+    let mut buf = String::new();
+    let mut first_line = 1;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if let Some(rest) = line.strip_prefix("---") {
+            let trimmed = rest.trim();
+            if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                return Err(format!("error reading yaml document: invalid Yaml document separator: {trimmed}"));
+            }
+            if !buf.is_empty() {
+                docs.push(Document { text: std::mem::take(&mut buf), first_line });
+            }
+            first_line = i + 2;
+            continue;
+        }
+        buf.push_str(line);
+    }
+    if !buf.is_empty() {
+        docs.push(Document { text: buf, first_line });
+    }
+    Ok(docs)
+}
+
+/// Parses one values document into its positioned tree (`None` when it is empty).
+pub fn parse_document(doc: &Document) -> Result<Option<goyaml::Node>, String> {
+    let node = goyaml::parse_node(&doc.text)
+        .map_err(|e| format!("cannot unmarshal yaml document: error converting YAML to JSON: {e}"))?;
+    match &node {
+        None => Ok(None),
+        Some(n) => match &n.kind {
+            goyaml::NodeKind::Map(_) => Ok(node),
+            goyaml::NodeKind::Scalar(Value::Nil) => Ok(None),
+            goyaml::NodeKind::Scalar(v) => Err(not_a_map(v)),
+            goyaml::NodeKind::List(_) => Err(not_a_map(&Value::list(Vec::new()))),
+        },
+    }
+}
+
+fn not_a_map(v: &Value) -> String {
+    let kind = match v {
+        Value::List(_) => "array",
+        Value::String(_) => "string",
+        Value::Bool(_) => "bool",
+        _ => "number",
+    };
+    format!(
+        "cannot unmarshal yaml document: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"
+    )
+}
+
 /// Parses a values file (`loader.LoadValues`): every YAML document must be a map,
 /// and the documents are merged in order.
 pub fn load_values(text: &str) -> Result<Map, String> {
-    let docs = goyaml::parse_documents(text).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
+    let mut text = text.to_string();
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
     let mut out = Map::new();
-    for doc in docs {
-        match doc {
-            Value::Nil => {}
-            Value::Map(m) => out = merge_maps(&out, &m),
-            other => {
-                let kind = match other {
-                    Value::List(_) => "array",
-                    Value::String(_) => "string",
-                    Value::Bool(_) => "bool",
-                    _ => "number",
-                };
-                return Err(format!(
-                    "cannot unmarshal yaml document: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"
-                ));
+    for doc in split_documents(&text)? {
+        if let Some(node) = parse_document(&doc)? {
+            if let Value::Map(m) = node.to_value() {
+                out = merge_maps(&out, &m);
             }
         }
     }
@@ -344,6 +398,16 @@ mod tests {
         c.dependencies.push(sub);
         let err = coalesce_values(&c, &Map::new()).err();
         assert_eq!(err.as_deref(), Some("type mismatch on sub: %!t(string=scalar)"));
+    }
+
+    #[test]
+    fn documents_and_errors() {
+        let m = load_values("a: 1\n---\nb: 2\n--- # c\n").unwrap();
+        assert_eq!(Value::Map(m).to_go_string(), "map[a:1 b:2]");
+        let e = load_values("x: 1\n---\na: b\n c: d\n").err().unwrap_or_default();
+        assert!(e.ends_with("yaml: line 2: mapping values are not allowed in this context"), "{e}");
+        assert!(load_values("- a\n").err().unwrap_or_default().ends_with("cannot unmarshal array into Go value of type map[string]interface {}"));
+        assert!(load_values("--- x\n").is_err());
     }
 
     #[test]

@@ -1,0 +1,176 @@
+//! Where each value came from: for every value path, the layers that set it (chart
+//! defaults, each `-f` file with line and column, each `--set`-family argument) in
+//! precedence order, so the last one is the value that wins. `capstan explain`
+//! builds on this record.
+
+use std::collections::BTreeMap;
+
+use goyaml::{Node, NodeKind};
+use govalue::{Map, Value};
+
+use crate::load::Chart;
+use crate::values::{parse_document, split_documents};
+use crate::{strvals, Error, TemplateOptions};
+
+/// One layer's setting of a value.
+#[derive(Clone, Debug)]
+pub struct Origin {
+    /// The file path, or the flag and its argument (`--set a=b`).
+    pub source: String,
+    /// 1-based line in the file (0 for flags).
+    pub line: usize,
+    /// 1-based column in the file (0 for flags).
+    pub column: usize,
+    /// The value that layer gave (nil means the layer deleted the key).
+    pub value: Value,
+}
+
+/// Every value path (`a.b.c`, list items as `l[0]`) and the layers that set it,
+/// lowest precedence first.
+#[derive(Clone, Debug, Default)]
+pub struct ValueRecord {
+    /// Path → origins in precedence order.
+    pub entries: BTreeMap<String, Vec<Origin>>,
+}
+
+impl ValueRecord {
+    /// The layer whose value wins for `path`, if any layer set it.
+    pub fn winner(&self, path: &str) -> Option<&Origin> {
+        self.entries.get(path).and_then(|o| o.last())
+    }
+
+    fn push(&mut self, path: String, origin: Origin) {
+        self.entries.entry(path).or_default().push(origin);
+    }
+
+    /// Records every leaf of a positioned YAML tree from `source`.
+    fn record_node(&mut self, node: &Node, prefix: &str, source: &str, line_offset: usize) {
+        match &node.kind {
+            NodeKind::Map(entries) => {
+                for (key, _, _, child) in entries {
+                    let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                    self.record_node(child, &path, source, line_offset);
+                }
+            }
+            _ => self.push(
+                prefix.to_string(),
+                Origin {
+                    source: source.to_string(),
+                    line: node.line + line_offset,
+                    column: node.column,
+                    value: node.to_value(),
+                },
+            ),
+        }
+    }
+
+    /// Records every leaf of a plain value set by a flag.
+    fn record_value(&mut self, v: &Value, prefix: &str, source: &str) {
+        match v {
+            Value::Map(m) => {
+                for (k, child) in m.borrow().iter() {
+                    let path = if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") };
+                    self.record_value(child, &path, source);
+                }
+            }
+            Value::List(l) if l.items().iter().any(|i| matches!(i, Value::Map(_))) => {
+                for (i, item) in l.items().iter().enumerate() {
+                    self.record_value(item, &format!("{prefix}[{i}]"), source);
+                }
+            }
+            other => self.push(
+                prefix.to_string(),
+                Origin { source: source.to_string(), line: 0, column: 0, value: other.clone() },
+            ),
+        }
+    }
+
+    /// Records a values text (a file or a chart's `values.yaml`) under `prefix`.
+    fn record_text(&mut self, text: &str, prefix: &str, source: &str) -> Result<(), String> {
+        for doc in split_documents(text)? {
+            if let Some(node) = parse_document(&doc)? {
+                self.record_node(&node, prefix, source, doc.first_line - 1);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn record_chart_defaults(rec: &mut ValueRecord, chart: &Chart, prefix: &str, source: &str) -> Result<(), String> {
+    for sub in &chart.dependencies {
+        let p = if prefix.is_empty() { sub.name().to_string() } else { format!("{prefix}.{}", sub.name()) };
+        record_chart_defaults(rec, sub, &p, &format!("{source}/charts/{}", sub.name()))?;
+    }
+    if let Some(text) = &chart.values_text {
+        rec.record_text(text, prefix, &format!("{source}/values.yaml"))?;
+    }
+    Ok(())
+}
+
+/// Builds the record for a render: chart defaults (subcharts first, as they are
+/// overridden by their parent), then every user layer in Helm's order.
+pub fn record(chart: &Chart, opts: &TemplateOptions) -> Result<ValueRecord, Error> {
+    let mut rec = ValueRecord::default();
+    record_chart_defaults(&mut rec, chart, "", chart.name()).map_err(Error::new)?;
+    for file in &opts.value_files {
+        let text = std::fs::read_to_string(file).map_err(|e| Error::new(crate::load::go_os_error("open", file, &e)))?;
+        rec.record_text(&text, "", file).map_err(|e| Error::new(format!("failed to parse {file}: {e}")))?;
+    }
+    let flag = |rec: &mut ValueRecord, name: &str, arg: &str, mode: Option<&mut strvals::Mode>| -> Result<(), Error> {
+        let m = Map::new();
+        let result = match mode {
+            Some(mode) => strvals::parse_into(arg, &m, mode),
+            None => strvals::parse_literal_into(arg, &m),
+        };
+        result.map_err(|e| Error::new(format!("failed parsing {name} data: {e}")))?;
+        rec.record_value(&Value::Map(m), "", &format!("{name} {arg}"));
+        Ok(())
+    };
+    for a in &opts.set_json {
+        flag(&mut rec, "--set-json", a, Some(&mut strvals::Mode::Json))?;
+    }
+    for a in &opts.set {
+        flag(&mut rec, "--set", a, Some(&mut strvals::Mode::Typed))?;
+    }
+    for a in &opts.set_string {
+        flag(&mut rec, "--set-string", a, Some(&mut strvals::Mode::String))?;
+    }
+    for a in &opts.set_file {
+        let mut reader = |p: &str| -> Result<Value, String> { Ok(Value::string(format!("(contents of {p})"))) };
+        flag(&mut rec, "--set-file", a, Some(&mut strvals::Mode::File(&mut reader)))?;
+    }
+    for a in &opts.set_literal {
+        flag(&mut rec, "--set-literal", a, None)?;
+    }
+    Ok(rec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_are_recorded_in_precedence_order_with_positions() {
+        let dir = std::env::temp_dir().join(format!("capstan-prov-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f1 = dir.join("a.yaml");
+        std::fs::write(&f1, "image:\n  tag: one\n---\nreplicas: 2\n").unwrap();
+        let mut chart = Chart::default();
+        chart.metadata.name = "c".into();
+        chart.values_text = Some("image:\n  tag: default\n  repo: nginx\n".into());
+        let opts = TemplateOptions {
+            value_files: vec![f1.to_string_lossy().into_owned()],
+            set: vec!["image.tag=three".into()],
+            ..TemplateOptions::default()
+        };
+        let rec = record(&chart, &opts).unwrap();
+        let tags = &rec.entries["image.tag"];
+        assert_eq!(tags.len(), 3);
+        assert_eq!((tags[0].source.as_str(), tags[0].line, tags[0].column), ("c/values.yaml", 2, 8));
+        assert_eq!((tags[1].line, tags[1].column), (2, 8));
+        assert_eq!(rec.winner("image.tag").map(|o| o.source.as_str()), Some("--set image.tag=three"));
+        assert_eq!(rec.winner("replicas").map(|o| o.line), Some(4));
+        assert_eq!(rec.winner("image.repo").map(|o| o.value.to_go_string()), Some("nginx".into()));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
