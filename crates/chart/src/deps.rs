@@ -31,7 +31,7 @@ pub fn check_dependencies(chart: &Chart) -> Result<(), Error> {
 /// Applies aliases, disables subcharts by tags and conditions, and imports values.
 pub fn process_dependencies(chart: &mut Chart, vals: &Map, compatible: RangeCheck) -> Result<(), Error> {
     process_enabled(chart, vals, "", compatible, 0)?;
-    process_import_values(chart, compatible)
+    process_import_values(chart)
 }
 
 fn process_enabled(c: &mut Chart, v: &Map, path: &str, compatible: RangeCheck, depth: usize) -> Result<(), Error> {
@@ -83,11 +83,7 @@ fn process_enabled(c: &mut Chart, v: &Map, path: &str, compatible: RangeCheck, d
                     }
                 }
             }
-            if !has_true && has_false {
-                r.enabled = false;
-            } else {
-                r.enabled = true;
-            }
+            r.enabled = has_true || !has_false;
         }
     }
     // conditions
@@ -127,9 +123,9 @@ fn path_to_map(path: &str, data: Map) -> Map {
     cur
 }
 
-fn process_import_values(c: &mut Chart, compatible: RangeCheck) -> Result<(), Error> {
+fn process_import_values(c: &mut Chart) -> Result<(), Error> {
     for d in &mut c.dependencies {
-        process_import_values(d, compatible)?;
+        process_import_values(d)?;
     }
     if c.metadata.dependencies.is_empty() {
         return Ok(());

@@ -1,15 +1,15 @@
 //! The two glob dialects Helm uses: Go's `path/filepath.Match` (`.helmignore`,
 //! `--show-only`) and gobwas/glob with `/` as separator (`.Files.Glob`).
 
-/// Go's `filepath.Match` on `/`-separated names. `Err(())` is `ErrBadPattern`.
-pub fn go_match(pattern: &str, name: &str) -> Result<bool, ()> {
+/// Go's `filepath.Match` on `/`-separated names; `None` is `ErrBadPattern`.
+pub fn go_match(pattern: &str, name: &str) -> Option<bool> {
     let mut pattern: Vec<char> = pattern.chars().collect();
     let mut name: Vec<char> = name.chars().collect();
     'outer: while !pattern.is_empty() {
         let (star, chunk, rest) = scan_chunk(&pattern);
         pattern = rest;
         if star && chunk.is_empty() {
-            return Ok(!name.contains(&'/'));
+            return Some(!name.contains(&'/'));
         }
         let (t, ok, err) = match_chunk(&chunk, &name);
         if ok && (t.is_empty() || !pattern.is_empty()) {
@@ -17,7 +17,7 @@ pub fn go_match(pattern: &str, name: &str) -> Result<bool, ()> {
             continue;
         }
         if err {
-            return Err(());
+            return None;
         }
         if star {
             let mut i = 0;
@@ -32,7 +32,7 @@ pub fn go_match(pattern: &str, name: &str) -> Result<bool, ()> {
                     continue 'outer;
                 }
                 if err {
-                    return Err(());
+                    return None;
                 }
                 i += 1;
             }
@@ -41,12 +41,12 @@ pub fn go_match(pattern: &str, name: &str) -> Result<bool, ()> {
             let (_, chunk, rest) = scan_chunk(&pattern);
             pattern = rest;
             if match_chunk(&chunk, &[]).2 {
-                return Err(());
+                return None;
             }
         }
-        return Ok(false);
+        return Some(false);
     }
-    Ok(name.is_empty())
+    Some(name.is_empty())
 }
 
 fn scan_chunk(pattern: &[char]) -> (bool, Vec<char>, Vec<char>) {
@@ -60,11 +60,7 @@ fn scan_chunk(pattern: &[char]) -> (bool, Vec<char>, Vec<char>) {
     let mut i = 0;
     while i < p.len() {
         match p[i] {
-            '\\' => {
-                if i + 1 < p.len() {
-                    i += 1;
-                }
-            }
+            '\\' if i + 1 < p.len() => i += 1,
             '[' => inrange = true,
             ']' => inrange = false,
             '*' if !inrange => break,
@@ -329,12 +325,12 @@ mod tests {
 
     #[test]
     fn go_filepath_match() {
-        assert_eq!(go_match("templates/*.yaml", "templates/a.yaml"), Ok(true));
-        assert_eq!(go_match("*.yaml", "templates/a.yaml"), Ok(false));
-        assert_eq!(go_match("templates/[ab].yaml", "templates/b.yaml"), Ok(true));
-        assert_eq!(go_match("a?c", "abc"), Ok(true));
-        assert_eq!(go_match("[", "a"), Err(()));
-        assert_eq!(go_match("templates/a.yaml", "templates/a.yaml"), Ok(true));
+        assert_eq!(go_match("templates/*.yaml", "templates/a.yaml"), Some(true));
+        assert_eq!(go_match("*.yaml", "templates/a.yaml"), Some(false));
+        assert_eq!(go_match("templates/[ab].yaml", "templates/b.yaml"), Some(true));
+        assert_eq!(go_match("a?c", "abc"), Some(true));
+        assert_eq!(go_match("[", "a"), None);
+        assert_eq!(go_match("templates/a.yaml", "templates/a.yaml"), Some(true));
     }
 
     #[test]

@@ -249,7 +249,7 @@ impl IgnoreRules {
         if rule.contains("**") {
             return Err(Error::new("double-star (**) syntax is not supported"));
         }
-        if go_match(rule, "abc").is_err() {
+        if go_match(rule, "abc").is_none() {
             return Err(Error::new("syntax error in pattern"));
         }
         let mut negate = false;

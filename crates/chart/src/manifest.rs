@@ -264,7 +264,7 @@ pub fn show_only(full: &str, patterns: &[String]) -> Result<String, Error> {
         let mut missing = true;
         for doc in &docs {
             let Some(path) = source_path(doc) else { continue };
-            if go_match(pattern, path) != Ok(true) {
+            if go_match(pattern, path) != Some(true) {
                 continue;
             }
             out.push_str("---\n");

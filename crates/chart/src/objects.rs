@@ -111,7 +111,7 @@ impl KubeVersion {
         let s = s.strip_prefix('v').unwrap_or(s);
         let numeric_len = s.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.').count();
         let numeric = &s[..numeric_len];
-        let numeric = numeric.trim_end_matches(|c| c == '.');
+        let numeric = numeric.trim_end_matches('.');
         let valid = !numeric.is_empty()
             && numeric.split('.').all(|p| !p.is_empty())
             && s.as_bytes().first().is_some_and(|b| b.is_ascii_digit());
