@@ -8,6 +8,7 @@
 
 mod conv;
 mod conversion;
+mod dates;
 mod defaults;
 mod dicts;
 mod encoding;
@@ -40,6 +41,7 @@ pub fn sprig_functions() -> Vec<FuncSpec> {
     v.extend(regex::functions());
     v.extend(random::functions());
     v.extend(semver::functions());
+    v.extend(dates::functions());
     v.extend(helm::sprig_json_functions());
     v
 }
