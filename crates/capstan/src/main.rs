@@ -63,8 +63,8 @@ fn template_command() -> Command {
         .arg(value_flag("seed"))
 }
 
-/// Turns clap's error into pflag's wording.
-fn flag_error(e: &clap::Error) -> String {
+/// Turns clap's error into pflag's wording; `last` is the last command-line word.
+fn flag_error(e: &clap::Error, last: Option<&str>) -> String {
     let arg = match e.get(ContextKind::InvalidArg) {
         Some(ContextValue::String(s)) => s.split_whitespace().next().unwrap_or("").to_string(),
         _ => String::new(),
@@ -78,9 +78,12 @@ fn flag_error(e: &clap::Error) -> String {
                 format!("unknown shorthand flag: '{c}' in {arg}")
             }
         },
-        ErrorKind::InvalidValue | ErrorKind::NoEquals | ErrorKind::WrongNumberOfValues => {
-            format!("flag needs an argument: {arg}")
-        }
+        ErrorKind::InvalidValue | ErrorKind::NoEquals | ErrorKind::WrongNumberOfValues => match last {
+            Some(short) if short.len() == 2 && short.starts_with('-') && short != "--" => {
+                format!("flag needs an argument: '{}' in {short}", &short[1..])
+            }
+            _ => format!("flag needs an argument: {arg}"),
+        },
         _ => e.to_string().trim().trim_start_matches("error: ").to_string(),
     }
 }
@@ -138,10 +141,12 @@ fn run(args: Vec<OsString>) -> Result<String, String> {
         Some(other) => return Err(format!("unknown command \"{other}\" for \"capstan\"")),
         None => return Err("a subcommand is required: capstan template [NAME] CHART [flags]".into()),
     }
+    let rest: Vec<OsString> = rest.collect();
+    let last = rest.last().and_then(|a| a.to_str()).map(str::to_string);
     let matches = template_command()
         .no_binary_name(true)
         .try_get_matches_from(rest)
-        .map_err(|e| flag_error(&e))?;
+        .map_err(|e| flag_error(&e, last.as_deref()))?;
     let opts = options(&matches)?;
     chart::template(&opts).map_err(|e| e.to_string())
 }
@@ -169,7 +174,7 @@ mod tests {
         let m = template_command()
             .no_binary_name(true)
             .try_get_matches_from(args.iter().map(OsString::from))
-            .map_err(|e| flag_error(&e))?;
+            .map_err(|e| flag_error(&e, args.last().copied()))?;
         options(&m)
     }
 
@@ -186,6 +191,7 @@ mod tests {
     #[test]
     fn pflag_style_errors() {
         assert_eq!(parse(&["./c", "--bogus"]).unwrap_err(), "unknown flag: --bogus");
+        assert_eq!(parse(&["./c", "-n"]).unwrap_err(), "flag needs an argument: 'n' in -n");
         assert!(parse(&["./c", "--is-upgrade=maybe"]).is_err());
         assert!(!parse(&["./c", "--is-upgrade=false"]).unwrap().is_upgrade);
         assert_eq!(parse(&["./c", "-n", "a", "-n", "b"]).unwrap().namespace.as_deref(), Some("b"));

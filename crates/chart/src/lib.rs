@@ -286,10 +286,18 @@ pub fn template(opts: &TemplateOptions) -> Result<String, Error> {
         }
     }
     let namespace = opts.namespace.clone().unwrap_or_else(|| "default".into());
-    render_resources(opts, &chart, &coalesced, &caps, &release_name, &namespace).map_err(with_hint)
+    let (mut printed, full) =
+        render_resources(opts, &chart, &coalesced, &caps, &release_name, &namespace).map_err(with_hint)?;
+    if !opts.show_only.is_empty() {
+        printed.push_str(&manifest::show_only(&full, &opts.show_only)?);
+    } else {
+        printed.push_str(&full);
+    }
+    Ok(printed)
 }
 
-/// `renderResources` plus the output step of `helm template`.
+/// `renderResources` plus the assembly of `helm template`: returns the `wrote` lines
+/// of `--output-dir` and the whole manifest stream.
 fn render_resources(
     opts: &TemplateOptions,
     chart: &load::Chart,
@@ -297,7 +305,7 @@ fn render_resources(
     caps: &Capabilities,
     release_name: &str,
     namespace: &str,
-) -> Result<String, Error> {
+) -> Result<(String, String), Error> {
     if !chart.metadata.kube_version.is_empty()
         && !render::semver_satisfies(&chart.metadata.kube_version, &caps.kube_version.normalized)
     {
@@ -365,12 +373,7 @@ fn render_resources(
             }
         }
     }
-    if !opts.show_only.is_empty() {
-        printed.push_str(&manifest::show_only(&full, &opts.show_only)?);
-    } else {
-        printed.push_str(&full);
-    }
-    Ok(printed)
+    Ok((printed, full))
 }
 
 #[cfg(test)]

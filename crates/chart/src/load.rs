@@ -175,12 +175,24 @@ pub fn load(path: &str) -> Result<Chart, Error> {
     }
 }
 
+/// Go's `filepath.Abs`: joined with the working directory and cleaned lexically.
 fn absolute(p: &Path) -> PathBuf {
-    if p.is_absolute() {
+    let joined = if p.is_absolute() {
         p.to_path_buf()
     } else {
         std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+    };
+    let mut out: Vec<String> = Vec::new();
+    for part in joined.to_string_lossy().split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                out.pop();
+            }
+            other => out.push(other.to_string()),
+        }
     }
+    PathBuf::from(format!("/{}", out.join("/")))
 }
 
 /// Go's `*PathError` text for an I/O failure: `open NAME: no such file or directory`.
