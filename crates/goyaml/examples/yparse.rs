@@ -1,12 +1,23 @@
-//! Prints how `goyaml::parse` reads each file given on the command line: the value
-//! as JSON-ish `%v`, or the error text. A tool for comparing with the reference Helm.
+//! Reads each YAML file given on the command line with `goyaml::parse` and prints
+//! the result: `%v` by default, `toYaml` output with `--yaml`, `toJson` with `--json`,
+//! or the parse error. A tool for comparing with the reference Helm.
 
 fn main() {
-    for path in std::env::args().skip(1) {
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        match goyaml::parse(&text) {
-            Ok(v) => println!("{path}: OK {}", v.to_go_string()),
-            Err(e) => println!("{path}: {e}"),
+    let mut mode = String::from("v");
+    for arg in std::env::args().skip(1) {
+        if let Some(m) = arg.strip_prefix("--") {
+            mode = m.to_string();
+            continue;
         }
+        let text = std::fs::read_to_string(&arg).unwrap_or_default();
+        let out = match goyaml::parse(&text) {
+            Ok(v) => match mode.as_str() {
+                "yaml" => goyaml::to_yaml(&v).unwrap_or_else(|e| format!("ERROR {e}")),
+                "json" => goyaml::to_json(&v).unwrap_or_else(|e| format!("ERROR {e}")),
+                _ => format!("OK {}", v.to_go_string()),
+            },
+            Err(e) => e.to_string(),
+        };
+        println!("{arg}: {out}");
     }
 }

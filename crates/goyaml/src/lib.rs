@@ -13,6 +13,7 @@ mod json;
 mod parser;
 mod resolve;
 mod scanner;
+mod timestamp;
 mod toml;
 
 use std::fmt;
