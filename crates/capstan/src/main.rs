@@ -60,6 +60,7 @@ fn template_command() -> Command {
         .arg(bool_flag("release-name"))
         .arg(bool_flag("skip-schema-validation"))
         .arg(bool_flag("debug"))
+        .arg(Arg::new("dry-run").long("dry-run").num_args(0..=1).require_equals(true).default_missing_value("unset"))
         .arg(value_flag("seed"))
 }
 
