@@ -1,1 +1,267 @@
-//! gotmpl (under construction).
+//! Go's `text/template` as Helm 4.3.1 runs it, over [`govalue::Value`]s.
+//!
+//! - [`Templates`]: every template of one render plus the shared `define`s; parse
+//!   with [`Templates::add`], run with [`Templates::execute`].
+//! - [`TemplateError`]: Go's error text, and [`TemplateError::helm_message`], the
+//!   text Helm prints after `Error: `.
+//! - [`gofmt`]: Go's `fmt.Sprint`/`Sprintf`/`Sprintln`.
+//!
+//! Execution recurses once per nested `{{template}}` call (Go allows 100000), so
+//! callers that must reach that limit run renders on a thread with a large stack.
+
+mod builtins;
+mod exec;
+pub mod gofmt;
+mod lex;
+mod literal;
+mod parse;
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::fmt;
+use std::rc::Rc;
+
+use govalue::{FuncMap, Value};
+
+use exec::{Ctx, GoError, Scope, TplParse};
+use parse::Template;
+
+/// Every template of one render and the defines they share. Parsed once.
+pub struct Templates {
+    funcs: FuncMap,
+    set: HashMap<String, Rc<Template>>,
+    tpl_cache: RefCell<HashMap<String, Rc<TplParse>>>,
+    seeded: bool,
+    rng: Cell<u64>,
+}
+
+impl Templates {
+    /// An empty set whose templates may call `funcs` (and Go's builtins).
+    pub fn new(funcs: FuncMap) -> Templates {
+        let mut t = Templates {
+            funcs,
+            set: HashMap::new(),
+            tpl_cache: RefCell::new(HashMap::new()),
+            seeded: false,
+            rng: Cell::new(0),
+        };
+        t.set_seed(None);
+        t
+    }
+
+    /// Parses `text` as template `name` (e.g. "c/templates/t.yaml"); its `define`s
+    /// join the set (a later add replaces an earlier define of the same name, as
+    /// Go's `AddParseTree` does, except that an empty body never replaces).
+    pub fn add(&mut self, name: &str, text: &str) -> Result<(), TemplateError> {
+        let funcs = &self.funcs;
+        let trees = parse::parse(name, text, &|f| exec::has_function(funcs, f))
+            .map_err(|message| TemplateError { file: name.to_string(), kind: ErrorKind::Parse(message) })?;
+        for tree in trees {
+            if tree.is_empty() && self.set.contains_key(&tree.name) {
+                continue;
+            }
+            self.set.insert(tree.name.clone(), Rc::new(tree));
+        }
+        Ok(())
+    }
+
+    /// Whether a template or define called `name` exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.set.contains_key(name)
+    }
+
+    /// Executes template `name` with `data` as dot and `$`.
+    pub fn execute(&self, name: &str, data: &Value) -> Result<String, TemplateError> {
+        let ctx = Ctx {
+            funcs: &self.funcs,
+            tpl_cache: &self.tpl_cache,
+            rng: &self.rng,
+            seeded: self.seeded,
+            include_counts: RefCell::new(HashMap::new()),
+            host_errors: RefCell::new(Vec::new()),
+        };
+        let scope = Scope { defines: &self.set, parent: None };
+        ctx.execute_named(&scope, name, data)
+            .map_err(|e| TemplateError { file: name.to_string(), kind: ErrorKind::Exec(e) })
+    }
+
+    /// Fixes the random source and clock for `Host::random_u64`/`now_unix_nanos`
+    /// (`--seed`); `None` = OS randomness and the real clock.
+    pub fn set_seed(&mut self, seed: Option<u64>) {
+        match seed {
+            Some(s) => {
+                self.seeded = true;
+                self.rng.set(s);
+            }
+            None => {
+                use std::hash::{BuildHasher, Hasher};
+                let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+                h.write_u128(
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_nanos())
+                        .unwrap_or(0),
+                );
+                self.seeded = false;
+                self.rng.set(h.finish());
+            }
+        }
+    }
+}
+
+/// A parse or execution error, with Go's text and Helm's presentation of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplateError {
+    file: String,
+    kind: ErrorKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum ErrorKind {
+    Parse(String),
+    Exec(GoError),
+}
+
+const WARN_START: &str = "HELM_ERR_START";
+const WARN_END: &str = "HELM_ERR_END";
+
+impl TemplateError {
+    /// Go's `err.Error()` text (`template: name:line:col: executing ...`).
+    pub fn go_message(&self) -> &str {
+        match &self.kind {
+            ErrorKind::Parse(m) => m,
+            ErrorKind::Exec(e) => e.message(),
+        }
+    }
+
+    /// Whether this is a parse (rather than execution) error.
+    pub fn is_parse_error(&self) -> bool {
+        matches!(self.kind, ErrorKind::Parse(_))
+    }
+
+    /// The text Helm 4.3.1 prints after `Error: ` for this error.
+    pub fn helm_message(&self) -> String {
+        match &self.kind {
+            ErrorKind::Parse(message) => {
+                let tokens: Vec<&str> = message.split(": ").collect();
+                if tokens.len() == 1 {
+                    return format!("parse error in ({}): {}", self.file, message);
+                }
+                format!("parse error at ({}): {}", tokens[1], tokens[tokens.len() - 1])
+            }
+            ErrorKind::Exec(e) => helm_exec_message(&self.file, e),
+        }
+    }
+}
+
+impl fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.go_message())
+    }
+}
+
+impl std::error::Error for TemplateError {}
+
+/// The text between Helm's `fail`/`required` markers, if present.
+fn warn_text(s: &str) -> Option<&str> {
+    let start = s.find(WARN_START)? + WARN_START.len();
+    let end = s.rfind(WARN_END)?;
+    if end < start {
+        return None;
+    }
+    Some(&s[start..end])
+}
+
+/// One step of Helm's `TraceableError` list.
+#[derive(PartialEq)]
+struct Traceable {
+    location: String,
+    message: String,
+    executed: String,
+}
+
+impl Traceable {
+    fn render(&self, out: &mut String) {
+        if !self.location.is_empty() {
+            out.push_str(&self.location);
+            out.push_str("\n  ");
+        }
+        if !self.executed.is_empty() {
+            out.push_str(&self.executed);
+            out.push_str("\n    ");
+        }
+        if !self.message.is_empty() {
+            out.push_str(&self.message);
+            out.push('\n');
+        }
+    }
+}
+
+fn cut_chained(message: &str) -> &str {
+    match message.find(" template:") {
+        Some(i) => &message[..i],
+        None => message,
+    }
+}
+
+/// Helm's `parseTemplateExecErrorString`.
+fn parse_exec_string(s: &str) -> Option<Traceable> {
+    let remainder = s.strip_prefix("template: ")?;
+    if remainder.starts_with("no template ") {
+        return Some(Traceable { location: String::new(), message: s.to_string(), executed: String::new() });
+    }
+    if let Some((template_name, after)) = remainder.split_once(": executing ") {
+        if let Some(rest) = after.strip_prefix('"') {
+            if let Some(end_quote) = rest.find('"') {
+                let function = &rest[..end_quote];
+                if let Some(after_at) = rest[end_quote + 1..].strip_prefix(" at <") {
+                    if let Some((location, message)) = after_at.split_once(">: ") {
+                        return Some(Traceable {
+                            location: template_name.to_string(),
+                            message: cut_chained(message).to_string(),
+                            executed: format!("executing \"{function}\" at <{location}>:"),
+                        });
+                    }
+                }
+            }
+        }
+        return None;
+    }
+    let sep = remainder.rfind(": ")?;
+    Some(Traceable {
+        location: remainder[..sep].to_string(),
+        message: cut_chained(&remainder[sep + 2..]).to_string(),
+        executed: String::new(),
+    })
+}
+
+/// Helm's `reformatExecErrorMsg`.
+fn helm_exec_message(file: &str, e: &GoError) -> String {
+    let top = e.message();
+    if !e.is_exec {
+        return top.to_string();
+    }
+    let tokens: Vec<&str> = top.splitn(3, ": ").collect();
+    if tokens.len() != 3 {
+        return format!("execution error in ({file}): {top}");
+    }
+    if let Some(text) = warn_text(tokens[2]) {
+        return format!("execution error at ({}): {}", tokens[1], text);
+    }
+    let mut steps: Vec<Traceable> = Vec::new();
+    for link in &e.chain {
+        match parse_exec_string(link) {
+            Some(t) => {
+                if steps.last() != Some(&t) {
+                    steps.push(t);
+                }
+            }
+            None => return top.to_string(),
+        }
+    }
+    let mut out = String::new();
+    for step in &steps {
+        step.render(&mut out);
+    }
+    out.trim().to_string()
+}

@@ -1,0 +1,1117 @@
+//! The executor: Go's `text/template` exec.go over [`Value`]s, including the
+//! positions, node texts and error chains Helm later reformats.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use govalue::strconv::quote;
+use govalue::{FuncError, FuncMap, FuncSpec, GoType, Host, List, Map, MapKind, Object, Param, Value};
+
+use crate::builtins::{self, Builtin};
+use crate::parse::{self, Arg, Branch, Command, Node, Number, Pipe, Template, Variable};
+
+/// Go's `maxExecDepth`: nested `{{template}}` calls allowed in one execution.
+pub(crate) const MAX_EXEC_DEPTH: usize = 100_000;
+/// Helm's `recursionMaxNums`: nested `include`s of one name.
+const MAX_INCLUDE_NESTING: usize = 1000;
+/// The name Helm gives the template set, which `tpl` texts are parsed as.
+pub(crate) const SET_NAME: &str = "gotpl";
+
+/// A Go error as a chain of `Error()` texts: the error itself, then what each
+/// `errors.Unwrap` step yields. `is_exec` tells whether the chain holds a
+/// `template.ExecError` (Helm reformats only those).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct GoError {
+    pub chain: Vec<String>,
+    pub is_exec: bool,
+}
+
+impl GoError {
+    fn plain(message: String) -> GoError {
+        GoError { chain: vec![message], is_exec: false }
+    }
+
+    pub fn message(&self) -> &str {
+        self.chain.first().map(String::as_str).unwrap_or("")
+    }
+}
+
+/// A value as the executor sees it, keeping the reflect distinctions Go's error
+/// messages depend on.
+#[derive(Clone)]
+pub(crate) enum Val {
+    /// The invalid `reflect.Value` (a missing value; prints `<no value>`).
+    Missing,
+    /// An `interface{}` holding nil (a map entry or list item that is nil).
+    NilIface,
+    /// A non-nil value seen through an `interface{}` (map entries, list items).
+    Boxed(Value),
+    /// A value of concrete type.
+    V(Value),
+}
+
+impl Val {
+    /// A map entry or `[]interface{}` item.
+    pub fn elem(v: &Value) -> Val {
+        if v.is_nil() {
+            Val::NilIface
+        } else {
+            Val::Boxed(v.clone())
+        }
+    }
+
+    /// A function result of static type `interface{}`.
+    fn result(v: Value) -> Val {
+        if v.is_nil() {
+            Val::NilIface
+        } else {
+            Val::V(v)
+        }
+    }
+
+    /// The concrete value, nil for the invalid value and nil interfaces.
+    pub fn value(&self) -> Value {
+        match self {
+            Val::Missing | Val::NilIface => Value::Nil,
+            Val::Boxed(v) | Val::V(v) => v.clone(),
+        }
+    }
+
+    /// `indirectInterface`: the concrete value, or `None` for the invalid value.
+    pub fn concrete(&self) -> Option<&Value> {
+        match self {
+            Val::Missing | Val::NilIface => None,
+            Val::Boxed(v) | Val::V(v) => Some(v),
+        }
+    }
+
+    /// Go template truth.
+    pub fn truth(&self) -> bool {
+        self.concrete().is_some_and(Value::truthy)
+    }
+
+    /// What `evalPipeline` does after each command: look inside an `interface{}`.
+    fn unboxed(self) -> Val {
+        match self {
+            Val::NilIface => Val::Missing,
+            Val::Boxed(v) => Val::V(v),
+            other => other,
+        }
+    }
+}
+
+/// The Go parameter type a value is checked against.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PType {
+    /// A declared parameter of a template function.
+    Param(Param),
+    /// `reflect.Value` (the builtins take their arguments this way).
+    Reflect,
+    /// No type at all (the operand of a chain).
+    Untyped,
+}
+
+impl PType {
+    fn go_name(self) -> &'static str {
+        match self {
+            PType::Param(p) => p.go_name(),
+            PType::Reflect => "reflect.Value",
+            PType::Untyped => "<nil>",
+        }
+    }
+
+    fn can_be_nil(self) -> bool {
+        matches!(
+            self,
+            PType::Reflect | PType::Param(Param::Any | Param::List | Param::StringList | Param::Map)
+        )
+    }
+
+    fn zero(self) -> Val {
+        match self {
+            PType::Param(Param::Any) => Val::NilIface,
+            PType::Param(Param::List) => Val::V(Value::List(List::new(Vec::new()))),
+            PType::Param(Param::StringList) => Val::V(Value::List(List::typed(Vec::new(), GoType::String))),
+            PType::Param(Param::Map) => Val::V(Value::Map(Map::new())),
+            _ => Val::Missing,
+        }
+    }
+
+    fn accepts(self, v: &Value) -> bool {
+        match self {
+            PType::Reflect | PType::Untyped | PType::Param(Param::Any) => true,
+            PType::Param(Param::String) => matches!(v, Value::String(_)),
+            PType::Param(Param::Int) => matches!(v, Value::Int(_)),
+            PType::Param(Param::Int64) => matches!(v, Value::Int64(_)),
+            PType::Param(Param::Float64) => matches!(v, Value::Float(_)),
+            PType::Param(Param::Bool) => matches!(v, Value::Bool(_)),
+            PType::Param(Param::List) => matches!(v, Value::List(l) if l.elem() == GoType::Any),
+            PType::Param(Param::StringList) => matches!(v, Value::List(l) if l.elem() == GoType::String),
+            PType::Param(Param::Map) => matches!(v, Value::Map(m) if m.kind() != MapKind::Strings),
+        }
+    }
+}
+
+/// A Go `complex128` constant (`2i`), which has no [`Value`] variant of its own.
+pub(crate) struct Complex(pub f64, pub f64);
+
+impl Object for Complex {
+    fn type_name(&self) -> &str {
+        "complex128"
+    }
+
+    fn kind_name(&self) -> &str {
+        "complex128"
+    }
+
+    fn format_v(&self) -> String {
+        let re = govalue::strconv::format_float(self.0, b'g', -1);
+        let mut im = govalue::strconv::format_float(self.1, b'g', -1);
+        if !im.starts_with('-') && !im.starts_with('+') {
+            im.insert(0, '+');
+        }
+        format!("({re}{im}i)")
+    }
+
+    fn truthy(&self) -> bool {
+        self.0 != 0.0 || self.1 != 0.0
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// The templates visible to an execution: the chart's set, plus one layer per
+/// enclosing `tpl` call holding the defines of its text.
+pub(crate) struct Scope<'a> {
+    pub defines: &'a HashMap<String, Rc<Template>>,
+    pub parent: Option<&'a Scope<'a>>,
+}
+
+impl<'a> Scope<'a> {
+    /// The innermost non-empty definition of `name` (an empty one only when no
+    /// layer has a non-empty one), as Go's `AddParseTree` would have kept it.
+    pub fn lookup(&self, name: &str) -> Option<Rc<Template>> {
+        let mut first_empty = None;
+        let mut layer = Some(self);
+        while let Some(s) = layer {
+            if let Some(t) = s.defines.get(name) {
+                if !t.is_empty() {
+                    return Some(t.clone());
+                }
+                first_empty.get_or_insert_with(|| t.clone());
+            }
+            layer = s.parent;
+        }
+        first_empty
+    }
+}
+
+/// A parsed `tpl` text: its main template and its defines (the main one included).
+pub(crate) struct TplTrees {
+    pub main: Rc<Template>,
+    pub defines: HashMap<String, Rc<Template>>,
+}
+
+/// The outcome of parsing a `tpl` text, cached by text.
+pub(crate) type TplParse = Result<TplTrees, String>;
+
+/// What one `Templates::execute` shares among all nested executions.
+pub(crate) struct Ctx<'a> {
+    pub funcs: &'a FuncMap,
+    pub tpl_cache: &'a RefCell<HashMap<String, Rc<TplParse>>>,
+    pub rng: &'a Cell<u64>,
+    pub seeded: bool,
+    pub include_counts: RefCell<HashMap<String, usize>>,
+    /// Errors returned to functions through [`Host`], by message, so that a
+    /// function that passes one on keeps its Go error chain.
+    pub host_errors: RefCell<Vec<(String, GoError)>>,
+}
+
+/// Whether `name` is a function the parser accepts.
+pub(crate) fn has_function(funcs: &FuncMap, name: &str) -> bool {
+    funcs.contains(name) || Builtin::by_name(name).is_some()
+}
+
+/// Parses a `tpl` text into its trees (Go's error text on failure).
+pub(crate) fn parse_tpl(funcs: &FuncMap, text: &str) -> TplParse {
+    let trees = parse::parse(SET_NAME, text, &|name| has_function(funcs, name))?;
+    let mut defines = HashMap::new();
+    let mut main = None;
+    for tree in trees {
+        let tree = Rc::new(tree);
+        if tree.name == SET_NAME {
+            main = Some(tree.clone());
+        }
+        defines.insert(tree.name.clone(), tree);
+    }
+    match main {
+        Some(main) => Ok(TplTrees { main, defines }),
+        None => Err(format!("template: {SET_NAME}: missing main template")),
+    }
+}
+
+impl<'a> Ctx<'a> {
+    /// Executes `tmpl` with `data` as dot and `$`.
+    pub fn run(&self, scope: &Scope<'_>, tmpl: &Template, data: &Value) -> Result<String, GoError> {
+        let dot = if data.is_nil() { Val::Missing } else { Val::V(data.clone()) };
+        let mut state = State { ctx: self, scope, tmpl, vars: vec![("$", dot.clone())], depth: 0, node: At::None };
+        let mut out = String::new();
+        match state.walk_list(&dot, &tmpl.root, &mut out) {
+            Ok(()) | Err(Stop::Break) | Err(Stop::Continue) => Ok(out),
+            Err(Stop::Error(e)) => Err(e),
+        }
+    }
+
+    /// Go's `ExecuteTemplate` on the set `scope` describes.
+    pub fn execute_named(&self, scope: &Scope<'_>, name: &str, data: &Value) -> Result<String, GoError> {
+        match scope.lookup(name) {
+            Some(t) => self.run(scope, &t, data),
+            None => Err(GoError::plain(format!(
+                "template: no template {} associated with template {}",
+                quote(name),
+                quote(SET_NAME)
+            ))),
+        }
+    }
+
+    /// Helm's `include`.
+    fn include(&self, scope: &Scope<'_>, name: &str, data: &Value) -> Result<String, GoError> {
+        {
+            let mut counts = self.include_counts.borrow_mut();
+            match counts.get_mut(name) {
+                Some(n) => {
+                    if *n > MAX_INCLUDE_NESTING {
+                        return Err(GoError {
+                            chain: vec![
+                                format!(
+                                    "rendering template has a nested reference name: {name}: unable to execute template"
+                                ),
+                                "unable to execute template".into(),
+                            ],
+                            is_exec: false,
+                        });
+                    }
+                    *n += 1;
+                }
+                None => {
+                    counts.insert(name.to_string(), 1);
+                }
+            }
+        }
+        let result = self.execute_named(scope, name, data);
+        if let Some(n) = self.include_counts.borrow_mut().get_mut(name) {
+            *n = n.saturating_sub(1);
+        }
+        result
+    }
+
+    /// Helm's `tpl`.
+    fn tpl(&self, scope: &Scope<'_>, text: &str, data: &Value) -> Result<String, GoError> {
+        let cached = self.tpl_cache.borrow().get(text).cloned();
+        let parsed = match cached {
+            Some(p) => p,
+            None => {
+                let p = Rc::new(parse_tpl(self.funcs, text));
+                self.tpl_cache.borrow_mut().insert(text.to_string(), p.clone());
+                p
+            }
+        };
+        let trees = match parsed.as_ref() {
+            Ok(t) => t,
+            Err(message) => {
+                return Err(GoError {
+                    chain: vec![format!("cannot parse template {}: {}", quote(text), message), message.clone()],
+                    is_exec: false,
+                })
+            }
+        };
+        let layer = Scope { defines: &trees.defines, parent: Some(scope) };
+        match self.run(&layer, &trees.main, data) {
+            Ok(out) => Ok(out.replace("<no value>", "")),
+            Err(e) => {
+                let mut chain = vec![format!("error during tpl function execution for {}: {}", quote(text), e.message())];
+                chain.extend(e.chain);
+                Err(GoError { chain, is_exec: e.is_exec })
+            }
+        }
+    }
+
+    fn remember(&self, e: GoError) -> FuncError {
+        let message = e.message().to_string();
+        let mut errors = self.host_errors.borrow_mut();
+        if errors.len() > 64 {
+            errors.remove(0);
+        }
+        errors.push((message.clone(), e));
+        FuncError::new(message)
+    }
+
+    fn recall(&self, message: &str) -> Option<GoError> {
+        self.host_errors.borrow().iter().rev().find(|(m, _)| m == message).map(|(_, e)| e.clone())
+    }
+
+    fn next_random(&self) -> u64 {
+        if self.seeded {
+            // splitmix64
+            let state = self.rng.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
+            self.rng.set(state);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        } else {
+            use std::hash::{BuildHasher, Hasher};
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u64(self.rng.get());
+            self.rng.set(self.rng.get().wrapping_add(1));
+            h.finish()
+        }
+    }
+}
+
+/// The fixed clock `--seed` gives: 2024-01-01T00:00:00Z.
+const SEEDED_NOW_NANOS: i128 = 1_704_067_200_000_000_000;
+
+/// The [`Host`] a function call sees.
+struct CallHost<'a> {
+    ctx: &'a Ctx<'a>,
+    scope: &'a Scope<'a>,
+}
+
+impl Host for CallHost<'_> {
+    fn include(&mut self, name: &str, data: &Value) -> Result<String, FuncError> {
+        self.ctx.include(self.scope, name, data).map_err(|e| self.ctx.remember(e))
+    }
+
+    fn tpl(&mut self, text: &str, data: &Value) -> Result<String, FuncError> {
+        self.ctx.tpl(self.scope, text, data).map_err(|e| self.ctx.remember(e))
+    }
+
+    fn random_u64(&mut self) -> u64 {
+        self.ctx.next_random()
+    }
+
+    fn now_unix_nanos(&mut self) -> i128 {
+        if self.ctx.seeded {
+            return SEEDED_NOW_NANOS;
+        }
+        match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => d.as_nanos() as i128,
+            Err(e) => -(e.duration().as_nanos() as i128),
+        }
+    }
+}
+
+/// Why a walk stopped early.
+pub(crate) enum Stop {
+    Break,
+    Continue,
+    Error(GoError),
+}
+
+type Exec<T> = Result<T, Stop>;
+
+/// The node errors are reported at (Go's `state.node`).
+#[derive(Clone, Copy)]
+enum At<'a> {
+    None,
+    Arg(&'a Arg),
+    Cmd(&'a Command),
+    Pipe(&'a Pipe),
+    Template { pos: usize, name: &'a str, pipe: Option<&'a Pipe> },
+}
+
+impl At<'_> {
+    fn pos(&self) -> Option<usize> {
+        match self {
+            At::None => None,
+            At::Arg(a) => Some(a.pos()),
+            At::Cmd(c) => Some(c.pos),
+            At::Pipe(p) => Some(p.pos),
+            At::Template { pos, .. } => Some(*pos),
+        }
+    }
+
+    fn context(&self) -> String {
+        match self {
+            At::None => String::new(),
+            At::Arg(a) => a.to_string(),
+            At::Cmd(c) => c.to_string(),
+            At::Pipe(p) => p.to_string(),
+            At::Template { name, pipe, .. } => parse::template_node_string(name, *pipe),
+        }
+    }
+}
+
+/// What is being called.
+#[derive(Clone)]
+enum Callee<'a> {
+    Builtin(Builtin),
+    Func(&'a FuncSpec),
+    Method(Rc<dyn Object>),
+}
+
+struct State<'a> {
+    ctx: &'a Ctx<'a>,
+    scope: &'a Scope<'a>,
+    tmpl: &'a Template,
+    vars: Vec<(&'a str, Val)>,
+    depth: usize,
+    node: At<'a>,
+}
+
+fn is_hex_int(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() > 2 && b[0] == b'0' && (b[1] == b'x' || b[1] == b'X') && !s.contains(['p', 'P'])
+}
+
+impl<'a> State<'a> {
+    fn at(&mut self, node: At<'a>) {
+        self.node = node;
+    }
+
+    fn error(&self, message: String) -> Stop {
+        self.error_with_cause(message, None)
+    }
+
+    /// Go's `state.errorf`, wrapping `cause` when the format had a `%w`.
+    fn error_with_cause(&self, message: String, cause: Option<GoError>) -> Stop {
+        let name = &self.tmpl.name;
+        let full = match self.node.pos() {
+            None => format!("template: {name}: {message}"),
+            Some(pos) => format!(
+                "template: {}: executing {} at <{}>: {}",
+                self.tmpl.location(pos),
+                quote(name),
+                self.node.context(),
+                message
+            ),
+        };
+        let mut chain = vec![full.clone(), full];
+        if let Some(c) = cause {
+            chain.extend(c.chain);
+        }
+        Stop::Error(GoError { chain, is_exec: true })
+    }
+
+    fn walk_list(&mut self, dot: &Val, nodes: &'a [Node], out: &mut String) -> Exec<()> {
+        for node in nodes {
+            self.walk(dot, node, out)?;
+        }
+        Ok(())
+    }
+
+    fn walk(&mut self, dot: &Val, node: &'a Node, out: &mut String) -> Exec<()> {
+        match node {
+            Node::Text { text } => out.push_str(text),
+            Node::Action { pipe } => {
+                let val = self.eval_pipeline(dot, pipe)?;
+                if pipe.decl.is_empty() {
+                    print_value(&val, out);
+                }
+            }
+            Node::If(b) => self.walk_if_or_with(false, dot, b, out)?,
+            Node::With(b) => self.walk_if_or_with(true, dot, b, out)?,
+            Node::Range(b) => self.walk_range(dot, b, out)?,
+            Node::Template { pos, name, pipe } => self.walk_template(dot, *pos, name, pipe.as_ref(), out)?,
+            Node::Break => return Err(Stop::Break),
+            Node::Continue => return Err(Stop::Continue),
+        }
+        Ok(())
+    }
+
+    fn walk_if_or_with(&mut self, is_with: bool, dot: &Val, b: &'a Branch, out: &mut String) -> Exec<()> {
+        let mark = self.vars.len();
+        let val = self.eval_pipeline(dot, &b.pipe)?;
+        let result = if val.truth() {
+            if is_with {
+                self.walk_list(&val, &b.list, out)
+            } else {
+                self.walk_list(dot, &b.list, out)
+            }
+        } else if let Some(else_list) = &b.else_list {
+            self.walk_list(dot, else_list, out)
+        } else {
+            Ok(())
+        };
+        self.vars.truncate(mark);
+        result
+    }
+
+    fn walk_range(&mut self, dot: &Val, b: &'a Branch, out: &mut String) -> Exec<()> {
+        let outer = self.vars.len();
+        let result = self.walk_range_inner(dot, b, out);
+        self.vars.truncate(outer);
+        result
+    }
+
+    fn walk_range_inner(&mut self, dot: &Val, b: &'a Branch, out: &mut String) -> Exec<()> {
+        let val = self.eval_pipeline(dot, &b.pipe)?;
+        let mark = self.vars.len();
+        let mut ran = false;
+        if let Some(v) = val.concrete() {
+            match v {
+                Value::List(l) => {
+                    let any = l.elem() == GoType::Any;
+                    for (i, item) in l.items().iter().enumerate() {
+                        ran = true;
+                        let elem = if any { Val::elem(item) } else { Val::V(item.clone()) };
+                        if self.one_iteration(b, Value::Int(i as i64), elem, mark, out)? {
+                            break;
+                        }
+                    }
+                }
+                Value::Map(m) => {
+                    let strings = m.kind() == MapKind::Strings;
+                    let entries: Vec<(govalue::Str, Value)> =
+                        m.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                    for (k, item) in entries {
+                        ran = true;
+                        let elem = if strings { Val::V(item) } else { Val::elem(&item) };
+                        if self.one_iteration(b, Value::String(k), elem, mark, out)? {
+                            break;
+                        }
+                    }
+                }
+                Value::Bytes(bytes) => {
+                    let bytes = bytes.clone();
+                    for (i, byte) in bytes.iter().enumerate() {
+                        ran = true;
+                        if self.one_iteration(b, Value::Int(i as i64), Val::V(Value::Int(*byte as i64)), mark, out)? {
+                            break;
+                        }
+                    }
+                }
+                Value::Int(n) | Value::Int64(n) => {
+                    if b.pipe.decl.len() > 1 {
+                        return Err(self.error(format!(
+                            "can't use {} to iterate over more than one variable",
+                            v.to_go_string()
+                        )));
+                    }
+                    let is_int64 = matches!(v, Value::Int64(_));
+                    for i in 0..*n {
+                        ran = true;
+                        let iv = if is_int64 { Value::Int64(i) } else { Value::Int(i) };
+                        if self.one_iteration(b, iv.clone(), Val::V(iv), mark, out)? {
+                            break;
+                        }
+                    }
+                }
+                other => {
+                    return Err(self.error(format!("range can't iterate over {}", other.to_go_string())));
+                }
+            }
+        }
+        if !ran {
+            if let Some(else_list) = &b.else_list {
+                return self.walk_list(dot, else_list, out);
+            }
+        }
+        Ok(())
+    }
+
+    /// One range iteration; `Ok(true)` when `{{break}}` ended the loop.
+    fn one_iteration(&mut self, b: &'a Branch, index: Value, elem: Val, mark: usize, out: &mut String) -> Exec<bool> {
+        let decl = &b.pipe.decl;
+        if !decl.is_empty() {
+            if b.pipe.is_assign {
+                if decl.len() > 1 {
+                    self.set_var(&decl[0].ident[0], Val::V(index.clone()))?;
+                } else {
+                    self.set_var(&decl[0].ident[0], elem.clone())?;
+                }
+            } else {
+                self.set_top_var(1, elem.clone());
+            }
+        }
+        if decl.len() > 1 {
+            if b.pipe.is_assign {
+                self.set_var(&decl[1].ident[0], elem.clone())?;
+            } else {
+                self.set_top_var(2, Val::V(index));
+            }
+        }
+        let result = self.walk_list(&elem, &b.list, out);
+        self.vars.truncate(mark);
+        match result {
+            Ok(()) | Err(Stop::Continue) => Ok(false),
+            Err(Stop::Break) => Ok(true),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn walk_template(
+        &mut self,
+        dot: &Val,
+        pos: usize,
+        name: &'a str,
+        pipe: Option<&'a Pipe>,
+        out: &mut String,
+    ) -> Exec<()> {
+        self.at(At::Template { pos, name, pipe });
+        let Some(tmpl) = self.scope.lookup(name) else {
+            return Err(self.error(format!("template {} not defined", quote(name))));
+        };
+        if self.depth >= MAX_EXEC_DEPTH {
+            return Err(self.error(format!("exceeded maximum template depth ({MAX_EXEC_DEPTH})")));
+        }
+        let new_dot = match pipe {
+            Some(p) => self.eval_pipeline(dot, p)?,
+            None => Val::Missing,
+        };
+        let mut state = State {
+            ctx: self.ctx,
+            scope: self.scope,
+            tmpl: &tmpl,
+            vars: vec![("$", new_dot.clone())],
+            depth: self.depth + 1,
+            node: At::None,
+        };
+        match state.walk_list(&new_dot, &tmpl.root, out) {
+            Err(Stop::Error(e)) => Err(Stop::Error(e)),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_var(&mut self, name: &str, value: Val) -> Exec<()> {
+        for (n, v) in self.vars.iter_mut().rev() {
+            if *n == name {
+                *v = value;
+                return Ok(());
+            }
+        }
+        Err(self.error(format!("undefined variable: {name}")))
+    }
+
+    fn set_top_var(&mut self, n: usize, value: Val) {
+        let len = self.vars.len();
+        if let Some(slot) = len.checked_sub(n).and_then(|i| self.vars.get_mut(i)) {
+            slot.1 = value;
+        }
+    }
+
+    fn var_value(&self, name: &str) -> Exec<Val> {
+        for (n, v) in self.vars.iter().rev() {
+            if *n == name {
+                return Ok(v.clone());
+            }
+        }
+        Err(self.error(format!("undefined variable: {name}")))
+    }
+
+    fn eval_pipeline(&mut self, dot: &Val, pipe: &'a Pipe) -> Exec<Val> {
+        self.at(At::Pipe(pipe));
+        let mut value: Option<Val> = None;
+        for cmd in &pipe.cmds {
+            let v = self.eval_command(dot, cmd, value.take())?;
+            value = Some(v.unboxed());
+        }
+        let value = value.unwrap_or(Val::Missing);
+        for var in &pipe.decl {
+            let name: &'a str = var.ident.first().map(String::as_str).unwrap_or("$");
+            if pipe.is_assign {
+                self.set_var(name, value.clone())?;
+            } else {
+                self.vars.push((name, value.clone()));
+            }
+        }
+        Ok(value)
+    }
+
+    fn not_a_function(&self, args: &'a [Arg], final_: &Option<Val>) -> Exec<()> {
+        if args.len() > 1 || final_.is_some() {
+            let first = args.first().map(|a| a.to_string()).unwrap_or_default();
+            return Err(self.error(format!("can't give argument to non-function {first}")));
+        }
+        Ok(())
+    }
+
+    fn eval_command(&mut self, dot: &Val, cmd: &'a Command, final_: Option<Val>) -> Exec<Val> {
+        let Some(first) = cmd.args.first() else {
+            return Err(self.error("empty command".into()));
+        };
+        match first {
+            Arg::Field { .. } => return self.eval_field_node(dot, first, Some(&cmd.args), final_),
+            Arg::Chain { .. } => return self.eval_chain_node(dot, first, Some(&cmd.args), final_),
+            Arg::Identifier { name, .. } => {
+                return self.eval_function(dot, first, name, At::Cmd(cmd), Some(&cmd.args), final_)
+            }
+            Arg::Pipe(p) => {
+                self.not_a_function(&cmd.args, &final_)?;
+                return self.eval_pipeline(dot, p);
+            }
+            Arg::Variable(v) => return self.eval_variable_node(dot, first, v, Some(&cmd.args), final_),
+            _ => {}
+        }
+        self.at(At::Arg(first));
+        self.not_a_function(&cmd.args, &final_)?;
+        match first {
+            Arg::Bool { value, .. } => Ok(Val::V(Value::Bool(*value))),
+            Arg::Dot { .. } => Ok(dot.clone()),
+            Arg::Nil { .. } => Err(self.error("nil is not a command".into())),
+            Arg::Number(n) => self.ideal_constant(first, n),
+            Arg::String { text, .. } => Ok(Val::V(Value::String(text.clone()))),
+            _ => Err(self.error(format!("can't evaluate command {}", quote(&first.to_string())))),
+        }
+    }
+
+    fn ideal_constant(&mut self, node: &'a Arg, n: &Number) -> Exec<Val> {
+        self.at(At::Arg(node));
+        if n.is_complex {
+            return Ok(Val::V(Value::Object(Rc::new(Complex(n.complex.0, n.complex.1)))));
+        }
+        if n.is_float && !is_hex_int(&n.text) && !n.text.starts_with('\'') && n.text.contains(['.', 'e', 'E', 'p', 'P'])
+        {
+            return Ok(Val::V(Value::Float(n.float64)));
+        }
+        if n.is_int {
+            return Ok(Val::V(Value::Int(n.int64)));
+        }
+        if n.is_uint {
+            return Err(self.error(format!("{} overflows int", n.text)));
+        }
+        Ok(Val::Missing)
+    }
+
+    fn eval_field_node(&mut self, dot: &Val, node: &'a Arg, args: Option<&'a [Arg]>, final_: Option<Val>) -> Exec<Val> {
+        self.at(At::Arg(node));
+        let Arg::Field { ident, .. } = node else {
+            return Ok(Val::Missing);
+        };
+        self.eval_field_chain(dot, dot.clone(), node, ident, args, final_)
+    }
+
+    fn eval_chain_node(&mut self, dot: &Val, node: &'a Arg, args: Option<&'a [Arg]>, final_: Option<Val>) -> Exec<Val> {
+        self.at(At::Arg(node));
+        let Arg::Chain { node: inner, field, .. } = node else {
+            return Ok(Val::Missing);
+        };
+        if field.is_empty() {
+            return Err(self.error("internal error: no fields in evalChainNode".into()));
+        }
+        if matches!(inner.as_ref(), Arg::Nil { .. }) {
+            return Err(self.error(format!("indirection through explicit nil in {node}")));
+        }
+        let receiver = self.eval_arg(dot, PType::Untyped, inner)?;
+        self.eval_field_chain(dot, receiver, node, field, args, final_)
+    }
+
+    fn eval_variable_node(
+        &mut self,
+        dot: &Val,
+        node: &'a Arg,
+        var: &'a Variable,
+        args: Option<&'a [Arg]>,
+        final_: Option<Val>,
+    ) -> Exec<Val> {
+        self.at(At::Arg(node));
+        let name = var.ident.first().map(String::as_str).unwrap_or("$");
+        let value = self.var_value(name)?;
+        if var.ident.len() == 1 {
+            if let Some(args) = args {
+                self.not_a_function(args, &final_)?;
+            } else if final_.is_some() {
+                return Err(self.error(format!("can't give argument to non-function {node}")));
+            }
+            return Ok(value);
+        }
+        self.eval_field_chain(dot, value, node, &var.ident[1..], args, final_)
+    }
+
+    fn eval_field_chain(
+        &mut self,
+        dot: &Val,
+        mut receiver: Val,
+        node: &'a Arg,
+        ident: &'a [String],
+        args: Option<&'a [Arg]>,
+        final_: Option<Val>,
+    ) -> Exec<Val> {
+        let Some((last, init)) = ident.split_last() else {
+            return Ok(receiver);
+        };
+        for name in init {
+            receiver = self.eval_field(dot, name, node, None, None, receiver)?;
+        }
+        self.eval_field(dot, last, node, args, final_, receiver)
+    }
+
+    fn eval_field(
+        &mut self,
+        dot: &Val,
+        name: &'a str,
+        node: &'a Arg,
+        args: Option<&'a [Arg]>,
+        final_: Option<Val>,
+        receiver: Val,
+    ) -> Exec<Val> {
+        let (value, boxed) = match &receiver {
+            Val::Missing => return Ok(Val::Missing),
+            Val::NilIface => return Err(self.error(format!("nil pointer evaluating interface {{}}.{name}"))),
+            Val::Boxed(v) => (v, true),
+            Val::V(v) => (v, false),
+        };
+        let type_name = || if boxed { "interface {}".to_string() } else { value.type_name() };
+        let has_args = args.is_some_and(|a| a.len() > 1) || final_.is_some();
+        match value {
+            Value::Object(o) => {
+                if o.has_method(name) {
+                    return self.eval_call(dot, Callee::Method(o.clone()), At::Arg(node), name, args, final_);
+                }
+                if let Some(field) = o.field(name) {
+                    if has_args {
+                        return Err(self.error(format!("{name} has arguments but cannot be invoked as function")));
+                    }
+                    return Ok(Val::result(field));
+                }
+                Err(self.error(format!("can't evaluate field {name} in type {}", type_name())))
+            }
+            Value::Map(m) => {
+                if has_args {
+                    return Err(self.error(format!("{name} is not a method but has arguments")));
+                }
+                let strings = m.kind() == MapKind::Strings;
+                Ok(match m.get(name) {
+                    Some(v) if strings => Val::V(v),
+                    Some(v) => Val::elem(&v),
+                    None if strings => Val::V(Value::str("")),
+                    None => Val::NilIface,
+                })
+            }
+            _ => Err(self.error(format!("can't evaluate field {name} in type {}", type_name()))),
+        }
+    }
+
+    fn eval_function(
+        &mut self,
+        dot: &Val,
+        node: &'a Arg,
+        name: &'a str,
+        call_at: At<'a>,
+        args: Option<&'a [Arg]>,
+        final_: Option<Val>,
+    ) -> Exec<Val> {
+        self.at(At::Arg(node));
+        let callee = match self.ctx.funcs.get(name) {
+            Some(spec) => Callee::Func(spec),
+            None => match Builtin::by_name(name) {
+                Some(b) => Callee::Builtin(b),
+                None => return Err(self.error(format!("{} is not a defined function", quote(name)))),
+            },
+        };
+        self.eval_call(dot, callee, call_at, name, args, final_)
+    }
+
+    fn eval_call(
+        &mut self,
+        dot: &Val,
+        callee: Callee<'a>,
+        node: At<'a>,
+        name: &str,
+        args: Option<&'a [Arg]>,
+        final_: Option<Val>,
+    ) -> Exec<Val> {
+        let args: &'a [Arg] = match args {
+            Some(a) if !a.is_empty() => &a[1..],
+            _ => &[],
+        };
+        let (fixed, variadic): (Vec<PType>, Option<PType>) = match &callee {
+            Callee::Builtin(b) => b.signature(),
+            Callee::Func(spec) => {
+                (spec.params.iter().map(|p| PType::Param(*p)).collect(), spec.variadic.map(PType::Param))
+            }
+            Callee::Method(_) => (Vec::new(), Some(PType::Param(Param::Any))),
+        };
+        let num_in = args.len() + usize::from(final_.is_some());
+        if variadic.is_some() {
+            if num_in < fixed.len() {
+                return Err(self.error(format!(
+                    "wrong number of args for {name}: want at least {} got {}",
+                    fixed.len(),
+                    args.len()
+                )));
+            }
+        } else if num_in != fixed.len() {
+            return Err(self.error(format!("wrong number of args for {name}: want {} got {num_in}", fixed.len())));
+        }
+
+        if let Callee::Builtin(b @ (Builtin::And | Builtin::Or)) = callee {
+            let want = b == Builtin::Or;
+            let mut v = Val::Missing;
+            for arg in args {
+                v = self.eval_arg(dot, PType::Reflect, arg)?;
+                if v.truth() == want {
+                    return Ok(v);
+                }
+            }
+            if let Some(f) = final_ {
+                v = self.validate_type(f, PType::Reflect)?;
+            }
+            return Ok(v);
+        }
+
+        let mut argv: Vec<Val> = Vec::with_capacity(num_in);
+        let mut i = 0;
+        while i < fixed.len() && i < args.len() {
+            argv.push(self.eval_arg(dot, fixed[i], &args[i])?);
+            i += 1;
+        }
+        if let Some(vt) = variadic {
+            while i < args.len() {
+                argv.push(self.eval_arg(dot, vt, &args[i])?);
+                i += 1;
+            }
+        }
+        if let Some(f) = final_ {
+            let t = match variadic {
+                Some(vt) => {
+                    if num_in - 1 < fixed.len() {
+                        fixed[num_in - 1]
+                    } else {
+                        vt
+                    }
+                }
+                None => fixed.last().copied().unwrap_or(PType::Param(Param::Any)),
+            };
+            argv.push(self.validate_type(f, t)?);
+        }
+
+        match callee {
+            Callee::Builtin(b) => {
+                let callee_name = args.first().map(|a| a.to_string()).unwrap_or_default();
+                match builtins::call(b, &argv, &callee_name) {
+                    Ok(v) => Ok(v),
+                    Err(message) => {
+                        self.at(node);
+                        Err(self.error_with_cause(
+                            format!("error calling {name}: {message}"),
+                            Some(GoError::plain(message)),
+                        ))
+                    }
+                }
+            }
+            Callee::Func(spec) => {
+                let values: Vec<Value> = argv.iter().map(Val::value).collect();
+                let mut host = CallHost { ctx: self.ctx, scope: self.scope };
+                match (spec.body)(&mut host, &values) {
+                    Ok(v) => Ok(Val::result(v)),
+                    Err(e) => {
+                        self.at(node);
+                        let cause = self.ctx.recall(&e.message).unwrap_or_else(|| GoError::plain(e.message.clone()));
+                        Err(self.error_with_cause(format!("error calling {name}: {}", e.message), Some(cause)))
+                    }
+                }
+            }
+            Callee::Method(o) => {
+                let values: Vec<Value> = argv.iter().map(Val::value).collect();
+                match o.call_method(name, &values) {
+                    None => Err(self.error(format!("can't evaluate field {name} in type {}", o.type_name()))),
+                    Some(Ok(v)) => Ok(Val::result(v)),
+                    Some(Err(message)) => {
+                        self.at(node);
+                        if message.starts_with("wrong number of args for ") {
+                            return Err(self.error(message));
+                        }
+                        Err(self.error_with_cause(
+                            format!("error calling {name}: {message}"),
+                            Some(GoError::plain(message)),
+                        ))
+                    }
+                }
+            }
+        }
+    }
+
+    fn validate_type(&self, value: Val, typ: PType) -> Exec<Val> {
+        match value {
+            Val::Missing => match typ {
+                PType::Untyped | PType::Reflect => Ok(Val::Missing),
+                t if t.can_be_nil() => Ok(t.zero()),
+                t => Err(self.error(format!("invalid value; expected {}", t.go_name()))),
+            },
+            Val::NilIface => match typ {
+                PType::Untyped | PType::Reflect | PType::Param(Param::Any) => Ok(Val::NilIface),
+                t => Err(self.error(format!("wrong type for value; expected {}; got interface {{}}", t.go_name()))),
+            },
+            Val::Boxed(v) | Val::V(v) if matches!(typ, PType::Untyped | PType::Reflect | PType::Param(Param::Any)) => {
+                Ok(Val::V(v))
+            }
+            Val::Boxed(v) | Val::V(v) => {
+                if typ.accepts(&v) {
+                    Ok(Val::V(v))
+                } else {
+                    Err(self.error(format!("wrong type for value; expected {}; got {}", typ.go_name(), v.type_name())))
+                }
+            }
+        }
+    }
+
+    fn eval_arg(&mut self, dot: &Val, typ: PType, n: &'a Arg) -> Exec<Val> {
+        self.at(At::Arg(n));
+        let value = match n {
+            Arg::Dot { .. } => return self.validate_type(dot.clone(), typ),
+            Arg::Nil { .. } => {
+                if typ.can_be_nil() {
+                    return Ok(typ.zero());
+                }
+                return Err(self.error(format!("cannot assign nil to {}", typ.go_name())));
+            }
+            Arg::Field { .. } => self.eval_field_node(dot, n, Some(std::slice::from_ref(n)), None)?,
+            Arg::Variable(v) => self.eval_variable_node(dot, n, v, None, None)?,
+            Arg::Pipe(p) => self.eval_pipeline(dot, p)?,
+            Arg::Identifier { name, .. } => self.eval_function(dot, n, name, At::Arg(n), None, None)?,
+            Arg::Chain { .. } => self.eval_chain_node(dot, n, None, None)?,
+            Arg::Bool { value, .. } => {
+                return match typ {
+                    PType::Param(Param::Bool) | PType::Param(Param::Any) | PType::Reflect | PType::Untyped => {
+                        Ok(Val::V(Value::Bool(*value)))
+                    }
+                    _ => self.literal_mismatch(typ, n),
+                }
+            }
+            Arg::String { text, .. } => {
+                return match typ {
+                    PType::Param(Param::String) | PType::Param(Param::Any) | PType::Reflect | PType::Untyped => {
+                        Ok(Val::V(Value::String(text.clone())))
+                    }
+                    _ => self.literal_mismatch(typ, n),
+                }
+            }
+            Arg::Number(num) => {
+                return match typ {
+                    PType::Param(Param::Int) if num.is_int => Ok(Val::V(Value::Int(num.int64))),
+                    PType::Param(Param::Int64) if num.is_int => Ok(Val::V(Value::Int64(num.int64))),
+                    PType::Param(Param::Float64) if num.is_float => Ok(Val::V(Value::Float(num.float64))),
+                    PType::Param(Param::Any) | PType::Reflect | PType::Untyped => self.ideal_constant(n, num),
+                    _ => self.literal_mismatch(typ, n),
+                }
+            }
+        };
+        self.validate_type(value, typ)
+    }
+
+    fn literal_mismatch(&self, typ: PType, n: &Arg) -> Exec<Val> {
+        let message = match typ {
+            PType::Param(Param::Bool) => format!("expected bool; found {n}"),
+            PType::Param(Param::String) => format!("expected string; found {n}"),
+            PType::Param(Param::Int | Param::Int64) => format!("expected integer; found {n}"),
+            PType::Param(Param::Float64) => format!("expected float; found {n}"),
+            t => format!("can't handle {n} for arg of type {}", t.go_name()),
+        };
+        Err(self.error(message))
+    }
+}
+
+/// Go's `printValue` for an action's result.
+fn print_value(val: &Val, out: &mut String) {
+    match val {
+        Val::Missing => out.push_str("<no value>"),
+        Val::NilIface => out.push_str("<nil>"),
+        Val::Boxed(Value::String(s)) | Val::V(Value::String(s)) => out.push_str(s),
+        Val::Boxed(v) | Val::V(v) => out.push_str(&crate::gofmt::format_verb(v, 'v')),
+    }
+}

@@ -1,0 +1,292 @@
+//! Go's literal syntax as text/template reads it: `strconv.ParseInt`/`ParseUint`
+//! with base 0, `ParseFloat`, `Unquote` and `UnquoteChar`.
+
+/// Go's `strconv.ErrSyntax` text.
+pub(crate) const INVALID_SYNTAX: &str = "invalid syntax";
+
+/// Go's `underscoreOK`: underscores only between digits or after a base prefix.
+fn underscore_ok(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut saw = b'^';
+    let b = if !b.is_empty() && (b[0] == b'-' || b[0] == b'+') { &b[1..] } else { b };
+    let mut hex = false;
+    if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
+        i = 2;
+        saw = b'0';
+        hex = b[1].to_ascii_lowercase() == b'x';
+    }
+    while i < b.len() {
+        let c = b[i];
+        let lower = c.to_ascii_lowercase();
+        if c.is_ascii_digit() || (hex && (b'a'..=b'f').contains(&lower)) {
+            saw = b'0';
+        } else if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+        } else {
+            if saw == b'_' {
+                return false;
+            }
+            saw = b'!';
+        }
+        i += 1;
+    }
+    saw != b'_'
+}
+
+/// `strconv.ParseUint(s, 0, 64)`; `None` on syntax or range errors.
+pub(crate) fn parse_uint(s: &str) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    let bytes = s.as_bytes();
+    let (base, digits): (u32, &[u8]) = if bytes[0] == b'0' {
+        if bytes.len() >= 3 && bytes[1].to_ascii_lowercase() == b'b' {
+            (2, &bytes[2..])
+        } else if bytes.len() >= 3 && bytes[1].to_ascii_lowercase() == b'o' {
+            (8, &bytes[2..])
+        } else if bytes.len() >= 3 && bytes[1].to_ascii_lowercase() == b'x' {
+            (16, &bytes[2..])
+        } else {
+            (8, &bytes[1..])
+        }
+    } else {
+        (10, bytes)
+    };
+    let mut n: u64 = 0;
+    let mut underscores = false;
+    for &c in digits {
+        if c == b'_' {
+            underscores = true;
+            continue;
+        }
+        let d = (c as char).to_digit(36)?;
+        if d >= base {
+            return None;
+        }
+        n = n.checked_mul(base as u64)?.checked_add(d as u64)?;
+    }
+    if underscores && !underscore_ok(s) {
+        return None;
+    }
+    Some(n)
+}
+
+/// `strconv.ParseInt(s, 0, 64)`.
+pub(crate) fn parse_int(s: &str) -> Option<i64> {
+    let (neg, rest) = match s.as_bytes().first() {
+        Some(b'+') => (false, &s[1..]),
+        Some(b'-') => (true, &s[1..]),
+        _ => (false, s),
+    };
+    let u = parse_uint(rest)?;
+    if neg {
+        if u > (i64::MAX as u64) + 1 {
+            return None;
+        }
+        Some((u as i64).wrapping_neg())
+    } else {
+        if u > i64::MAX as u64 {
+            return None;
+        }
+        Some(u as i64)
+    }
+}
+
+/// `strconv.ParseFloat(s, 64)` for decimal and hexadecimal forms; `None` on
+/// syntax errors and on overflow to infinity.
+pub(crate) fn parse_float(s: &str) -> Option<f64> {
+    if s.contains('_') && !underscore_ok(s) {
+        return None;
+    }
+    let cleaned: String = s.chars().filter(|c| *c != '_').collect();
+    let (neg, body) = match cleaned.as_bytes().first() {
+        Some(b'+') => (false, &cleaned[1..]),
+        Some(b'-') => (true, &cleaned[1..]),
+        _ => (false, &cleaned[..]),
+    };
+    let value = if body.len() > 2 && body.as_bytes()[0] == b'0' && body.as_bytes()[1].to_ascii_lowercase() == b'x' {
+        parse_hex_float(&body[2..])?
+    } else {
+        if body.is_empty()
+            || !body.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
+            || !body.bytes().any(|c| c.is_ascii_digit())
+        {
+            return None;
+        }
+        body.parse::<f64>().ok()?
+    };
+    if value.is_infinite() {
+        return None;
+    }
+    Some(if neg { -value } else { value })
+}
+
+fn parse_hex_float(s: &str) -> Option<f64> {
+    let (mantissa, exp) = s.split_once(['p', 'P'])?;
+    let exp: i32 = {
+        let (neg, digits) = match exp.as_bytes().first() {
+            Some(b'+') => (false, &exp[1..]),
+            Some(b'-') => (true, &exp[1..]),
+            _ => (false, exp),
+        };
+        if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let v: i32 = digits.parse().unwrap_or(i32::MAX / 2).min(100_000);
+        if neg {
+            -v
+        } else {
+            v
+        }
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int_part.is_empty() && frac_part.is_empty() {
+        return None;
+    }
+    let mut value = 0f64;
+    for c in int_part.chars().chain(frac_part.chars()) {
+        value = value * 16.0 + c.to_digit(16)? as f64;
+    }
+    let shift = exp - 4 * frac_part.len() as i32;
+    Some(value * 2f64.powi(shift))
+}
+
+/// `strconv.UnquoteChar(s, quote)`: the first (possibly escaped) character of
+/// `s`, whether it must be encoded as UTF-8, and the rest.
+pub(crate) fn unquote_char(s: &str, quote: char) -> Result<(u32, bool, &str), &'static str> {
+    let mut chars = s.chars();
+    let c = chars.next().ok_or(INVALID_SYNTAX)?;
+    if c == quote && (quote == '\'' || quote == '"') {
+        return Err(INVALID_SYNTAX);
+    }
+    if c != '\\' {
+        return Ok((c as u32, true, chars.as_str()));
+    }
+    let rest = chars.as_str();
+    let mut it = rest.chars();
+    let e = it.next().ok_or(INVALID_SYNTAX)?;
+    let after = it.as_str();
+    let simple = |v: char| Ok((v as u32, false, after));
+    match e {
+        'a' => simple('\u{7}'),
+        'b' => simple('\u{8}'),
+        'f' => simple('\u{c}'),
+        'n' => simple('\n'),
+        'r' => simple('\r'),
+        't' => simple('\t'),
+        'v' => simple('\u{b}'),
+        'x' | 'u' | 'U' => {
+            let n = match e {
+                'x' => 2,
+                'u' => 4,
+                _ => 8,
+            };
+            let digits = after.get(..n).ok_or(INVALID_SYNTAX)?;
+            let mut v: u32 = 0;
+            for d in digits.chars() {
+                v = v * 16 + d.to_digit(16).ok_or(INVALID_SYNTAX)?;
+            }
+            let tail = &after[n..];
+            if e == 'x' {
+                return Ok((v, false, tail));
+            }
+            if char::from_u32(v).is_none() {
+                return Err(INVALID_SYNTAX);
+            }
+            Ok((v, true, tail))
+        }
+        '0'..='7' => {
+            let digits = rest.get(..3).ok_or(INVALID_SYNTAX)?;
+            let mut v: u32 = 0;
+            for d in digits.chars() {
+                v = v * 8 + d.to_digit(8).ok_or(INVALID_SYNTAX)?;
+            }
+            if v > 255 {
+                return Err(INVALID_SYNTAX);
+            }
+            Ok((v, false, &rest[3..]))
+        }
+        '\\' => simple('\\'),
+        '\'' | '"' => {
+            if e != quote {
+                return Err(INVALID_SYNTAX);
+            }
+            simple(e)
+        }
+        _ => Err(INVALID_SYNTAX),
+    }
+}
+
+/// `strconv.Unquote` for double-quoted and back-quoted strings.
+pub(crate) fn unquote(s: &str) -> Result<String, &'static str> {
+    if s.len() < 2 {
+        return Err(INVALID_SYNTAX);
+    }
+    let quote = s.as_bytes()[0];
+    if quote != s.as_bytes()[s.len() - 1] {
+        return Err(INVALID_SYNTAX);
+    }
+    let body = &s[1..s.len() - 1];
+    if quote == b'`' {
+        if body.contains('`') {
+            return Err(INVALID_SYNTAX);
+        }
+        return Ok(body.replace('\r', ""));
+    }
+    if quote != b'"' || body.contains('\n') {
+        return Err(INVALID_SYNTAX);
+    }
+    let mut out: Vec<u8> = Vec::with_capacity(body.len());
+    let mut rest = body;
+    while !rest.is_empty() {
+        let (value, multibyte, tail) = unquote_char(rest, '"')?;
+        if multibyte {
+            let c = char::from_u32(value).unwrap_or('\u{FFFD}');
+            let mut buf = [0u8; 4];
+            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+        } else {
+            out.push(value as u8);
+        }
+        rest = tail;
+    }
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_in_every_base() {
+        assert_eq!(parse_int("0x1F"), Some(31));
+        assert_eq!(parse_int("017"), Some(15));
+        assert_eq!(parse_int("0o17"), Some(15));
+        assert_eq!(parse_int("0b101"), Some(5));
+        assert_eq!(parse_int("1_000_000"), Some(1_000_000));
+        assert_eq!(parse_int("09"), None);
+        assert_eq!(parse_int("-7"), Some(-7));
+        assert_eq!(parse_int("9223372036854775808"), None);
+        assert_eq!(parse_uint("9223372036854775808"), Some(9223372036854775808));
+    }
+
+    #[test]
+    fn floats() {
+        assert_eq!(parse_float("0x1p4"), Some(16.0));
+        assert_eq!(parse_float(".5"), Some(0.5));
+        assert_eq!(parse_float("2.5e-3"), Some(0.0025));
+        assert_eq!(parse_float("09"), Some(9.0));
+        assert_eq!(parse_float("1e400"), None);
+    }
+
+    #[test]
+    fn unquoting() {
+        assert_eq!(unquote("\"\\u00e9\\x41\\101\"").as_deref(), Ok("éAA"));
+        assert_eq!(unquote("\"\\q\""), Err(INVALID_SYNTAX));
+        assert_eq!(unquote("`a\\tb`").as_deref(), Ok("a\\tb"));
+        assert_eq!(unquote_char("'", '\''), Err(INVALID_SYNTAX));
+    }
+}
