@@ -1,6 +1,7 @@
 //! Reads each YAML file given on the command line with `goyaml::parse` and prints
 //! the result: `%v` by default, `toYaml` output with `--yaml`, `toJson` with `--json`,
-//! or the parse error. A tool for comparing with the reference Helm.
+//! `toYaml` of each top-level value as a JSON object with `--yamlkeys`, or the
+//! parse error. A tool for comparing with the reference Helm.
 
 fn main() {
     let mut mode = String::from("v");
@@ -14,10 +15,21 @@ fn main() {
             Ok(v) => match mode.as_str() {
                 "yaml" => goyaml::to_yaml(&v).unwrap_or_else(|e| format!("ERROR {e}")),
                 "json" => goyaml::to_json(&v).unwrap_or_else(|e| format!("ERROR {e}")),
+                "yamlkeys" => yaml_per_key(&v),
                 _ => format!("OK {}", v.to_go_string()),
             },
             Err(e) => e.to_string(),
         };
         println!("{arg}: {out}");
     }
+}
+
+fn yaml_per_key(v: &govalue::Value) -> String {
+    let Some(m) = v.as_map() else { return "not a map".into() };
+    let mut e = govalue::MapEntries::new();
+    for k in m.keys() {
+        let y = m.get(&k).map(|x| goyaml::to_yaml(&x).unwrap_or_else(|e| format!("ERROR {e}"))).unwrap_or_default();
+        e.insert(k, govalue::Value::string(y));
+    }
+    goyaml::to_json(&govalue::Value::map(e)).unwrap_or_default()
 }

@@ -78,25 +78,13 @@ fn analyze(value: &str) -> Analysis {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@' | '`' => {
                     block_indicators = true;
                 }
-                '?' | ':' | '-' => {
-                    if followed_by_whitespace {
-                        block_indicators = true;
-                    }
-                }
+                '?' | ':' | '-' if followed_by_whitespace => block_indicators = true,
                 _ => {}
             }
         } else {
             match c {
-                ':' => {
-                    if followed_by_whitespace {
-                        block_indicators = true;
-                    }
-                }
-                '#' => {
-                    if preceded_by_whitespace {
-                        block_indicators = true;
-                    }
-                }
+                ':' if followed_by_whitespace => block_indicators = true,
+                '#' if preceded_by_whitespace => block_indicators = true,
                 _ => {}
             }
         }

@@ -19,7 +19,7 @@ fn num12(b: &[u8], i: &mut usize) -> Option<u32> {
 fn days_in(month: u32, year: u32) -> u32 {
     match month {
         2 => {
-            if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 {
+            if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) {
                 29
             } else {
                 28
