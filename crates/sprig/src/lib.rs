@@ -8,6 +8,7 @@
 
 mod conv;
 mod conversion;
+mod crypto;
 mod dates;
 mod defaults;
 mod dicts;
@@ -15,6 +16,7 @@ mod encoding;
 mod helm;
 mod lists;
 mod math;
+mod network;
 mod paths;
 mod random;
 mod reflect;
@@ -42,6 +44,8 @@ pub fn sprig_functions() -> Vec<FuncSpec> {
     v.extend(random::functions());
     v.extend(semver::functions());
     v.extend(dates::functions());
+    v.extend(crypto::functions());
+    v.extend(network::functions());
     v.extend(helm::sprig_json_functions());
     v
 }
@@ -50,6 +54,12 @@ pub fn sprig_functions() -> Vec<FuncSpec> {
 /// `required`, `lookup` and the rest.
 pub fn helm_functions() -> Vec<FuncSpec> {
     helm::functions()
+}
+
+/// The functions `--enable-dns` swaps in: a `getHostByName` that really resolves.
+/// Extend a map from [`helm_func_map`] with them to turn DNS lookups on.
+pub fn dns_functions() -> Vec<FuncSpec> {
+    network::dns_functions()
 }
 
 /// Sprig's functions overlaid with Helm's, as Helm's engine builds its map.
