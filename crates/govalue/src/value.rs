@@ -248,6 +248,13 @@ pub trait Object {
         true
     }
 
+    /// For a named map or slice type with methods (Helm's `engine.files`,
+    /// `common.VersionSet`): the plain map or slice that `range`, `len` and `index`
+    /// work on. `None` for structs and pointers.
+    fn underlying(&self) -> Option<Value> {
+        None
+    }
+
     /// Downcasting support, so functions can recognise their own object types.
     fn as_any(&self) -> &dyn Any;
 }
