@@ -215,6 +215,10 @@ impl Object for VersionSet {
         !self.0.is_empty()
     }
 
+    fn underlying(&self) -> Option<Value> {
+        Some(self.as_list())
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -441,6 +445,14 @@ impl Object for Files {
         !self.0.is_empty()
     }
 
+    fn underlying(&self) -> Option<Value> {
+        let m = Map::new();
+        for (k, v) in &self.0 {
+            m.insert(k.as_str(), Value::Bytes(v.clone()));
+        }
+        Some(Value::Map(m))
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -583,6 +595,8 @@ mod tests {
         assert_eq!(g.0.len(), 1);
         assert_eq!(files.format_v(), "map[files/a.txt:[111 110 101 10 116 119 111 10] files/b.md:[104 105]]");
         assert_eq!(base64(b"hi\n"), "aGkK");
+        let under = files.underlying().unwrap();
+        assert_eq!(under.as_map().map(|m| m.len()), Some(2));
     }
 
     #[test]
