@@ -1,8 +1,279 @@
-//! Helm's `toToml` (BurntSushi/toml encoder).
+//! Helm's `toToml`: the BurntSushi/toml encoder's layout (plain keys first, then
+//! tables and arrays of tables, sub-tables indented by two spaces per level).
 
-use govalue::Value;
+use govalue::{strconv, Value};
 
-/// `toToml` output (not yet implemented).
+const MAX_DEPTH: usize = 1000;
+
+/// The TOML view of a value: objects are resolved through their JSON form.
+fn resolve_object(v: &Value) -> Value {
+    match v {
+        Value::Object(o) => o.to_json_value().unwrap_or_else(|| Value::map(Default::default())),
+        other => other.clone(),
+    }
+}
+
+fn is_table(v: &Value) -> bool {
+    matches!(resolve_object(v), Value::Map(_))
+}
+
+/// Whether `v` is a non-empty list whose items are all tables (an array of tables).
+/// A nil item is an error, as in BurntSushi/toml.
+fn is_table_array(v: &Value) -> Result<bool, String> {
+    let Value::List(l) = v else { return Ok(false) };
+    if l.is_empty() {
+        return Ok(false);
+    }
+    let mut all = true;
+    for item in l.items() {
+        if item.is_nil() {
+            return Err("toml: cannot encode array with nil element".into());
+        }
+        if !is_table(item) {
+            all = false;
+        }
+    }
+    Ok(all)
+}
+
+fn goes_in_table_section(v: &Value) -> Result<bool, String> {
+    Ok(is_table(v) || is_table_array(v)?)
+}
+
+fn quoted(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{c}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn maybe_quoted(k: &str) -> String {
+    if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        k.to_string()
+    } else {
+        quoted(k)
+    }
+}
+
+fn float_text(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f < 0.0 { "-inf".into() } else { "+inf".into() };
+    }
+    let s = strconv::format_float(f, b'g', -1);
+    if s.contains('.') || s.contains('e') {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
+struct Encoder {
+    out: String,
+    indent: &'static str,
+}
+
+impl Encoder {
+    fn newline(&mut self) {
+        if !self.out.is_empty() {
+            self.out.push('\n');
+        }
+    }
+
+    fn indent_str(&self, key: &[String]) -> String {
+        self.indent.repeat(key.len().saturating_sub(1))
+    }
+
+    fn key_path(key: &[String]) -> String {
+        key.iter().map(|k| maybe_quoted(k)).collect::<Vec<_>>().join(".")
+    }
+
+    fn element(&mut self, v: &Value, depth: usize) -> Result<(), String> {
+        if depth > MAX_DEPTH {
+            return Err("toml: value nested too deeply".into());
+        }
+        match resolve_object(v) {
+            Value::Nil => return Err("toml: cannot encode a nil value".into()),
+            Value::Bool(b) => self.out.push_str(if b { "true" } else { "false" }),
+            Value::Int(i) | Value::Int64(i) => self.out.push_str(&i.to_string()),
+            Value::Float(f) => self.out.push_str(&float_text(f)),
+            Value::String(s) => self.out.push_str(&quoted(&s)),
+            Value::Bytes(b) => {
+                let items: Vec<String> = b.iter().map(|x| x.to_string()).collect();
+                self.out.push_str(&format!("[{}]", items.join(", ")));
+            }
+            Value::List(l) => {
+                self.out.push('[');
+                for (i, item) in l.items().iter().enumerate() {
+                    if item.is_nil() {
+                        return Err("toml: cannot encode array with nil element".into());
+                    }
+                    self.element(item, depth + 1)?;
+                    if i + 1 != l.len() {
+                        self.out.push_str(", ");
+                    }
+                }
+                self.out.push(']');
+            }
+            Value::Map(m) => {
+                let entries: Vec<(String, Value)> = m.borrow().iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+                let (mut direct, mut sub) = (Vec::new(), Vec::new());
+                for (k, val) in entries {
+                    if goes_in_table_section(&val)? {
+                        sub.push((k, val));
+                    } else {
+                        direct.push((k, val));
+                    }
+                }
+                let trail = !sub.is_empty();
+                self.out.push('{');
+                for (group, trail_comma) in [(direct, trail), (sub, false)] {
+                    let n = group.len();
+                    for (i, (k, val)) in group.into_iter().enumerate() {
+                        if val.is_nil() {
+                            continue;
+                        }
+                        self.out.push_str(&maybe_quoted(&k));
+                        self.out.push_str(" = ");
+                        self.element(&val, depth + 1)?;
+                        if trail_comma || i + 1 != n {
+                            self.out.push_str(", ");
+                        }
+                    }
+                }
+                self.out.push('}');
+            }
+            Value::Object(_) => self.out.push_str("{}"),
+        }
+        Ok(())
+    }
+
+    fn key_value(&mut self, key: &[String], v: &Value, depth: usize) -> Result<(), String> {
+        if key.is_empty() {
+            return self.element(v, depth);
+        }
+        let ind = self.indent_str(key);
+        self.out.push_str(&ind);
+        self.out.push_str(&maybe_quoted(&key[key.len() - 1]));
+        self.out.push_str(" = ");
+        self.element(v, depth)?;
+        self.newline();
+        Ok(())
+    }
+
+    fn encode(&mut self, key: &[String], v: &Value, depth: usize) -> Result<(), String> {
+        if depth > MAX_DEPTH {
+            return Err("toml: value nested too deeply".into());
+        }
+        let v = resolve_object(v);
+        match &v {
+            Value::Nil => Ok(()),
+            Value::Map(_) => self.table(key, &v, depth),
+            Value::List(l) if is_table_array(&v)? => {
+                for item in l.items() {
+                    self.newline();
+                    let ind = self.indent_str(key);
+                    self.out.push_str(&format!("{ind}[[{}]]", Self::key_path(key)));
+                    self.newline();
+                    self.map_body(key, &resolve_object(item), depth + 1)?;
+                }
+                Ok(())
+            }
+            _ => self.key_value(key, &v, depth),
+        }
+    }
+
+    fn table(&mut self, key: &[String], v: &Value, depth: usize) -> Result<(), String> {
+        if key.len() == 1 {
+            self.newline();
+        }
+        if !key.is_empty() {
+            let ind = self.indent_str(key);
+            self.out.push_str(&format!("{ind}[{}]", Self::key_path(key)));
+            self.newline();
+        }
+        self.map_body(key, v, depth + 1)
+    }
+
+    fn map_body(&mut self, key: &[String], v: &Value, depth: usize) -> Result<(), String> {
+        let Value::Map(m) = v else { return Ok(()) };
+        let entries: Vec<(String, Value)> = m.borrow().iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        let (mut direct, mut sub) = (Vec::new(), Vec::new());
+        for (k, val) in entries {
+            if goes_in_table_section(&val)? {
+                sub.push((k, val));
+            } else {
+                direct.push((k, val));
+            }
+        }
+        for (k, val) in direct.into_iter().chain(sub) {
+            if val.is_nil() {
+                continue;
+            }
+            let mut child = key.to_vec();
+            child.push(k);
+            self.encode(&child, &val, depth)?;
+        }
+        Ok(())
+    }
+}
+
+/// Helm's `toToml` output for `v` (BurntSushi/toml `Encoder.Encode`). Helm prints
+/// the error text in place of the document when encoding fails
+/// (`toml: cannot encode array with nil element`); a nil value makes Go panic with
+/// `reflect: call of reflect.Value.Type on zero Value`, returned here as an error.
 pub fn to_toml(v: &Value) -> Result<String, String> {
-    Err(format!("to_toml: not implemented for {}", v.type_name()))
+    if v.is_nil() {
+        return Err("reflect: call of reflect.Value.Type on zero Value".into());
+    }
+    let mut e = Encoder { out: String::new(), indent: "  " };
+    e.encode(&[], v, 0)?;
+    Ok(e.out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Value {
+        crate::parse(s).unwrap_or(Value::Nil)
+    }
+
+    #[test]
+    fn layout_matches_burntsushi() {
+        let v = parse(
+            "s: \"q\\\"\\n\\u001b\"\ni: 1000000\nf: 1.5\nl: [1, a]\ne: []\nem: {}\nt:\n  x: 1\n  sub:\n    deep: {z: 3}\n  arr: [{a: 1}, {b: {c: 2}}]\n  k: v\n\"a b\": 1\nn: null\n",
+        );
+        assert_eq!(
+            to_toml(&v).unwrap_or_default(),
+            "\"a b\" = 1.0\ne = []\nf = 1.5\ni = 1e+06\nl = [1.0, \"a\"]\ns = \"q\\\"\\n\\u001b\"\n\n[em]\n\n[t]\n  k = \"v\"\n  x = 1.0\n\n  [[t.arr]]\n    a = 1.0\n\n  [[t.arr]]\n    [t.arr.b]\n      c = 2.0\n  [t.sub]\n    [t.sub.deep]\n      z = 3.0\n"
+        );
+    }
+
+    #[test]
+    fn scalars_and_errors() {
+        assert_eq!(to_toml(&Value::str("x")).unwrap_or_default(), "\"x\"");
+        assert_eq!(to_toml(&Value::Float(100000.0)).unwrap_or_default(), "100000.0");
+        let v = parse("a: [1, null]");
+        assert_eq!(to_toml(&v).unwrap_err(), "toml: cannot encode array with nil element");
+        let v = parse("a:\n  b: [{c: 1}, 2]\n");
+        assert_eq!(to_toml(&v).unwrap_or_default(), "[a]\n  b = [{c = 1.0}, 2.0]\n");
+        let v = parse("a:\n- b:\n  - c: 1\n");
+        assert_eq!(to_toml(&v).unwrap_or_default(), "[[a]]\n\n  [[a.b]]\n    c = 1.0\n");
+        assert!(to_toml(&Value::Nil).is_err());
+    }
 }
