@@ -322,11 +322,12 @@ pub(crate) fn kind_of(v: &Value) -> String {
 pub(crate) const NIL_DEREF: &str = "runtime error: invalid memory address or nil pointer dereference";
 
 /// Checks that a value is a slice for list functions; errors as Sprig does.
+/// `what` is the message before the kind, e.g. `Cannot push on type`.
 pub(crate) fn list_arg(v: &Value, what: &str) -> Result<Vec<Value>, FuncError> {
     if v.is_nil() {
         return err(NIL_DEREF);
     }
-    slice_items(v).ok_or_else(|| FuncError::new(format!("Cannot {what} on type {}", kind_of(v))))
+    slice_items(v).ok_or_else(|| FuncError::new(format!("{what} {}", kind_of(v))))
 }
 
 /// A plain result value of a `[]interface{}`.

@@ -110,6 +110,11 @@ pub(crate) fn merge_into(dst: &Map, src: &Map, overwrite: bool, depth: usize) {
                 merge_into(dm, sm, overwrite, depth + 1);
             }
         }
+        if overwrite && matches!(sv, Value::List(_)) {
+            // mergo replaces the slice before its emptiness checks.
+            dst.insert(k, sv);
+            continue;
+        }
         if let Some(d) = &dv {
             if !crate::conv::empty(d) && (matches!(sv, Value::List(_)) || matches!((&sv, d), (Value::Map(_), Value::Map(_)))) {
                 continue;

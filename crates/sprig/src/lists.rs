@@ -58,29 +58,29 @@ type Body = fn(&mut dyn govalue::Host, &[Value]) -> FuncResult;
 /// twins return the error, which reads the same).
 const LIST_OPS: [(&str, &str, Body); 7] = [
     ("first", "mustFirst", |_, a| {
-        let l = list_arg(&arg(a, 0), "find first")?;
+        let l = list_arg(&arg(a, 0), "Cannot find first on type")?;
         Ok(l.first().cloned().unwrap_or(Value::Nil))
     }),
     ("last", "mustLast", |_, a| {
-        let l = list_arg(&arg(a, 0), "find last")?;
+        let l = list_arg(&arg(a, 0), "Cannot find last on type")?;
         Ok(l.last().cloned().unwrap_or(Value::Nil))
     }),
     ("rest", "mustRest", |_, a| {
-        let l = list_arg(&arg(a, 0), "find rest")?;
+        let l = list_arg(&arg(a, 0), "Cannot find rest on type")?;
         ok_list(l.get(1..).map(<[Value]>::to_vec).unwrap_or_default())
     }),
     ("initial", "mustInitial", |_, a| {
-        let mut l = list_arg(&arg(a, 0), "find initial")?;
+        let mut l = list_arg(&arg(a, 0), "Cannot find initial on type")?;
         l.pop();
         ok_list(l)
     }),
     ("reverse", "mustReverse", |_, a| {
-        let mut l = list_arg(&arg(a, 0), "find reverse")?;
+        let mut l = list_arg(&arg(a, 0), "Cannot find reverse on type")?;
         l.reverse();
         ok_list(l)
     }),
     ("uniq", "mustUniq", |_, a| {
-        let l = list_arg(&arg(a, 0), "find uniq")?;
+        let l = list_arg(&arg(a, 0), "Cannot find uniq on type")?;
         let mut out: Vec<Value> = Vec::new();
         for item in l {
             if !out.iter().any(|o| deep_equal(&item, o)) {
@@ -90,28 +90,28 @@ const LIST_OPS: [(&str, &str, Body); 7] = [
         ok_list(out)
     }),
     ("compact", "mustCompact", |_, a| {
-        let l = list_arg(&arg(a, 0), "compact")?;
+        let l = list_arg(&arg(a, 0), "Cannot compact on type")?;
         ok_list(l.into_iter().filter(|x| !empty(x)).collect())
     }),
 ];
 
 /// `append`/`push`: a new `[]interface{}` with `v` added.
 fn push(_: &mut dyn govalue::Host, a: &[Value]) -> FuncResult {
-    let mut l = list_arg(&arg(a, 0), "push")?;
+    let mut l = list_arg(&arg(a, 0), "Cannot push on type")?;
     l.push(arg(a, 1));
     ok_list(l)
 }
 
 /// `prepend`: a new `[]interface{}` with `v` first.
 fn prepend(_: &mut dyn govalue::Host, a: &[Value]) -> FuncResult {
-    let mut l = list_arg(&arg(a, 0), "prepend")?;
+    let mut l = list_arg(&arg(a, 0), "Cannot prepend on type")?;
     l.insert(0, arg(a, 1));
     ok_list(l)
 }
 
 /// `without`: the list minus every item deep-equal to one of the others.
 fn without(_: &mut dyn govalue::Host, a: &[Value]) -> FuncResult {
-    let l = list_arg(&arg(a, 0), "find without")?;
+    let l = list_arg(&arg(a, 0), "Cannot find without on type")?;
     let omit = rest_args(a, 1);
     ok_list(l.into_iter().filter(|x| !omit.iter().any(|o| deep_equal(x, o))).collect())
 }
@@ -119,7 +119,7 @@ fn without(_: &mut dyn govalue::Host, a: &[Value]) -> FuncResult {
 /// `chunk`: the list cut into lists of `size` items.
 fn chunk(_: &mut dyn govalue::Host, a: &[Value]) -> FuncResult {
     let size = arg_int(a, 0);
-    let l = list_arg(&arg(a, 1), "chunk")?;
+    let l = list_arg(&arg(a, 1), "Cannot chunk type")?;
     if size > 0 {
         let chunks = l.chunks(size as usize).map(|c| Value::list(c.to_vec())).collect();
         return Ok(Value::List(List::typed(chunks, GoType::Any)));
