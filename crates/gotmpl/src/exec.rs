@@ -924,7 +924,7 @@ impl<'a> State<'a> {
             Callee::Func(spec) => {
                 (spec.params.iter().map(|p| PType::Param(*p)).collect(), spec.variadic.map(PType::Param))
             }
-            Callee::Method(_) => (Vec::new(), Some(PType::Param(Param::Any))),
+            Callee::Method(o) => method_signature(o.as_ref(), name),
         };
         let num_in = args.len() + usize::from(final_.is_some());
         if variadic.is_some() {
@@ -1013,7 +1013,10 @@ impl<'a> State<'a> {
                     Some(Ok(v)) => Ok(Val::result(v)),
                     Some(Err(message)) => {
                         self.at(node);
-                        if message.starts_with("wrong number of args for ") {
+                        if let Some(rest) = message.strip_prefix("wrong number of args: ") {
+                            return Err(self.error(format!("wrong number of args for {name}: {rest}")));
+                        }
+                        if message.starts_with("wrong number of args for ") || message.starts_with("wrong type for value;") {
                             return Err(self.error(message));
                         }
                         Err(self.error_with_cause(
@@ -1104,6 +1107,26 @@ impl<'a> State<'a> {
         };
         Err(self.error(message))
     }
+}
+
+/// The Go signature of an object's method, found by probing it: a method that
+/// takes arguments reports `want N` when called with none, and the methods Helm
+/// objects have take strings.
+fn method_signature(o: &dyn Object, name: &str) -> (Vec<PType>, Option<PType>) {
+    let Some(Err(message)) = o.call_method(name, &[]) else {
+        return (Vec::new(), None);
+    };
+    let arity = message
+        .split_once("want ")
+        .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse::<usize>().ok());
+    let Some(arity) = arity.filter(|n| *n <= 8) else {
+        return (Vec::new(), Some(PType::Param(Param::Any)));
+    };
+    let probe = vec![Value::str(""); arity];
+    let strings = !matches!(o.call_method(name, &probe), Some(Err(m)) if m.starts_with("wrong type for value"));
+    let param = if strings { PType::Param(Param::String) } else { PType::Param(Param::Any) };
+    (vec![param; arity], None)
 }
 
 /// Go's `printValue` for an action's result.

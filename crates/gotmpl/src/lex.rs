@@ -474,7 +474,7 @@ impl<'a> Lexer<'a> {
                 let item = self.emit(ItemType::RightParen);
                 self.paren_depth -= 1;
                 if self.paren_depth < 0 {
-                    return (self.errorf("unexpected right paren U+0029 ')'".into()), None);
+                    return (self.errorf("unexpected right paren".into()), None);
                 }
                 item
             }
