@@ -10,8 +10,9 @@ use crate::parser::{Doc, YKind};
 use crate::resolve::{resolve, Resolved, TAG_PREFIX};
 use crate::{Node, NodeKind, YamlError, YamlErrorKind};
 
-/// Nesting deeper than this is refused rather than risking the stack.
-pub const MAX_DEPTH: usize = 1000;
+/// Nesting deeper than this is refused rather than risking the stack (go-yaml
+/// allows 10000 levels; real values files use a few dozen).
+pub const MAX_DEPTH: usize = 500;
 
 /// A decoded node: Go-typed scalars, maps with any keys, positions kept.
 #[derive(Clone, Debug)]

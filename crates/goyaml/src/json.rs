@@ -19,7 +19,7 @@ pub enum JsonVal {
 /// Nesting beyond this is reported as a cycle rather than risking the stack (Go
 /// itself only starts checking for cycles at depth 1000; a real cycle gives the same
 /// error either way, so capstan checks from the start).
-const MAX_DEPTH: usize = 1000;
+const MAX_DEPTH: usize = 500;
 
 /// Go's JSON layout of a float64 (`'f'` format, exponent form below 1e-6 and from
 /// 1e21, with `e-07` cleaned to `e-7`).
@@ -257,7 +257,7 @@ struct JsonParser<'a> {
     depth: usize,
 }
 
-const MAX_JSON_DEPTH: usize = 10000;
+const MAX_JSON_DEPTH: usize = 500;
 
 impl JsonParser<'_> {
     fn cur_char(&self) -> char {

@@ -146,3 +146,54 @@ fn node_positions() {
     assert_eq!((entries[1].3.line, entries[1].3.column), (3, 4));
     assert!(parse_node("").ok().flatten().is_none());
 }
+
+/// A tiny deterministic generator (xorshift) for the robustness test.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+#[test]
+fn random_yaml_like_input_never_panics() {
+    const PIECES: &[&str] = &[
+        "a", "b", ": ", ":", "- ", "-", "\n", "\n  ", "\n    ", " ", "\t", "[", "]", "{", "}", ",", "?", "? ", "&x ", "*x",
+        "&y", "*y ", "!!str ", "!t ", "|", ">", "|-", ">+2", "'", "\"", "\\", "#", "%YAML 1.1", "---", "...", "<<: ",
+        "1", "0x", "1e3", "~", "é", "\u{2028}", "\r\n", "!<x>", "%TAG ! !x\n", "\\u12", "@",
+    ];
+    let mut rng = Rng(0x2545F4914F6CDD1D);
+    for _ in 0..20000 {
+        let n = (rng.next() % 24) as usize;
+        let mut s = String::new();
+        for _ in 0..n {
+            s.push_str(PIECES[(rng.next() % PIECES.len() as u64) as usize]);
+        }
+        if let Ok(v) = parse(&s) {
+            let _ = to_yaml(&v);
+            let _ = to_json(&v);
+            let _ = to_toml(&v);
+        }
+        let _ = parse_documents(&s);
+        let _ = parse_json(&s);
+    }
+}
+
+#[test]
+fn deep_values_serialize_without_overflow() {
+    let depth = 490;
+    let text = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+    let v = parse(&text).unwrap_or(Value::Nil);
+    assert!(to_json(&v).is_ok_and(|s| s.len() == 2 * depth + 1));
+    assert!(to_yaml(&v).is_ok());
+    assert!(to_toml(&Value::list(vec![v])).is_ok());
+    let json = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+    assert!(parse_json(&json).is_ok());
+    let too_deep = format!("{}1{}", "[".repeat(600), "]".repeat(600));
+    assert_eq!(err(&too_deep), "yaml: exceeded max depth of 500");
+    assert!(parse_json(&too_deep).is_err());
+}

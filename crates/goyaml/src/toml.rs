@@ -3,7 +3,7 @@
 
 use govalue::{strconv, Value};
 
-const MAX_DEPTH: usize = 1000;
+const MAX_DEPTH: usize = 500;
 
 /// The TOML view of a value: objects are resolved through their JSON form.
 fn resolve_object(v: &Value) -> Value {
