@@ -201,7 +201,7 @@ fn is_base60_float(s: &str) -> bool {
 fn needs_quotes(s: &str) -> bool {
     let str_tag = format!("{TAG_PREFIX}str");
     match resolve("", s) {
-        Ok((tag, _)) => tag != str_tag || crate::timestamp::is_timestamp(s) || is_base60_float(s),
+        Ok((tag, _)) => tag != str_tag || is_base60_float(s),
         Err(_) => true,
     }
 }

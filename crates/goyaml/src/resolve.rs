@@ -139,6 +139,9 @@ fn parse_go_float(s: &str) -> Option<f64> {
 /// empty), returning the resolved tag (long form) and value, or go-yaml's error text.
 pub fn resolve(tag: &str, value: &str) -> Result<(String, Resolved), String> {
     let tag = long_tag(tag);
+    if tag == format!("{TAG_PREFIX}null") {
+        return Ok((tag, Resolved::Null));
+    }
     let resolvable = tag.is_empty()
         || ["str", "bool", "int", "float", "timestamp"].iter().any(|t| tag == format!("{TAG_PREFIX}{t}"));
     if !resolvable {
@@ -184,8 +187,11 @@ fn resolve_inner(tag: &str, value: &str) -> (String, Resolved) {
                 }
             }
             b'D' | b'S' => {
-                // A timestamp stays a string for interface{} targets, and text that
-                // looks like one never parses as a number, so no special case is needed.
+                // A timestamp stays a string for interface{} targets, but its tag
+                // matters: `!!timestamp` accepts it and the emitter quotes it.
+                if (tag.is_empty() || tag == t("timestamp")) && crate::timestamp::is_timestamp(value) {
+                    return (t("timestamp"), Resolved::Str(value.to_string()));
+                }
                 let plain = value.replace('_', "");
                 if let Some(i) = parse_go_int(&plain, true) {
                     if i >= i64::MIN as i128 && i <= i64::MAX as i128 {
@@ -244,5 +250,7 @@ mod tests {
         assert_eq!(resolve("tag:yaml.org,2002:int", "x").unwrap_err(), "cannot decode !!str `x` as a !!int");
         assert_eq!(resolve("tag:yaml.org,2002:float", "1").unwrap().1, Resolved::Float(1.0));
         assert_eq!(resolve("tag:yaml.org,2002:str", "1").unwrap().1, Resolved::Str("1".into()));
+        assert_eq!(resolve("!!timestamp", "2001-12-14").unwrap().1, Resolved::Str("2001-12-14".into()));
+        assert_eq!(resolve("!!null", "").unwrap().1, Resolved::Null);
     }
 }
