@@ -225,6 +225,10 @@ pub(crate) struct Ctx<'a> {
     pub rng: &'a Cell<u64>,
     pub seeded: bool,
     pub include_counts: RefCell<HashMap<String, usize>>,
+    /// The address of a local at the start of the execution and how many bytes
+    /// of stack below it nested templates may use.
+    pub stack_base: usize,
+    pub stack_budget: usize,
     /// Errors returned to functions through [`Host`], by message, so that a
     /// function that passes one on keeps its Go error chain.
     pub host_errors: RefCell<Vec<(String, GoError)>>,
@@ -277,8 +281,21 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Whether the stack has grown past the budget (a runaway recursion that
+    /// would otherwise overflow the thread's stack).
+    fn stack_exhausted(&self) -> bool {
+        let here = 0u8;
+        let addr = &here as *const u8 as usize;
+        self.stack_base.saturating_sub(addr) > self.stack_budget
+    }
+
     /// Helm's `include`.
     fn include(&self, scope: &Scope<'_>, name: &str, data: &Value) -> Result<String, GoError> {
+        if self.stack_exhausted() {
+            return Err(GoError::plain(format!(
+                "rendering template has a nested reference name: {name}: unable to execute template"
+            )));
+        }
         {
             let mut counts = self.include_counts.borrow_mut();
             match counts.get_mut(name) {
@@ -656,7 +673,7 @@ impl<'a> State<'a> {
         let Some(tmpl) = self.scope.lookup(name) else {
             return Err(self.error(format!("template {} not defined", quote(name))));
         };
-        if self.depth >= MAX_EXEC_DEPTH {
+        if self.depth >= MAX_EXEC_DEPTH || self.ctx.stack_exhausted() {
             return Err(self.error(format!("exceeded maximum template depth ({MAX_EXEC_DEPTH})")));
         }
         let new_dot = match pipe {

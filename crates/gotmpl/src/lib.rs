@@ -33,7 +33,11 @@ pub struct Templates {
     tpl_cache: RefCell<HashMap<String, Rc<TplParse>>>,
     seeded: bool,
     rng: Cell<u64>,
+    stack_size: usize,
 }
+
+/// The stack a thread gets unless told otherwise (Linux's main thread default).
+const DEFAULT_STACK_SIZE: usize = 8 << 20;
 
 impl Templates {
     /// An empty set whose templates may call `funcs` (and Go's builtins).
@@ -44,6 +48,7 @@ impl Templates {
             tpl_cache: RefCell::new(HashMap::new()),
             seeded: false,
             rng: Cell::new(0),
+            stack_size: DEFAULT_STACK_SIZE,
         };
         t.set_seed(None);
         t
@@ -70,9 +75,21 @@ impl Templates {
         self.set.contains_key(name)
     }
 
+    /// Tells the engine the stack size of the thread that executes (8 MiB by
+    /// default). Go allows 100000 nested `{{template}}` calls; reaching that
+    /// needs several hundred MiB, so callers run renders on a thread with a big
+    /// stack and say so here. A recursion that would overflow the stack stops
+    /// with Go's depth error instead.
+    pub fn set_stack_size(&mut self, bytes: usize) {
+        self.stack_size = bytes;
+    }
+
     /// Executes template `name` with `data` as dot and `$`.
     pub fn execute(&self, name: &str, data: &Value) -> Result<String, TemplateError> {
+        let base = 0u8;
         let ctx = Ctx {
+            stack_base: &base as *const u8 as usize,
+            stack_budget: self.stack_size / 4 * 3,
             funcs: &self.funcs,
             tpl_cache: &self.tpl_cache,
             rng: &self.rng,

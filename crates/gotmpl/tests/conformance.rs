@@ -55,6 +55,9 @@ fn clean(text: &str) -> String {
     while out.last().is_some_and(|l| l.is_empty()) {
         out.pop();
     }
+    while out.first().is_some_and(|l| l.is_empty()) {
+        out.remove(0);
+    }
     out.join("\n") + "\n"
 }
 
@@ -87,6 +90,7 @@ fn run_case(case: &serde_json::Value) -> Option<Outcome> {
         stderr.strip_suffix("\n\nUse --debug flag to render out invalid YAML\n").unwrap_or(stderr).to_string()
     };
     let mut set = Templates::new(sprig::helm_func_map());
+    set.set_stack_size(1 << 30);
     let names = helm_order(files.keys().filter(|k| k.starts_with("templates/")).map(|k| format!("c/{k}")).collect());
     for n in &names {
         if let Err(e) = set.add(n, &files[n.trim_start_matches("c/")]) {
