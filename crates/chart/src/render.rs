@@ -106,7 +106,9 @@ pub fn render(chart: &Chart, values: &Map, ctx: &RenderContext) -> Result<BTreeM
         }
         let r = &tpls[name];
         r.top.insert("Template", template_object(name, &r.base_path));
-        let out = set.execute(name, &Value::Map(r.top.clone())).map_err(|e| Error::new(e.helm_message()))?;
+        // Helm passes each chart's top map as its named `Values` type.
+        let data = Value::Map(r.top.with_kind(MapKind::Values));
+        let out = set.execute(name, &data).map_err(|e| Error::new(e.helm_message()))?;
         rendered.insert(name.clone(), out.replace("<no value>", ""));
     }
     Ok(rendered)
