@@ -1,5 +1,5 @@
 //! Reads each YAML file given on the command line with `goyaml::parse` and prints
-//! the result: `%v` by default, `toYaml` output with `--yaml`, `toJson` with `--json`, `toToml` with `--toml`,
+//! the result: `%v` by default, `toYaml` output with `--yaml`, `toJson` with `--json`, `toToml` with `--toml`, `toPrettyJson` with `--pretty`,
 //! `toYaml` of each top-level value as a JSON object with `--yamlkeys`, or the
 //! parse error. A tool for comparing with the reference Helm.
 
@@ -15,6 +15,7 @@ fn main() {
             Ok(v) => match mode.as_str() {
                 "yaml" => goyaml::to_yaml(&v).unwrap_or_else(|e| format!("ERROR {e}")),
                 "json" => goyaml::to_json(&v).unwrap_or_else(|e| format!("ERROR {e}")),
+                "pretty" => goyaml::to_json_indent(&v, "  ").unwrap_or_else(|e| format!("ERROR {e}")),
                 "toml" => goyaml::to_toml(&v).unwrap_or_else(|e| format!("ERROR {e}")),
                 "yamlkeys" => yaml_per_key(&v),
                 _ => format!("OK {}", v.to_go_string()),

@@ -425,12 +425,12 @@ impl JsonParser<'_> {
                             }
                         }
                         _ => {
-                            self.i -= 1;
-                            return Err(self.invalid("in string escape code"));
+                            let c = self.text[self.i - 1..].chars().next().unwrap_or('\u{fffd}');
+                            return Err(format!("invalid escape sequence `\\{c}` in string"));
                         }
                     }
                 }
-                b if b < 0x20 => return Err(self.invalid("in string literal")),
+                b if b < 0x20 => return Err(self.invalid("in string")),
                 _ => {
                     let c = self.cur_char();
                     out.push(c);
@@ -588,6 +588,7 @@ mod tests {
         assert_eq!(parse_json("{1}").unwrap_err(), "invalid character '1' looking for beginning of object key string");
         assert_eq!(parse_json("-x").unwrap_err(), "invalid character 'x' in numeric literal");
         assert_eq!(parse_json("1.x").unwrap_err(), "invalid character 'x' after decimal point in numeric literal");
-        assert_eq!(parse_json("\"a\nb\"").unwrap_err(), "invalid character '\\n' in string literal");
+        assert_eq!(parse_json("\"a\nb\"").unwrap_err(), "invalid character '\\n' in string");
+        assert_eq!(parse_json("\"\\q\"").unwrap_err(), "invalid escape sequence `\\q` in string");
     }
 }
