@@ -250,11 +250,20 @@ fn quote_char(c: char) -> String {
     }
 }
 
+/// One step of the path to a value, for Go's unmarshal type errors.
+enum PathSeg {
+    Key(String),
+    Index(usize),
+}
+
 struct JsonParser<'a> {
     s: &'a [u8],
     text: &'a str,
     i: usize,
     depth: usize,
+    path: Vec<PathSeg>,
+    /// The first number that does not fit a float64 (Go keeps decoding after it).
+    type_error: Option<String>,
 }
 
 const MAX_JSON_DEPTH: usize = 500;
@@ -356,11 +365,33 @@ impl JsonParser<'_> {
         let text = &self.text[st..self.i];
         match text.parse::<f64>() {
             Ok(f) if f.is_finite() => Ok(Value::Float(f)),
-            _ => Err(format!("json: cannot unmarshal number {text} into Go value of type float64")),
+            _ => {
+                if self.type_error.is_none() {
+                    self.type_error = Some(self.number_error(text));
+                }
+                Ok(Value::Float(0.0))
+            }
         }
     }
 
-    fn hex4(&mut self) -> Result<Option<u32>, String> {
+    /// Go's (Helm 4 build) text for a number that overflows float64 at the current path.
+    fn number_error(&self, text: &str) -> String {
+        let path: String = self
+            .path
+            .iter()
+            .map(|p| match p {
+                PathSeg::Key(k) => format!(".{k}"),
+                PathSeg::Index(i) => format!(".{i}"),
+            })
+            .collect();
+        match self.path.last() {
+            None => format!("json: cannot unmarshal number {text} into Go value of type float64"),
+            Some(PathSeg::Key(_)) => format!("json: cannot unmarshal number {text} into Go struct field {path} of type float64"),
+            Some(PathSeg::Index(_)) => format!("json: cannot unmarshal number {text} into {path} of type float64"),
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, String> {
         let mut v = 0u32;
         for _ in 0..4 {
             match self.s.get(self.i) {
@@ -374,7 +405,7 @@ impl JsonParser<'_> {
                 },
             }
         }
-        Ok(Some(v))
+        Ok(v)
     }
 
     fn string(&mut self) -> Result<String, String> {
@@ -405,14 +436,14 @@ impl JsonParser<'_> {
                         b'r' => out.push('\r'),
                         b't' => out.push('\t'),
                         b'u' => {
-                            let hi = self.hex4()?.unwrap_or(0xFFFD);
+                            let hi = self.hex4()?;
                             if (0xD800..0xDC00).contains(&hi)
                                 && self.s.get(self.i) == Some(&b'\\')
                                 && self.s.get(self.i + 1) == Some(&b'u')
                             {
                                 let save = self.i;
                                 self.i += 2;
-                                let lo = self.hex4()?.unwrap_or(0);
+                                let lo = self.hex4()?;
                                 if (0xDC00..0xE000).contains(&lo) {
                                     let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
                                     out.push(char::from_u32(c).unwrap_or('\u{fffd}'));
@@ -459,7 +490,10 @@ impl JsonParser<'_> {
             return Ok(Value::list(items));
         }
         loop {
-            items.push(self.value()?);
+            self.path.push(PathSeg::Index(items.len()));
+            let v = self.value();
+            self.path.pop();
+            items.push(v?);
             self.ws();
             match self.s.get(self.i) {
                 Some(b',') => self.i += 1,
@@ -494,8 +528,10 @@ impl JsonParser<'_> {
                 return Err(self.invalid("after object key"));
             }
             self.i += 1;
-            let v = self.value()?;
-            m.insert(k.into(), v);
+            self.path.push(PathSeg::Key(k.clone()));
+            let v = self.value();
+            self.path.pop();
+            m.insert(k.into(), v?);
             self.ws();
             match self.s.get(self.i) {
                 Some(b',') => self.i += 1,
@@ -512,9 +548,21 @@ impl JsonParser<'_> {
 
 /// Go's `json.Unmarshal` into `interface{}`: objects become maps, arrays
 /// `[]interface {}`, numbers float64; errors carry Go's text
-/// (`invalid character 'x' looking for beginning of value`, `unexpected end of JSON input`).
+/// (`invalid character 'x' looking for beginning of value`, `unexpected end of JSON input`,
+/// `json: cannot unmarshal number 1e400 into Go struct field .a of type float64`).
 pub fn parse_json(text: &str) -> Result<Value, String> {
-    let mut p = JsonParser { s: text.as_bytes(), text, i: 0, depth: 0 };
+    match parse_json_partial(text)? {
+        (_, Some(e)) => Err(e),
+        (v, None) => Ok(v),
+    }
+}
+
+/// Like [`parse_json`], but a number too large for float64 does not stop decoding,
+/// as in Go: it becomes 0 and the first such error is returned beside the value
+/// (Helm's `fromJson` keeps that partial map and adds the error under `Error`).
+/// Syntax errors still fail outright (Go checks the syntax before decoding).
+pub fn parse_json_partial(text: &str) -> Result<(Value, Option<String>), String> {
+    let mut p = JsonParser { s: text.as_bytes(), text, i: 0, depth: 0, path: Vec::new(), type_error: None };
     p.ws();
     if p.i >= p.s.len() {
         return Err("unexpected end of JSON input".into());
@@ -524,7 +572,7 @@ pub fn parse_json(text: &str) -> Result<Value, String> {
     if p.i < p.s.len() {
         return Err(p.invalid("after top-level value"));
     }
-    Ok(v)
+    Ok((v, p.type_error))
 }
 
 #[cfg(test)]
@@ -590,5 +638,14 @@ mod tests {
         assert_eq!(parse_json("1.x").unwrap_err(), "invalid character 'x' after decimal point in numeric literal");
         assert_eq!(parse_json("\"a\nb\"").unwrap_err(), "invalid character '\\n' in string");
         assert_eq!(parse_json("\"\\q\"").unwrap_err(), "invalid escape sequence `\\q` in string");
+        assert_eq!(parse_json("[1e400, x]").unwrap_err(), "invalid character 'x' looking for beginning of value");
+    }
+
+    #[test]
+    fn number_overflow_keeps_decoding() {
+        let (v, e) = parse_json_partial(r#"{"a":[{"b": 1e400}], "c": 2, "d": 1e999}"#).unwrap_or((Value::Nil, None));
+        assert_eq!(v.to_go_string(), "map[a:[map[b:0]] c:2 d:0]");
+        assert_eq!(e.as_deref(), Some("json: cannot unmarshal number 1e400 into Go struct field .a.0.b of type float64"));
+        assert_eq!(parse_json("[1, [2, 1e400]]").unwrap_err(), "json: cannot unmarshal number 1e400 into .1.1 of type float64");
     }
 }

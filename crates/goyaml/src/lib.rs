@@ -7,6 +7,8 @@
 //! - [`to_json`], [`to_json_indent`], [`parse_json`]: Go's `encoding/json`.
 //! - [`to_toml`]: Helm's `toToml` (BurntSushi/toml).
 
+#![warn(missing_docs)]
+
 mod decode;
 mod emit;
 mod json;
@@ -21,7 +23,7 @@ use std::fmt;
 use govalue::{Map, MapEntries, Value};
 
 pub use emit::to_yaml;
-pub use json::{parse_json, to_json, to_json_indent};
+pub use json::{parse_json, parse_json_partial, to_json, to_json_indent};
 pub use toml::to_toml;
 
 use scanner::{ErrorKind, RawError};
