@@ -308,27 +308,37 @@ fn sharp_v(n: &DNode, top: bool) -> String {
     }
 }
 
-/// Formats a float64 map key as sigs.k8s.io/yaml does (`FormatFloat(k, 'g', -1, 32)`).
-fn float_key(f: f64) -> String {
-    if f.is_nan() {
-        return ".nan".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { ".inf".into() } else { "-.inf".into() };
-    }
+/// Go's `strconv.FormatFloat(f, 'g', -1, 32)`: the value rounded to float32, in its
+/// shortest form (`+Inf`, `-Inf`, `NaN` for the specials).
+pub fn format_float32(f: f64) -> String {
     let f32v = f as f32;
-    if f32v.is_infinite() {
-        return if f32v > 0.0 { ".inf".into() } else { "-.inf".into() };
+    if f32v.is_nan() || f32v.is_infinite() {
+        return strconv::format_float(f32v as f64, b'g', -1);
     }
+    // The shortest float32 digits have at most 9 significant digits, so they survive
+    // the trip through f64 unchanged.
     let text = format!("{f32v:e}");
     let back: f64 = text.parse().unwrap_or(f);
     strconv::format_float(back, b'g', -1)
+}
+
+/// Formats a float64 map key as sigs.k8s.io/yaml does (`FormatFloat(k, 'g', -1, 32)`,
+/// with YAML's names for the specials).
+fn float_key(f: f64) -> String {
+    match format_float32(f).as_str() {
+        "+Inf" => ".inf".into(),
+        "-Inf" => "-.inf".into(),
+        "NaN" => ".nan".into(),
+        s => s.to_string(),
+    }
 }
 
 /// Converts decoded YAML to sigs.k8s.io/yaml's result. Key errors come before JSON
 /// value errors, as the conversion runs before `json.Marshal`.
 struct Converter {
     json_error: Option<String>,
+    /// Keep go-yaml's integer type (`Value::Int64`) instead of the JSON float64.
+    typed: bool,
 }
 
 impl Converter {
@@ -356,6 +366,7 @@ impl Converter {
             DKind::Scalar(r) => NodeKind::Scalar(match r {
                 Resolved::Null => Value::Nil,
                 Resolved::Bool(b) => Value::Bool(b),
+                Resolved::Int(i) if self.typed => Value::Int64(i),
                 Resolved::Int(i) => Value::Float(i as f64),
                 Resolved::Uint(u) => Value::Float(u as f64),
                 Resolved::Float(f) => {
@@ -393,7 +404,9 @@ impl Converter {
 
 /// Decodes one composed document the way `sigs.k8s.io/yaml.Unmarshal` into
 /// `interface{}` sees it.
-pub fn decode_document(doc: &Doc) -> Result<Node, YamlError> {
+/// With `typed`, integers stay `Value::Int64` (what a typed Go struct field sees
+/// before the JSON round trip turns them into float64).
+pub fn decode_document(doc: &Doc, typed: bool) -> Result<Node, YamlError> {
     let mut d = Decoder {
         doc,
         decode_count: 0,
@@ -403,7 +416,7 @@ pub fn decode_document(doc: &Doc) -> Result<Node, YamlError> {
         depth: 0,
     };
     let dn = d.unmarshal(doc.root)?;
-    let mut c = Converter { json_error: None };
+    let mut c = Converter { json_error: None, typed };
     let node = c.convert(dn)?;
     if let Some(e) = c.json_error {
         return Err(convert_error(e));
@@ -428,5 +441,8 @@ mod tests {
         assert_eq!(float_key(1e10), "1e+10");
         assert_eq!(float_key(0.1), "0.1");
         assert_eq!(float_key(1.5), "1.5");
+        assert_eq!(float_key(f64::INFINITY), ".inf");
+        assert_eq!(format_float32(3.14159265358979), "3.1415927");
+        assert_eq!(format_float32(1e300), "+Inf");
     }
 }

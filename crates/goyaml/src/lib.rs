@@ -149,7 +149,7 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>, YamlError> {
     let mut composer = parser::Composer::new(text);
     let mut out = Vec::new();
     while let Some(doc) = composer.next_document()? {
-        out.push(decode::decode_document(&doc)?.to_value());
+        out.push(decode::decode_document(&doc, false)?.to_value());
     }
     Ok(out)
 }
@@ -157,12 +157,38 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>, YamlError> {
 /// Like [`parse`] but keeps the position of every key and value; `None` when the
 /// input holds no document at all (empty, or only comments).
 pub fn parse_node(text: &str) -> Result<Option<Node>, YamlError> {
+    first_document(text, false)
+}
+
+fn first_document(text: &str, typed: bool) -> Result<Option<Node>, YamlError> {
     let text = if text.is_empty() { "\n" } else { text };
     check(text)?;
     let mut composer = parser::Composer::new(text);
     match composer.next_document()? {
-        Some(doc) => Ok(Some(decode::decode_document(&doc)?)),
+        Some(doc) => Ok(Some(decode::decode_document(&doc, typed)?)),
         None => Ok(None),
+    }
+}
+
+/// Like [`parse`], but integers keep go-yaml's type (`Value::Int64`; beyond int64
+/// they are `Value::Float`). This is what `sigs.k8s.io/yaml.Unmarshal` into a typed
+/// struct (Helm's `Chart.yaml` metadata) works from: pass a scalar to
+/// [`string_field_text`] to get what a Go `string` field receives.
+pub fn parse_typed(text: &str) -> Result<Value, YamlError> {
+    Ok(first_document(text, true)?.map(|n| n.to_value()).unwrap_or(Value::Nil))
+}
+
+/// The text a Go `string` struct field receives from a YAML scalar through
+/// sigs.k8s.io/yaml (from a [`parse_typed`] value): strings as they are, integers in
+/// decimal, floats as `FormatFloat(f, 'g', -1, 32)` (`appVersion: 3.14159265358979`
+/// gives `3.1415927`), booleans as `true`/`false`. `None` for nil and collections.
+pub fn string_field_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.to_string()),
+        Value::Int(i) | Value::Int64(i) => Some(i.to_string()),
+        Value::Float(f) => Some(decode::format_float32(*f)),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
     }
 }
 
