@@ -117,12 +117,12 @@ fn length(item: &Val) -> Result<usize, String> {
     match item {
         Val::Missing => Err("reflect: call of reflect.Value.Type on zero Value".into()),
         Val::NilIface => Err("len of nil pointer".into()),
-        Val::Boxed(v) | Val::V(v) => match v {
+        Val::Boxed(v) | Val::V(v) => match crate::exec::underlying(v) {
             Value::String(s) => Ok(s.len()),
             Value::Bytes(b) => Ok(b.len()),
             Value::List(l) => Ok(l.len()),
             Value::Map(m) => Ok(m.len()),
-            other => Err(format!("len of type {}", other.type_name())),
+            _ => Err(format!("len of type {}", v.type_name())),
         },
     }
 }
@@ -155,7 +155,7 @@ fn index(item: &Val, indexes: &[Val]) -> Result<Val, String> {
     for idx in indexes {
         let current = match &item {
             Val::NilIface | Val::Missing => return Err("index of nil pointer".into()),
-            Val::Boxed(v) | Val::V(v) => v.clone(),
+            Val::Boxed(v) | Val::V(v) => crate::exec::underlying(v),
         };
         item = match &current {
             Value::List(l) => {
@@ -193,7 +193,7 @@ fn index(item: &Val, indexes: &[Val]) -> Result<Val, String> {
                     None => Val::NilIface,
                 }
             }
-            other => return Err(format!("can't index item of type {}", other.type_name())),
+            _ => return Err(format!("can't index item of type {}", item.value().type_name())),
         };
     }
     Ok(item)

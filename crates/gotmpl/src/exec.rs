@@ -569,7 +569,8 @@ impl<'a> State<'a> {
         let val = self.eval_pipeline(dot, &b.pipe)?;
         let mark = self.vars.len();
         let mut ran = false;
-        if let Some(v) = val.concrete() {
+        let under = val.concrete().map(underlying);
+        if let Some(v) = under.as_ref() {
             match v {
                 Value::List(l) => {
                     let any = l.elem() == GoType::Any;
@@ -885,6 +886,19 @@ impl<'a> State<'a> {
                     }
                     return Ok(Val::result(field));
                 }
+                if let Some(Value::Map(m)) = o.underlying() {
+                    if has_args {
+                        return Err(self.error(format!("{name} is not a method but has arguments")));
+                    }
+                    return Ok(match m.get(name) {
+                        Some(v) => Val::result(v),
+                        None => match m.borrow().values().next() {
+                            Some(Value::Bytes(_)) => Val::V(Value::Bytes(Rc::from(&[][..]))),
+                            Some(Value::String(_)) => Val::V(Value::str("")),
+                            _ => Val::NilIface,
+                        },
+                    });
+                }
                 Err(self.error(format!("can't evaluate field {name} in type {}", type_name())))
             }
             Value::Map(m) => {
@@ -1126,19 +1140,29 @@ impl<'a> State<'a> {
     }
 }
 
+/// The plain map or slice behind a named container type (`.Files`), or the value.
+pub(crate) fn underlying(v: &Value) -> Value {
+    match v {
+        Value::Object(o) => o.underlying().unwrap_or_else(|| v.clone()),
+        other => other.clone(),
+    }
+}
+
 /// The Go signature of an object's method, found by probing it: a method that
 /// takes arguments reports `want N` when called with none, and the methods Helm
-/// objects have take strings.
+/// objects have take strings. Methods that do not say are called with whatever
+/// arguments the template gives.
 fn method_signature(o: &dyn Object, name: &str) -> (Vec<PType>, Option<PType>) {
+    let any = (Vec::new(), Some(PType::Param(Param::Any)));
     let Some(Err(message)) = o.call_method(name, &[]) else {
-        return (Vec::new(), None);
+        return any;
     };
     let arity = message
         .split_once("want ")
         .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_digit()).next())
         .and_then(|n| n.parse::<usize>().ok());
     let Some(arity) = arity.filter(|n| *n <= 8) else {
-        return (Vec::new(), Some(PType::Param(Param::Any)));
+        return any;
     };
     let probe = vec![Value::str(""); arity];
     let strings = !matches!(o.call_method(name, &probe), Some(Err(m)) if m.starts_with("wrong type for value"));
