@@ -108,30 +108,27 @@ fn template_characters(class: u8) -> &'static [u8] {
     }
 }
 
-/// Sprig's `derivePassword`: the Master Password algorithm (scrypt N=32768, r=8, p=2
-/// keyed by user, HMAC-SHA256 over site and counter, then a character template of
-/// `password_type`: maximum, long, medium, short, basic or pin). An unknown type yields
-/// Sprig's text `cannot find password template TYPE`.
-pub fn derive_password(counter: u32, password_type: &str, password: &str, user: &str, site: &str) -> String {
-    let Some(templates) = password_templates(password_type) else {
-        return format!("cannot find password template {password_type}");
-    };
-    let scoped = |name: &str| {
-        let mut v = MASTER_PASSWORD_SEED.to_vec();
-        v.extend_from_slice(&(name.len() as u32).to_be_bytes());
-        v.extend_from_slice(name.as_bytes());
-        v
-    };
+fn scoped(name: &str) -> Vec<u8> {
+    let mut v = MASTER_PASSWORD_SEED.to_vec();
+    v.extend_from_slice(&(name.len() as u32).to_be_bytes());
+    v.extend_from_slice(name.as_bytes());
+    v
+}
+
+/// The Master Password key: scrypt(password, seed ‖ len(user) ‖ user, N=32768, r=8, p=2).
+fn master_key(password: &str, user: &str) -> Result<[u8; 64], String> {
     let mut key = [0u8; 64];
-    let derived = scrypt::Params::new(15, 8, 2, 64)
-        .map_err(|e| e.to_string())
-        .and_then(|p| scrypt::scrypt(password.as_bytes(), &scoped(user), &p, &mut key).map_err(|e| e.to_string()));
-    if let Err(e) = derived {
-        return format!("failed to derive password: {e}");
-    }
+    let params = scrypt::Params::new(15, 8, 2, 64).map_err(|e| e.to_string())?;
+    scrypt::scrypt(password.as_bytes(), &scoped(user), &params, &mut key).map_err(|e| e.to_string())?;
+    Ok(key)
+}
+
+/// The site password from the master key: HMAC-SHA256 over seed ‖ len(site) ‖ site ‖
+/// counter picks a template and then each character.
+fn site_password(key: &[u8; 64], counter: u32, templates: &[&str], site: &str) -> String {
     let mut site_seed = scoped(site);
     site_seed.extend_from_slice(&counter.to_be_bytes());
-    let seed = match <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(&key) {
+    let seed = match <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(key) {
         Ok(mut mac) => {
             mac.update(&site_seed);
             mac.finalize().into_bytes()
@@ -147,6 +144,20 @@ pub fn derive_password(counter: u32, password_type: &str, password: &str, user: 
             char::from(chars[usize::from(seed[i + 1]) % chars.len()])
         })
         .collect()
+}
+
+/// Sprig's `derivePassword`: the Master Password algorithm (scrypt N=32768, r=8, p=2
+/// keyed by user, HMAC-SHA256 over site and counter, then a character template of
+/// `password_type`: maximum, long, medium, short, basic or pin). An unknown type yields
+/// Sprig's text `cannot find password template TYPE`.
+pub fn derive_password(counter: u32, password_type: &str, password: &str, user: &str, site: &str) -> String {
+    let Some(templates) = password_templates(password_type) else {
+        return format!("cannot find password template {password_type}");
+    };
+    match master_key(password, user) {
+        Ok(key) => site_password(&key, counter, templates, site),
+        Err(e) => format!("failed to derive password: {e}"),
+    }
 }
 
 fn aes_key(password: &str) -> aes::Aes256 {
@@ -296,6 +307,25 @@ mod tests {
             "failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes"
         );
         assert!(::bcrypt::verify("", &bcrypt("", &mut Counter(1))).unwrap());
+    }
+
+    #[test]
+    fn derive_password_matches_sprig_vectors() {
+        assert_eq!(derive_password(1, "nope", "p", "u", "s"), "cannot find password template nope");
+        // One scrypt (slow in debug builds) serves every vector: they share password and user.
+        let key = master_key("password", "user").unwrap();
+        for (counter, kind, want) in [
+            (1, "long", "ZedaFaxcZaso9*"),
+            (2, "long", "Fovi2@JifpTupx"),
+            (1, "maximum", "pf4zS1LjCg&LjhsZ7T2~"),
+            (1, "medium", "ZedJuz8$"),
+            (1, "basic", "pIS54PLs"),
+            (1, "short", "Zed5"),
+            (1, "pin", "6685"),
+        ] {
+            let templates = password_templates(kind).unwrap();
+            assert_eq!(site_password(&key, counter, templates, "example.com"), want, "{kind} {counter}");
+        }
     }
 
     #[test]

@@ -79,7 +79,14 @@ impl PrivateKey {
                 Ok(pem_encode("RSA PRIVATE KEY", der.as_bytes()))
             }
             PrivateKey::Ecdsa(k) => {
-                let der = k.to_sec1_der().map_err(|e| e.to_string())?;
+                // SEC 1 with the curve OID and the public key, as Go's MarshalECPrivateKey.
+                let point = k.public_key().to_encoded_point(false);
+                let der = seq(&[
+                    &uint(&[1]),
+                    &tlv(tag::OCTET_STRING, &k.to_bytes()),
+                    &tlv(0xa0, &oid(OID_P256)),
+                    &tlv(0xa1, &bit_string(point.as_bytes())),
+                ]);
                 Ok(pem_encode("EC PRIVATE KEY", &der))
             }
             PrivateKey::Ed25519(k) => {
