@@ -535,6 +535,8 @@ fn validate(md: &mut Metadata) -> Result<(), Error> {
     md.tags = sanitize(&md.tags);
     md.app_version = sanitize(&md.app_version);
     md.kube_version = sanitize(&md.kube_version);
+    md.sources = md.sources.iter().map(|x| sanitize(x)).collect();
+    md.keywords = md.keywords.iter().map(|x| sanitize(x)).collect();
     let v = |m: &str| Err(Error::new(format!("validation: {m}")));
     if md.api_version.is_empty() {
         return v("chart.metadata.apiVersion is required");
@@ -557,10 +559,24 @@ fn validate(md: &mut Metadata) -> Result<(), Error> {
     if !(md.chart_type.is_empty() || md.chart_type == "application" || md.chart_type == "library") {
         return v("chart.metadata.type must be application or library");
     }
-    for d in &md.dependencies {
-        if d.name.is_empty() {
-            return v("dependency name is required");
+    let mut keys: Vec<String> = Vec::new();
+    for d in &mut md.dependencies {
+        d.name = sanitize(&d.name);
+        d.version = sanitize(&d.version);
+        d.repository = sanitize(&d.repository);
+        d.condition = sanitize(&d.condition);
+        let alias_ok = d.alias.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !d.alias.is_empty() && !alias_ok {
+            return v(&format!(
+                "dependency {} has disallowed characters in the alias",
+                govalue::strconv::quote(&d.name)
+            ));
         }
+        let key = if d.alias.is_empty() { d.name.clone() } else { d.alias.clone() };
+        if keys.contains(&key) {
+            return v(&format!("more than one dependency with name or alias {}", govalue::strconv::quote(&key)));
+        }
+        keys.push(key);
     }
     Ok(())
 }
@@ -649,6 +665,9 @@ fn parse_metadata(data: &[u8]) -> Result<Metadata, String> {
         Some(Value::List(l)) => {
             for item in l.items() {
                 let Value::Map(mm) = item else {
+                    if item.is_nil() {
+                        return Err("validation: maintainers must not contain empty or null nodes".into());
+                    }
                     return Err(field_error(item, "maintainers", "v2.Maintainer"));
                 };
                 let g = |k: &str| as_string(&mm.get(k).unwrap_or(Value::Nil), &format!("maintainers.{k}"));
@@ -662,6 +681,9 @@ fn parse_metadata(data: &[u8]) -> Result<Metadata, String> {
         Some(Value::List(l)) => {
             for item in l.items() {
                 let Value::Map(dm) = item else {
+                    if item.is_nil() {
+                        return Err("validation: dependencies must not contain empty or null nodes".into());
+                    }
                     return Err(field_error(item, "dependencies", "v2.Dependency"));
                 };
                 let g = |k: &str| as_string(&dm.get(k).unwrap_or(Value::Nil), &format!("dependencies.{k}"));
