@@ -15,6 +15,8 @@ mod encoding;
 mod hashes;
 mod keys;
 mod rng;
+#[cfg(test)]
+mod tests;
 
 pub use cert::{
     build_custom_cert, gen_ca, gen_ca_with_key, gen_self_signed_cert, gen_self_signed_cert_with_key,

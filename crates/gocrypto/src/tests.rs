@@ -1,10 +1,13 @@
-//! Keys and certificates: determinism under a seeded source, Go's PEM forms and
-//! extensions, and acceptance by the `openssl` binary (skipped when it is absent).
+//! Keys and certificates through the public API: determinism under a seeded source,
+//! Go's PEM forms and extensions, and acceptance by the `openssl` binary (skipped when
+//! it is absent).
 //!
-//! RSA key generation dominates the run time in debug builds, so the seeds below are
-//! ones whose key search ends early, and the CA is generated once per test binary.
+//! RSA key generation and scrypt dominate the run time in debug builds. These tests
+//! live in the library's test binary so that they run in parallel with the unit tests;
+//! the RSA seeds below are ones whose prime search ends early, and the CA is generated
+//! once per test binary.
 
-use gocrypto::*;
+use crate::*;
 use std::process::Command;
 use std::sync::OnceLock;
 use x509_cert::der::DecodePem;
