@@ -1,5 +1,6 @@
 //! Reads each YAML file given on the command line with `goyaml::parse` and prints
-//! the result: `%v` by default, `toYaml` output with `--yaml`, `toJson` with `--json`, `toToml` with `--toml`, `toPrettyJson` with `--pretty`,
+//! the result: `%v` by default, `toYaml` output with `--yaml`, `toJson` with `--json`, `toToml` with `--toml`, `toPrettyJson` with `--pretty`, a TOML file
+//! as JSON with `--fromtoml`,
 //! `toYaml` of each top-level value as a JSON object with `--yamlkeys`, or the
 //! parse error. A tool for comparing with the reference Helm.
 
@@ -11,6 +12,11 @@ fn main() {
             continue;
         }
         let text = std::fs::read_to_string(&arg).unwrap_or_default();
+        if mode == "fromtoml" {
+            let out = goyaml::parse_toml(&text).and_then(|v| goyaml::to_json(&v));
+            println!("{arg}: {}", out.unwrap_or_else(|e| format!("ERROR {e}")));
+            continue;
+        }
         let out = match goyaml::parse(&text) {
             Ok(v) => match mode.as_str() {
                 "yaml" => goyaml::to_yaml(&v).unwrap_or_else(|e| format!("ERROR {e}")),

@@ -5,7 +5,7 @@
 //!   keys converted to strings), with go-yaml's error messages and line numbers.
 //! - [`to_yaml`]: `sigs.k8s.io/yaml.Marshal` (what `toYaml` prints).
 //! - [`to_json`], [`to_json_indent`], [`parse_json`]: Go's `encoding/json`.
-//! - [`to_toml`]: Helm's `toToml` (BurntSushi/toml).
+//! - [`to_toml`], [`parse_toml`]: Helm's `toToml` and `fromToml` (BurntSushi/toml).
 
 #![warn(missing_docs)]
 
@@ -17,6 +17,7 @@ mod resolve;
 mod scanner;
 mod timestamp;
 mod toml;
+mod tomlparse;
 
 use std::fmt;
 
@@ -25,6 +26,7 @@ use govalue::{Map, MapEntries, Value};
 pub use emit::to_yaml;
 pub use json::{parse_json, parse_json_partial, to_json, to_json_indent};
 pub use toml::to_toml;
+pub use tomlparse::parse_toml;
 
 use scanner::{ErrorKind, RawError};
 

@@ -180,6 +180,8 @@ fn random_yaml_like_input_never_panics() {
         }
         let _ = parse_documents(&s);
         let _ = parse_json(&s);
+        let _ = parse_toml(&s);
+        let _ = parse_toml(&s.replace(':', "=").replace('-', "[[t]]\n"));
     }
 }
 
