@@ -639,10 +639,30 @@ fn to_yval(j: JsonVal) -> YVal {
     }
 }
 
+/// go-yaml reads the JSON back as one line of YAML, where a key is only recognised
+/// within 1024 characters of its start: a longer key makes the read fail.
+fn check_key_lengths(j: &JsonVal) -> Result<(), String> {
+    match j {
+        JsonVal::Array(items) => items.iter().try_for_each(check_key_lengths),
+        JsonVal::Object(members) => {
+            for (k, v) in members {
+                if json::encoded_len(k) > 1024 {
+                    return Err("yaml: did not find expected ',' or '}'".into());
+                }
+                check_key_lengths(v)?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// `sigs.k8s.io/yaml.Marshal(v)`: the bytes Helm's `toYaml` prints (before it trims
-/// one final `"\n"`). Fails with Go's JSON error text (`json: unsupported value: NaN`).
+/// one final `"\n"`). Fails with Go's error text (`json: unsupported value: NaN`,
+/// `yaml: did not find expected ',' or '}'` for a key over 1022 characters).
 pub fn to_yaml(v: &Value) -> Result<String, String> {
     let j = json::to_json_val(v)?;
+    check_key_lengths(&j)?;
     let y = to_yval(j);
     let mut e = Emitter {
         out: String::new(),
@@ -668,6 +688,17 @@ mod tests {
         let mut keys = vec!["a10", "a9", "aB", "a_", "a-1", "a1", "A", "1", "10", "2", ""];
         keys.sort_by(|a, b| key_cmp(a, b));
         assert_eq!(keys, vec!["", "1", "2", "10", "A", "a-1", "a_", "a1", "a9", "a10", "aB"]);
+    }
+
+    #[test]
+    fn keys_longer_than_go_yaml_reads_fail() {
+        let long = |n: usize| {
+            let m = govalue::Map::new();
+            m.insert("k".repeat(n), Value::Float(1.0));
+            Value::Map(m)
+        };
+        assert!(to_yaml(&long(1022)).is_ok());
+        assert_eq!(to_yaml(&long(1023)).unwrap_err(), "yaml: did not find expected ',' or '}'");
     }
 
     #[test]

@@ -124,6 +124,13 @@ pub fn to_json_val(v: &Value) -> Result<JsonVal, String> {
     Walker { path: Vec::new() }.walk(v)
 }
 
+/// The length in characters of `s` written as a JSON string (quotes included).
+pub fn encoded_len(s: &str) -> usize {
+    let mut out = String::new();
+    write_string(&mut out, s);
+    out.chars().count()
+}
+
 fn write_string(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
