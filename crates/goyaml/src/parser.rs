@@ -74,7 +74,7 @@ impl EventParser {
 
     fn peek(&mut self) -> PResult<(Tok, Mark, Mark)> {
         let t = self.scanner.peek()?;
-        Ok((t.kind.clone(), t.start, t.end))
+        Ok((t.kind, t.start, t.end))
     }
 
     fn skip(&mut self) {

@@ -150,7 +150,8 @@ impl Scanner {
         self.chars.get(self.pos + k).copied().unwrap_or('\0')
     }
 
-    fn at_end(&self) -> bool {
+    /// Whether the input is exhausted (libyaml's `is_z` on the current position).
+    fn z(&self) -> bool {
         self.pos >= self.chars.len()
     }
 
@@ -201,10 +202,6 @@ impl Scanner {
         self.mark.line += 1;
     }
 
-    fn z(&self) -> bool {
-        self.at_end()
-    }
-
     fn err(&mut self, context_mark: Mark, problem: &str) -> RawError {
         let e = RawError {
             kind: ErrorKind::Scanner,
@@ -216,22 +213,19 @@ impl Scanner {
         e
     }
 
-    /// The next token without consuming it.
-    pub fn peek(&mut self) -> SResult<&Token> {
+    /// A copy of the next token, without consuming it.
+    pub fn peek(&mut self) -> SResult<Token> {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
         self.fetch_more_tokens()?;
-        if self.tokens.is_empty() {
-            let m = self.mark;
-            return Err(self.err(m, "unexpected end of token stream"));
+        match self.tokens.front() {
+            Some(t) => Ok(t.clone()),
+            None => {
+                let m = self.mark;
+                Err(self.err(m, "unexpected end of token stream"))
+            }
         }
-        self.tokens.front().ok_or_else(|| self.error.clone().unwrap_or_else(|| RawError {
-            kind: ErrorKind::Scanner,
-            problem: "unexpected end of token stream".into(),
-            problem_mark: Mark::default(),
-            context_mark: Mark::default(),
-        }))
     }
 
     /// Consumes the token returned by the last [`peek`](Self::peek).
