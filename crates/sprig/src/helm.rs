@@ -31,6 +31,7 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         func("toToml", &[Any], |_, a| {
             Ok(Value::string(goyaml::to_toml(&arg(a, 0)).unwrap_or_else(|e| e)))
         }),
+        func("fromToml", &[S], |_, a| Ok(from_toml(arg_str(a, 0)))),
         fallible("mustToToml", &[Any], |_, a| goyaml::to_toml(&arg(a, 0)).map(Value::string).map_err(FuncError::new)),
         fallible("include", &[S, Any], |h, a| h.include(arg_str(a, 0), &arg(a, 1)).map(Value::string)),
         fallible("tpl", &[S, Any], |h, a| h.tpl(arg_str(a, 0), &arg(a, 1)).map(Value::string)),
@@ -150,6 +151,36 @@ fn from_json_array(text: &str) -> Value {
     Value::list(vec![Value::string(msg)])
 }
 
+/// Helm's `fromToml`: a map, or a map with an `Error` key.
+fn from_toml(text: &str) -> Value {
+    match text.parse::<toml::Table>() {
+        Ok(t) => toml_value(toml::Value::Table(t)),
+        Err(e) => {
+            let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
+            error_map(format!("toml: line {line}: {}", e.message()))
+        }
+    }
+}
+
+/// A TOML value as BurntSushi/toml decodes it into `interface{}`.
+fn toml_value(v: toml::Value) -> Value {
+    match v {
+        toml::Value::String(s) => Value::string(s),
+        toml::Value::Integer(i) => Value::Int64(i),
+        toml::Value::Float(f) => Value::Float(f),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::string(d.to_string()),
+        toml::Value::Array(items) => Value::list(items.into_iter().map(toml_value).collect()),
+        toml::Value::Table(t) => {
+            let m = Map::new();
+            for (k, v) in t {
+                m.insert(k, toml_value(v));
+            }
+            Value::Map(m)
+        }
+    }
+}
+
 /// Undoes encoding/json's HTML escaping (`\u003c`, `\u003e`, `\u0026`), which
 /// `toRawJson` turns off.
 fn unescape_html(json: &str) -> String {
@@ -220,6 +251,7 @@ mod tests {
             "map[Error:error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}]"
         );
         assert_eq!(from_yaml("").to_go_string(), "map[]");
+        assert_eq!(from_toml("a = 1\n[b]\nc = \"x\"").to_go_string(), "map[a:1 b:map[c:x]]");
         assert_eq!(from_yaml_array("- a\n- 1").to_go_string(), "[a 1]");
     }
 }
