@@ -18,6 +18,15 @@ pub struct CertPair {
     pub key: String,
 }
 
+/// The caller's arguments common to every certificate function.
+struct Req<'a> {
+    cn: &'a str,
+    ips: &'a [String],
+    alt_names: &'a [String],
+    days_valid: i64,
+    now: i64,
+}
+
 /// What Sprig's `getBaseCertTemplate` fills in, plus the CA flag.
 struct Template {
     cn: String,
@@ -29,29 +38,23 @@ struct Template {
     is_ca: bool,
 }
 
-fn base_template(
-    cn: &str,
-    ips: &[String],
-    alt_names: &[String],
-    days_valid: i64,
-    rng: &mut dyn Random,
-    now: i64,
-) -> Result<Template, String> {
-    let ips = ips
+fn base_template(req: &Req, rng: &mut dyn Random) -> Result<Template, String> {
+    let ips = req
+        .ips
         .iter()
         .map(|s| s.parse::<IpAddr>().map_err(|_| format!("error parsing ip: {s}")))
         .collect::<Result<Vec<_>, _>>()?;
     // rand.Int(rand.Reader, 2^128) reads 16 bytes and uses them as they are.
     let serial = RngAdapter(rng).bytes(16);
     // time.Hour * 24 * time.Duration(daysValid) wraps around like Go's int64.
-    let validity_ns = 86_400_000_000_000i64.wrapping_mul(days_valid);
+    let validity_ns = 86_400_000_000_000i64.wrapping_mul(req.days_valid);
     Ok(Template {
-        cn: cn.to_string(),
+        cn: req.cn.to_string(),
         ips,
-        dns: alt_names.to_vec(),
+        dns: req.alt_names.to_vec(),
         serial,
-        not_before: now,
-        not_after: now.saturating_add(validity_ns.div_euclid(1_000_000_000)),
+        not_before: req.now,
+        not_after: req.now.saturating_add(validity_ns.div_euclid(1_000_000_000)),
         is_ca: false,
     })
 }
@@ -279,8 +282,8 @@ fn parse_key_arg(key_pem: &str) -> Result<PrivateKey, String> {
     keys::parse_pem(key_pem).map_err(|e| format!("parsing private key: {e}"))
 }
 
-fn ca_with(cn: &str, days_valid: i64, key: &PrivateKey, rng: &mut dyn Random, now: i64) -> Result<CertPair, String> {
-    let mut t = base_template(cn, &[], &[], days_valid, rng, now)?;
+fn ca_with(req: &Req, key: &PrivateKey, rng: &mut dyn Random) -> Result<CertPair, String> {
+    let mut t = base_template(req, rng)?;
     t.is_ca = true;
     cert_and_key(&t, key, None, key, rng)
 }
@@ -289,7 +292,8 @@ fn ca_with(cn: &str, days_valid: i64, key: &PrivateKey, rng: &mut dyn Random, no
 /// valid from `now_unix_seconds` for `days_valid` days.
 pub fn gen_ca(cn: &str, days_valid: i64, rng: &mut dyn Random, now_unix_seconds: i64) -> Result<CertPair, String> {
     let key = rsa_2048(rng)?;
-    ca_with(cn, days_valid, &key, rng, now_unix_seconds)
+    let req = Req { cn, ips: &[], alt_names: &[], days_valid, now: now_unix_seconds };
+    ca_with(&req, &key, rng)
 }
 
 /// Sprig's `genCAWithKey`: [`gen_ca`] with the PEM private key `key_pem`.
@@ -301,19 +305,12 @@ pub fn gen_ca_with_key(
     now_unix_seconds: i64,
 ) -> Result<CertPair, String> {
     let key = parse_key_arg(key_pem)?;
-    ca_with(cn, days_valid, &key, rng, now_unix_seconds)
+    let req = Req { cn, ips: &[], alt_names: &[], days_valid, now: now_unix_seconds };
+    ca_with(&req, &key, rng)
 }
 
-fn self_signed_with(
-    cn: &str,
-    ips: &[String],
-    alt_names: &[String],
-    days_valid: i64,
-    key: &PrivateKey,
-    rng: &mut dyn Random,
-    now: i64,
-) -> Result<CertPair, String> {
-    let t = base_template(cn, ips, alt_names, days_valid, rng, now)?;
+fn self_signed_with(req: &Req, key: &PrivateKey, rng: &mut dyn Random) -> Result<CertPair, String> {
+    let t = base_template(req, rng)?;
     cert_and_key(&t, key, None, key, rng)
 }
 
@@ -329,7 +326,7 @@ pub fn gen_self_signed_cert(
     now_unix_seconds: i64,
 ) -> Result<CertPair, String> {
     let key = rsa_2048(rng)?;
-    self_signed_with(cn, ips, alt_names, days_valid, &key, rng, now_unix_seconds)
+    self_signed_with(&Req { cn, ips, alt_names, days_valid, now: now_unix_seconds }, &key, rng)
 }
 
 /// Sprig's `genSelfSignedCertWithKey`: [`gen_self_signed_cert`] with the PEM key `key_pem`.
@@ -343,7 +340,7 @@ pub fn gen_self_signed_cert_with_key(
     now_unix_seconds: i64,
 ) -> Result<CertPair, String> {
     let key = parse_key_arg(key_pem)?;
-    self_signed_with(cn, ips, alt_names, days_valid, &key, rng, now_unix_seconds)
+    self_signed_with(&Req { cn, ips, alt_names, days_valid, now: now_unix_seconds }, &key, rng)
 }
 
 /// The CA half of Sprig's `generateSignedCertificateWithKeyInternal`.
@@ -356,17 +353,12 @@ fn parse_ca(ca: &CertPair) -> Result<(Parent, PrivateKey), String> {
 }
 
 fn signed_with(
-    cn: &str,
-    ips: &[String],
-    alt_names: &[String],
-    days_valid: i64,
-    ca: &CertPair,
+    req: &Req,
+    (parent, signer): (Parent, PrivateKey),
     key: &PrivateKey,
     rng: &mut dyn Random,
-    now: i64,
 ) -> Result<CertPair, String> {
-    let (parent, signer) = parse_ca(ca)?;
-    let t = base_template(cn, ips, alt_names, days_valid, rng, now)?;
+    let t = base_template(req, rng)?;
     cert_and_key(&t, key, Some(&parent), &signer, rng)
 }
 
@@ -381,8 +373,11 @@ pub fn gen_signed_cert(
     rng: &mut dyn Random,
     now_unix_seconds: i64,
 ) -> Result<CertPair, String> {
+    // Go generates the key first; parsing the CA first fails faster and draws the
+    // same random numbers in the same order.
+    let ca = parse_ca(ca)?;
     let key = rsa_2048(rng)?;
-    signed_with(cn, ips, alt_names, days_valid, ca, &key, rng, now_unix_seconds)
+    signed_with(&Req { cn, ips, alt_names, days_valid, now: now_unix_seconds }, ca, &key, rng)
 }
 
 /// Sprig's `genSignedCertWithKey`: [`gen_signed_cert`] with the PEM key `key_pem`.
@@ -398,7 +393,8 @@ pub fn gen_signed_cert_with_key(
     now_unix_seconds: i64,
 ) -> Result<CertPair, String> {
     let key = parse_key_arg(key_pem)?;
-    signed_with(cn, ips, alt_names, days_valid, ca, &key, rng, now_unix_seconds)
+    let ca = parse_ca(ca)?;
+    signed_with(&Req { cn, ips, alt_names, days_valid, now: now_unix_seconds }, ca, &key, rng)
 }
 
 /// Sprig's `buildCustomCert`: base64-encoded PEM certificate and key, checked to parse,

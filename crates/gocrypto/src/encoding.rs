@@ -319,8 +319,12 @@ pub fn bit_string(bytes: &[u8]) -> Vec<u8> {
     tlv(tag::BIT_STRING, &body)
 }
 
-/// Reads one DER element from the front of `data`: (tag, contents, whole element, rest).
-pub fn read_tlv(data: &[u8]) -> Option<(u8, &[u8], &[u8], &[u8])> {
+/// One DER element read from the front of a buffer: (tag, contents, whole element,
+/// the bytes after it).
+pub type Tlv<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
+
+/// Reads one DER element from the front of `data`.
+pub fn read_tlv(data: &[u8]) -> Option<Tlv<'_>> {
     let (&t, rest) = data.split_first()?;
     if t & 0x1f == 0x1f {
         return None;
