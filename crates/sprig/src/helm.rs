@@ -156,8 +156,29 @@ fn from_toml(text: &str) -> Value {
     match text.parse::<toml::Table>() {
         Ok(t) => toml_value(toml::Value::Table(t)),
         Err(e) => {
-            let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
-            error_map(format!("toml: line {line}: {}", e.message()))
+            let at = e.span().map(|s| s.start.min(text.len())).unwrap_or(0);
+            let before = text.get(..at).unwrap_or("");
+            let line = before.matches('\n').count() + 1;
+            let at_eof = at >= text.trim_end().len();
+            let msg = e.message();
+            let (msg, with_key) = if let Some(k) = msg.strip_prefix("duplicate key `").and_then(|m| m.split('`').next()) {
+                (format!("Key '{k}' has already been defined."), true)
+            } else if msg.is_empty() && at_eof {
+                ("unexpected EOF; expected value".to_string(), true)
+            } else if msg == "invalid basic string" && at_eof {
+                ("unexpected EOF; expected '\"'".to_string(), true)
+            } else {
+                (msg.replace('\n', " "), false)
+            };
+            let key = before
+                .lines()
+                .rev()
+                .find_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_string()))
+                .filter(|k| with_key && !k.is_empty());
+            match key {
+                Some(k) => error_map(format!("toml: line {line} (last key {}): {msg}", govalue::strconv::quote(&k))),
+                None => error_map(format!("toml: line {line}: {msg}")),
+            }
         }
     }
 }
@@ -252,6 +273,14 @@ mod tests {
         );
         assert_eq!(from_yaml("").to_go_string(), "map[]");
         assert_eq!(from_toml("a = 1\n[b]\nc = \"x\"").to_go_string(), "map[a:1 b:map[c:x]]");
+        assert_eq!(
+            from_toml("a = ").to_go_string(),
+            "map[Error:toml: line 1 (last key \"a\"): unexpected EOF; expected value]"
+        );
+        assert_eq!(
+            from_toml("a = 1\na = 2").to_go_string(),
+            "map[Error:toml: line 2 (last key \"a\"): Key 'a' has already been defined.]"
+        );
         assert_eq!(from_yaml_array("- a\n- 1").to_go_string(), "[a 1]");
     }
 }
