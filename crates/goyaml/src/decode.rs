@@ -19,6 +19,7 @@ pub const MAX_DEPTH: usize = 500;
 pub struct DNode {
     line: usize,
     column: usize,
+    offset: usize,
     kind: DKind,
 }
 
@@ -100,11 +101,11 @@ impl<'a> Decoder<'a> {
             return Err(decode_error(format!("exceeded max depth of {MAX_DEPTH}")));
         }
         let node = &self.doc.nodes[id];
-        let (line, column) = (node.mark.line + 1, node.mark.column + 1);
+        let (line, column, offset) = (node.mark.line + 1, node.mark.column + 1, node.mark.byte);
         let result = match &node.kind {
             YKind::Scalar { value, tag, implicit, .. } => {
                 let r = scalar(value, tag, *implicit)?;
-                Ok(DNode { line, column, kind: DKind::Scalar(r) })
+                Ok(DNode { line, column, offset, kind: DKind::Scalar(r) })
             }
             YKind::Alias { .. } => self.alias(id, |d, target| d.unmarshal(target)),
             YKind::Sequence { children, .. } => {
@@ -112,12 +113,12 @@ impl<'a> Decoder<'a> {
                 for &c in children {
                     items.push(self.unmarshal(c)?);
                 }
-                Ok(DNode { line, column, kind: DKind::Seq(items) })
+                Ok(DNode { line, column, offset, kind: DKind::Seq(items) })
             }
             YKind::Mapping { .. } => {
                 let mut map = Vec::new();
                 self.mapping_into(id, &mut map)?;
-                Ok(DNode { line, column, kind: DKind::Map(map) })
+                Ok(DNode { line, column, offset, kind: DKind::Map(map) })
             }
         };
         self.depth -= 1;
@@ -160,7 +161,7 @@ impl<'a> Decoder<'a> {
             }
             let value = match v {
                 Some(v) => self.unmarshal(v)?,
-                None => DNode { line: key.line, column: key.column, kind: DKind::Scalar(Resolved::Null) },
+                None => DNode { line: key.line, column: key.column, offset: key.offset, kind: DKind::Scalar(Resolved::Null) },
             };
             insert_pair(map, key, value);
         }
@@ -398,7 +399,7 @@ impl Converter {
                 NodeKind::Map(out)
             }
         };
-        Ok(Node { line: n.line, column: n.column, kind })
+        Ok(Node { line: n.line, column: n.column, offset: n.offset, kind })
     }
 }
 

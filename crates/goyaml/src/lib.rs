@@ -95,8 +95,11 @@ impl From<RawError> for YamlError {
 pub struct Node {
     /// 1-based line.
     pub line: usize,
-    /// 1-based column.
+    /// 1-based column (in characters).
     pub column: usize,
+    /// Byte offset of the node's first character in the parsed text (for aliases,
+    /// the anchored node's), so spans of generated text can be mapped back.
+    pub offset: usize,
     /// What it is.
     pub kind: NodeKind,
 }

@@ -3,10 +3,11 @@
 
 use std::collections::{HashMap, VecDeque};
 
-/// A position in the input: character index, 0-based line and column.
+/// A position in the input: character index, byte offset, 0-based line and column.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Mark {
     pub index: usize,
+    pub byte: usize,
     pub line: usize,
     pub column: usize,
 }
@@ -156,6 +157,7 @@ impl Scanner {
     }
 
     fn skip(&mut self) {
+        self.mark.byte += self.ch(0).len_utf8();
         self.mark.index += 1;
         self.mark.column += 1;
         self.pos += 1;
@@ -165,11 +167,13 @@ impl Scanner {
         let c = self.ch(0);
         if c == '\r' && self.ch(1) == '\n' {
             self.mark.index += 2;
+            self.mark.byte += 2;
             self.mark.column = 0;
             self.mark.line += 1;
             self.pos += 2;
         } else if is_break(c) {
             self.mark.index += 1;
+            self.mark.byte += c.len_utf8();
             self.mark.column = 0;
             self.mark.line += 1;
             self.pos += 1;
@@ -187,14 +191,17 @@ impl Scanner {
             s.push('\n');
             self.pos += 2;
             self.mark.index += 2;
+            self.mark.byte += 2;
         } else if c == '\r' || c == '\n' || c == '\u{85}' {
             s.push('\n');
             self.pos += 1;
             self.mark.index += 1;
+            self.mark.byte += c.len_utf8();
         } else if c == '\u{2028}' || c == '\u{2029}' {
             s.push(c);
             self.pos += 1;
             self.mark.index += 1;
+            self.mark.byte += c.len_utf8();
         } else {
             return;
         }

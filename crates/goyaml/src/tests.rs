@@ -144,6 +144,11 @@ fn node_positions() {
     let NodeKind::Map(inner) = &entries[0].3.kind else { panic!("not a map") };
     assert_eq!((inner[0].1, inner[0].2, inner[0].3.line, inner[0].3.column), (2, 3, 2, 6));
     assert_eq!((entries[1].3.line, entries[1].3.column), (3, 4));
+    let text = "é: [1, x]\nb: ünï\n";
+    let Some(Node { kind: NodeKind::Map(entries), .. }) = parse_node(text).ok().flatten() else { panic!("not a map") };
+    let NodeKind::List(items) = &entries[0].3.kind else { panic!("not a list") };
+    assert_eq!(&text[items[1].offset..items[1].offset + 1], "x");
+    assert_eq!(&text[entries[1].3.offset..], "ünï\n");
     assert!(parse_node("").ok().flatten().is_none());
 }
 
