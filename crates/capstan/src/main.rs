@@ -152,8 +152,17 @@ fn run(args: Vec<OsString>) -> Result<String, String> {
     chart::template(&opts).map_err(|e| e.to_string())
 }
 
+/// Deeply nested charts and values recurse deeply; run on a large stack.
+const STACK_SIZE: usize = 512 * 1024 * 1024;
+
 fn main() {
-    match run(std::env::args_os().collect()) {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let result = std::thread::Builder::new()
+        .stack_size(STACK_SIZE)
+        .spawn(move || run(args))
+        .map_err(|e| e.to_string())
+        .and_then(|h| h.join().unwrap_or_else(|_| Err("internal error".into())));
+    match result {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
             if stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush()).is_err() {

@@ -12,6 +12,11 @@ use crate::load::Chart;
 use crate::values::{parse_document, split_documents};
 use crate::{strvals, Error, TemplateOptions};
 
+/// Deepest map nesting recorded (deeper values are recorded as a whole).
+const MAX_DEPTH: usize = 1000;
+/// Longest flag value path recorded.
+const MAX_PATH_LEN: usize = 100_000;
+
 /// One layer's setting of a value.
 #[derive(Clone, Debug)]
 pub struct Origin {
@@ -46,7 +51,7 @@ impl ValueRecord {
     /// Records every leaf of a positioned YAML tree from `source`.
     fn record_node(&mut self, node: &Node, prefix: &str, source: &str, line_offset: usize) {
         match &node.kind {
-            NodeKind::Map(entries) => {
+            NodeKind::Map(entries) if prefix.matches('.').count() < MAX_DEPTH => {
                 for (key, _, _, child) in entries {
                     let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
                     self.record_node(child, &path, source, line_offset);
@@ -67,13 +72,13 @@ impl ValueRecord {
     /// Records every leaf of a plain value set by a flag.
     fn record_value(&mut self, v: &Value, prefix: &str, source: &str) {
         match v {
-            Value::Map(m) => {
+            Value::Map(m) if prefix.len() < MAX_PATH_LEN => {
                 for (k, child) in m.borrow().iter() {
                     let path = if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") };
                     self.record_value(child, &path, source);
                 }
             }
-            Value::List(l) if l.items().iter().any(|i| matches!(i, Value::Map(_))) => {
+            Value::List(l) if prefix.len() < MAX_PATH_LEN && l.items().iter().any(|i| matches!(i, Value::Map(_))) => {
                 for (i, item) in l.items().iter().enumerate() {
                     self.record_value(item, &format!("{prefix}[{i}]"), source);
                 }

@@ -9,6 +9,9 @@ use govalue::{List, Map, Value};
 const MAX_INDEX: i64 = 65536;
 /// Deepest `a.b.c...` nesting `--set` accepts.
 const MAX_NESTED_NAME_LEVEL: usize = 30;
+/// Deepest `a[0][0]...` nesting capstan follows (Helm has no limit; this keeps the
+/// stack safe).
+const MAX_LIST_NESTING: usize = 1000;
 
 /// How values on the right of `=` are read.
 pub enum Mode<'a> {
@@ -302,6 +305,11 @@ impl Parser<'_, '_> {
     }
 
     fn list_item(&mut self, list: Vec<Value>, i: i64, level: usize) -> PResult<Vec<Value>> {
+        if level > MAX_LIST_NESTING {
+            return Err(PErr::Msg(format!(
+                "value name nested level is greater than maximum supported nested level of {MAX_LIST_NESTING}"
+            )));
+        }
         if i < 0 {
             return Err(PErr::Msg(format!("negative {i} index not allowed")));
         }
@@ -341,7 +349,7 @@ impl Parser<'_, '_> {
                     Some(Value::List(l)) => l.items().to_vec(),
                     Some(other) => return Err(conversion_panic(other, LIST_T)),
                 };
-                let inner = self.list_item(current, next, level)?;
+                let inner = self.list_item(current, next, level + 1)?;
                 set_index(list, i, Value::list(inner))
             }
             _ => {

@@ -132,12 +132,18 @@ pub fn load_values(text: &str) -> Result<Map, String> {
 
 /// `loader.MergeMaps`: `b` over `a`, maps merged recursively, into new maps.
 pub fn merge_maps(a: &Map, b: &Map) -> Map {
+    merge_maps_depth(a, b, 0)
+}
+
+fn merge_maps_depth(a: &Map, b: &Map, depth: usize) -> Map {
     let out = a.shallow_copy().with_kind(MapKind::Plain);
     for (k, v) in entries(b) {
         if let Some(bm) = table(&v) {
             if let Some(am) = out.get(&k).as_ref().and_then(table) {
-                out.insert(k, Value::Map(merge_maps(&am, &bm)));
-                continue;
+                if depth < MAX_COPY_DEPTH {
+                    out.insert(k, Value::Map(merge_maps_depth(&am, &bm, depth + 1)));
+                    continue;
+                }
             }
         }
         out.insert(k, v);
@@ -305,11 +311,18 @@ fn coalesce_tables_depth(dst: &Map, src: &Map, merge: bool, depth: usize) {
 }
 
 fn clean_nil_values(m: &Map) {
+    clean_nil_depth(m, 0)
+}
+
+fn clean_nil_depth(m: &Map, depth: usize) {
+    if depth > MAX_COPY_DEPTH {
+        return;
+    }
     for (key, val) in entries(m) {
         if val.is_nil() {
             m.remove(&key);
         } else if let Some(sub) = table(&val) {
-            clean_nil_values(&sub);
+            clean_nil_depth(&sub, depth + 1);
         }
     }
 }
