@@ -53,9 +53,28 @@ pub fn generate_rsa(bits: usize, rng: &mut dyn Random) -> Result<PrivateKey, Str
         .map_err(|e| e.to_string())
 }
 
+/// Generates DSA L2048N256 parameters and a key, kept in Sprig's `DSAKeyFormat`
+/// (version 0, P, Q, G, Y, X).
+fn generate_dsa(rng: &mut dyn Random) -> PrivateKey {
+    let mut rng = RngAdapter(rng);
+    let components = dsa::Components::generate(&mut rng, dsa::KeySize::DSA_2048_256);
+    let key = dsa::SigningKey::generate(&mut rng, components);
+    let public = key.verifying_key();
+    let c = public.components();
+    let der = seq(&[
+        &uint(&[0]),
+        &uint(&c.p().to_bytes_be()),
+        &uint(&c.q().to_bytes_be()),
+        &uint(&c.g().to_bytes_be()),
+        &uint(&public.y().to_bytes_be()),
+        &uint(&key.x().to_bytes_be()),
+    ]);
+    PrivateKey::Dsa(der)
+}
+
 /// Generates a key of a kind Sprig's `genPrivateKey` names: `""`/`"rsa"` (4096-bit),
-/// `"ecdsa"` (P-256) or `"ed25519"`. `Ok(None)` for a kind Sprig does not know;
-/// `Err` for `"dsa"`, which this crate does not generate.
+/// `"ecdsa"` (P-256), `"ed25519"` or `"dsa"` (L2048N256). `Ok(None)` for a kind Sprig
+/// does not know.
 pub fn generate(kind: &str, rng: &mut dyn Random) -> Result<Option<PrivateKey>, String> {
     match kind {
         "" | "rsa" => generate_rsa(4096, rng).map(Some),
@@ -65,7 +84,7 @@ pub fn generate(kind: &str, rng: &mut dyn Random) -> Result<Option<PrivateKey>, 
             rand_core::RngCore::fill_bytes(&mut RngAdapter(rng), &mut seed);
             Ok(Some(PrivateKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&seed))))
         }
-        "dsa" => Err("genPrivateKey: DSA key generation is not supported".to_string()),
+        "dsa" => Ok(Some(generate_dsa(rng))),
         _ => Ok(None),
     }
 }
@@ -150,7 +169,8 @@ impl PrivateKey {
             PrivateKey::Ecdsa(k) => {
                 use p256::ecdsa::signature::Signer;
                 let signer = p256::ecdsa::SigningKey::from(k);
-                let sig: p256::ecdsa::Signature = signer.sign(message);
+                let sig: p256::ecdsa::Signature =
+                    signer.try_sign(message).map_err(|e| format!("x509: signing failed: {e}"))?;
                 Ok(sig.to_der().as_bytes().to_vec())
             }
             PrivateKey::Ed25519(k) => {

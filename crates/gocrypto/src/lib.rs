@@ -7,8 +7,9 @@
 //! Where Sprig returns an error *text* as the function's result (`genPrivateKey`'s
 //! `Unknown type X`, `bcrypt`'s `failed to encrypt ...`, `derivePassword`'s
 //! `cannot find password template X`), these functions return that text as the value;
-//! `Err` is reserved for what Sprig reports as a template error (and for the few
-//! things this crate does not implement, such as DSA key generation).
+//! `Err` is reserved for what Sprig reports as a template error.
+
+#![warn(missing_docs)]
 
 mod cert;
 mod encoding;
@@ -29,14 +30,14 @@ pub use hashes::{
 pub use rng::{Random, RngAdapter};
 
 /// Sprig's `genPrivateKey`: a new private key in PEM. `kind` is `""` or `"rsa"`
-/// (4096-bit, `RSA PRIVATE KEY`), `"ecdsa"` (P-256, `EC PRIVATE KEY`) or `"ed25519"`
-/// (`PRIVATE KEY`, PKCS#8). Any other kind yields Sprig's text `Unknown type KIND`;
-/// `"dsa"` is an error (not implemented here).
-pub fn gen_private_key(kind: &str, rng: &mut dyn Random) -> Result<String, String> {
-    match keys::generate(kind, rng)? {
-        None => Ok(format!("Unknown type {kind}")),
-        Some(key) => Ok(key
-            .to_pem()
-            .unwrap_or_else(|e| format!("failed to generate private key: {e}"))),
+/// (4096-bit, `RSA PRIVATE KEY`), `"ecdsa"` (P-256, `EC PRIVATE KEY`), `"ed25519"`
+/// (`PRIVATE KEY`, PKCS#8) or `"dsa"` (L2048N256 parameters, `DSA PRIVATE KEY` in
+/// Sprig's own ASN.1 layout; slow, as in Go). Like Sprig, any other kind yields the
+/// text `Unknown type KIND` and a failure the text `failed to generate private key: ...`.
+pub fn gen_private_key(kind: &str, rng: &mut dyn Random) -> String {
+    match keys::generate(kind, rng).and_then(|key| key.map(|k| k.to_pem()).transpose()) {
+        Ok(Some(pem)) => pem,
+        Ok(None) => format!("Unknown type {kind}"),
+        Err(e) => format!("failed to generate private key: {e}"),
     }
 }
