@@ -338,7 +338,8 @@ fn float_key(f: f64) -> String {
 /// value errors, as the conversion runs before `json.Marshal`.
 struct Converter {
     json_error: Option<String>,
-    /// Keep go-yaml's integer type (`Value::Int64`) instead of the JSON float64.
+    /// Keep go-yaml's integer type (`Value::Int64`; a uint64 beyond int64 as its
+    /// decimal text) instead of the JSON float64.
     typed: bool,
 }
 
@@ -369,6 +370,7 @@ impl Converter {
                 Resolved::Bool(b) => Value::Bool(b),
                 Resolved::Int(i) if self.typed => Value::Int64(i),
                 Resolved::Int(i) => Value::Float(i as f64),
+                Resolved::Uint(u) if self.typed => Value::string(u.to_string()),
                 Resolved::Uint(u) => Value::Float(u as f64),
                 Resolved::Float(f) => {
                     if !f.is_finite() && self.json_error.is_none() {

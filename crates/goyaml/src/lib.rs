@@ -175,8 +175,8 @@ fn first_document(text: &str, typed: bool) -> Result<Option<Node>, YamlError> {
     }
 }
 
-/// Like [`parse`], but integers keep go-yaml's type (`Value::Int64`; beyond int64
-/// they are `Value::Float`). This is what `sigs.k8s.io/yaml.Unmarshal` into a typed
+/// Like [`parse`], but integers keep go-yaml's type (`Value::Int64`; a uint64
+/// beyond int64 is kept as its decimal text). This is what `sigs.k8s.io/yaml.Unmarshal` into a typed
 /// struct (Helm's `Chart.yaml` metadata) works from: pass a scalar to
 /// [`string_field_text`] to get what a Go `string` field receives.
 pub fn parse_typed(text: &str) -> Result<Value, YamlError> {

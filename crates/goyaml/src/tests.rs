@@ -207,7 +207,7 @@ fn deep_values_serialize_without_overflow() {
 
 #[test]
 fn typed_parse_for_struct_fields() {
-    let v = parse_typed("a: 20240101\nb: 3.14159265358979\nc: yes\nd: x\ne: 1e3\n").unwrap_or(Value::Nil);
+    let v = parse_typed("a: 20240101\nb: 3.14159265358979\nc: yes\nd: x\ne: 1e3\nf: 12345678901234567890\n").unwrap_or(Value::Nil);
     let m = v.as_map().cloned().unwrap_or_default();
     let field = |k: &str| m.get(k).and_then(|x| string_field_text(&x)).unwrap_or_default();
     assert_eq!(field("a"), "20240101");
@@ -215,6 +215,7 @@ fn typed_parse_for_struct_fields() {
     assert_eq!(field("c"), "true");
     assert_eq!(field("d"), "x");
     assert_eq!(field("e"), "1000");
+    assert_eq!(field("f"), "12345678901234567890");
     assert_eq!(m.get("a").map(|x| x.type_name()), Some("int64".into()));
 }
 
