@@ -170,7 +170,7 @@ fn main() {
             }
         }
         Err(msg) => {
-            eprintln!("Error: {msg}");
+            let _ = writeln!(std::io::stderr(), "Error: {msg}");
             std::process::exit(1);
         }
     }
