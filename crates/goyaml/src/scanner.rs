@@ -1011,8 +1011,8 @@ impl Scanner {
                         if (0xD800..=0xDFFF).contains(&value) || value > 0x10FFFF {
                             return Err(self.err(start, "found invalid Unicode character escape code"));
                         }
-                        // `\x80`..`\xff` produce a raw byte in Go (invalid UTF-8 when alone);
-                        // Rust strings cannot hold that, so the code point is kept instead.
+                        // `\xNN` is a code point like `\u00NN` (checked against Helm: `"\xc3"`
+                        // reads as `Ã`, not as a raw byte).
                         s.push(char::from_u32(value).unwrap_or('\u{fffd}'));
                         for _ in 0..code_length {
                             self.skip();

@@ -66,6 +66,7 @@ fn block_scalars() {
 fn quoted_scalars() {
     assert_eq!(v(r#"a: "x\ty\u00e9\n""#), "map[a:x\ty\u{e9}\n]");
     assert_eq!(v("a: 'it''s'"), "map[a:it's]");
+    assert_eq!(v(r#"a: "\xc3\xa9\xff""#), "map[a:\u{c3}\u{a9}\u{ff}]");
     assert_eq!(v("a: \"one\n  two\"\n"), "map[a:one two]");
     assert_eq!(v("a: plain\n  continued\n"), "map[a:plain continued]");
 }
