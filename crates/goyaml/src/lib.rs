@@ -3,8 +3,11 @@
 //! - [`parse`], [`parse_documents`], [`parse_node`]: `sigs.k8s.io/yaml.Unmarshal` into
 //!   `interface{}` (go-yaml v2 underneath: YAML 1.1 booleans, every number a float64,
 //!   keys converted to strings), with go-yaml's error messages and line numbers.
+//!   [`parse_typed`] and [`string_field_text`] give what typed Go structs (Chart.yaml)
+//!   receive instead.
 //! - [`to_yaml`]: `sigs.k8s.io/yaml.Marshal` (what `toYaml` prints).
-//! - [`to_json`], [`to_json_indent`], [`parse_json`]: Go's `encoding/json`.
+//! - [`to_json`], [`to_json_indent`], [`parse_json`], [`parse_json_partial`]: Go's
+//!   `encoding/json`.
 //! - [`to_toml`], [`parse_toml`]: Helm's `toToml` and `fromToml` (BurntSushi/toml).
 
 #![warn(missing_docs)]
