@@ -225,10 +225,8 @@ pub(crate) struct Ctx<'a> {
     pub rng: &'a Cell<u64>,
     pub seeded: bool,
     pub include_counts: RefCell<HashMap<String, usize>>,
-    /// The address of a local at the start of the execution and how many bytes
-    /// of stack below it nested templates may use.
-    pub stack_base: usize,
-    pub stack_budget: usize,
+    /// The lowest stack address nested executions may reach.
+    pub stack_floor: usize,
     /// Errors returned to functions through [`Host`], by message, so that a
     /// function that passes one on keeps its Go error chain.
     pub host_errors: RefCell<Vec<(String, GoError)>>,
@@ -284,9 +282,7 @@ impl<'a> Ctx<'a> {
     /// Whether the stack has grown past the budget (a runaway recursion that
     /// would otherwise overflow the thread's stack).
     fn stack_exhausted(&self) -> bool {
-        let here = 0u8;
-        let addr = &here as *const u8 as usize;
-        self.stack_base.saturating_sub(addr) > self.stack_budget
+        crate::stack::current() < self.stack_floor
     }
 
     /// Helm's `include`.
@@ -892,7 +888,10 @@ impl<'a> State<'a> {
                     }
                     return Ok(match m.get(name) {
                         Some(v) => Val::result(v),
+                        // The zero value of the map's element type: `[]byte` for
+                        // Helm's `.Files`, else guessed from the entries.
                         None => match m.borrow().values().next() {
+                            _ if o.type_name() == "engine.files" => Val::V(Value::Bytes(Rc::from(&[][..]))),
                             Some(Value::Bytes(_)) => Val::V(Value::Bytes(Rc::from(&[][..]))),
                             Some(Value::String(_)) => Val::V(Value::str("")),
                             _ => Val::NilIface,

@@ -6,8 +6,10 @@
 //!   text Helm prints after `Error: `.
 //! - [`gofmt`]: Go's `fmt.Sprint`/`Sprintf`/`Sprintln`.
 //!
-//! Execution recurses once per nested `{{template}}` call (Go allows 100000), so
-//! callers that must reach that limit run renders on a thread with a large stack.
+//! Execution recurses once per nested `{{template}}` call or `include` (Go allows
+//! 100000 and Helm 1000), so callers that must reach those limits run renders on
+//! a thread with a large stack; a recursion that would overflow the stack ends in
+//! Go's depth error instead.
 
 mod builtins;
 mod exec;
@@ -15,6 +17,7 @@ pub mod gofmt;
 mod lex;
 mod literal;
 mod parse;
+mod stack;
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -33,11 +36,9 @@ pub struct Templates {
     tpl_cache: RefCell<HashMap<String, Rc<TplParse>>>,
     seeded: bool,
     rng: Cell<u64>,
-    stack_size: usize,
+    /// The executing thread and the lowest stack address it may use.
+    stack_floor: Cell<Option<(std::thread::ThreadId, usize)>>,
 }
-
-/// The stack a thread gets unless told otherwise (Linux's main thread default).
-const DEFAULT_STACK_SIZE: usize = 8 << 20;
 
 impl Templates {
     /// An empty set whose templates may call `funcs` (and Go's builtins).
@@ -48,7 +49,7 @@ impl Templates {
             tpl_cache: RefCell::new(HashMap::new()),
             seeded: false,
             rng: Cell::new(0),
-            stack_size: DEFAULT_STACK_SIZE,
+            stack_floor: Cell::new(None),
         };
         t.set_seed(None);
         t
@@ -75,21 +76,10 @@ impl Templates {
         self.set.contains_key(name)
     }
 
-    /// Tells the engine the stack size of the thread that executes (8 MiB by
-    /// default). Go allows 100000 nested `{{template}}` calls; reaching that
-    /// needs several hundred MiB, so callers run renders on a thread with a big
-    /// stack and say so here. A recursion that would overflow the stack stops
-    /// with Go's depth error instead.
-    pub fn set_stack_size(&mut self, bytes: usize) {
-        self.stack_size = bytes;
-    }
-
     /// Executes template `name` with `data` as dot and `$`.
     pub fn execute(&self, name: &str, data: &Value) -> Result<String, TemplateError> {
-        let base = 0u8;
         let ctx = Ctx {
-            stack_base: &base as *const u8 as usize,
-            stack_budget: self.stack_size / 4 * 3,
+            stack_floor: self.stack_floor(),
             funcs: &self.funcs,
             tpl_cache: &self.tpl_cache,
             rng: &self.rng,
@@ -100,6 +90,19 @@ impl Templates {
         let scope = Scope { defines: &self.set, parent: None };
         ctx.execute_named(&scope, name, data)
             .map_err(|e| TemplateError { file: name.to_string(), kind: ErrorKind::Exec(e) })
+    }
+
+    /// The stack floor of the current thread, found once per thread.
+    fn stack_floor(&self) -> usize {
+        let thread = std::thread::current().id();
+        match self.stack_floor.get() {
+            Some((t, floor)) if t == thread => floor,
+            _ => {
+                let floor = stack::floor(stack::current());
+                self.stack_floor.set(Some((thread, floor)));
+                floor
+            }
+        }
     }
 
     /// Fixes the random source and clock for `Host::random_u64`/`now_unix_nanos`

@@ -90,7 +90,6 @@ fn run_case(case: &serde_json::Value) -> Option<Outcome> {
         stderr.strip_suffix("\n\nUse --debug flag to render out invalid YAML\n").unwrap_or(stderr).to_string()
     };
     let mut set = Templates::new(sprig::helm_func_map());
-    set.set_stack_size(1 << 30);
     let names = helm_order(files.keys().filter(|k| k.starts_with("templates/")).map(|k| format!("c/{k}")).collect());
     for n in &names {
         if let Err(e) = set.add(n, &files[n.trim_start_matches("c/")]) {
