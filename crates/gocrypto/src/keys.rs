@@ -14,6 +14,7 @@ const OID_EC_PUBLIC_KEY: &[u64] = &[1, 2, 840, 10045, 2, 1];
 const OID_P256: &[u64] = &[1, 2, 840, 10045, 3, 1, 7];
 const OID_ECDSA_SHA256: &[u64] = &[1, 2, 840, 10045, 4, 3, 2];
 const OID_ED25519: &[u64] = &[1, 3, 101, 112];
+const OID_X25519: &[u64] = &[1, 3, 101, 110];
 
 /// A private key of a kind Sprig's crypto functions handle.
 pub enum PrivateKey {
@@ -26,6 +27,8 @@ pub enum PrivateKey {
     /// A DSA key as Sprig stores it (`DSA PRIVATE KEY`: version, P, Q, G, Y, X), kept
     /// as its DER; Go's x509 can neither sign with it nor certify it.
     Dsa(Vec<u8>),
+    /// An X25519 key from a PKCS#8 PEM: Go certifies it but cannot sign with it.
+    X25519([u8; 32]),
 }
 
 /// A public key in a form that compares the way Go's `PublicKey.Equal` does.
@@ -118,6 +121,14 @@ impl PrivateKey {
                 Ok(pem_encode("PRIVATE KEY", &der))
             }
             PrivateKey::Dsa(der) => Ok(pem_encode("DSA PRIVATE KEY", der)),
+            PrivateKey::X25519(k) => {
+                let der = seq(&[
+                    &uint(&[0]),
+                    &seq(&[&oid(OID_X25519)]),
+                    &tlv(tag::OCTET_STRING, &tlv(tag::OCTET_STRING, k)),
+                ]);
+                Ok(pem_encode("PRIVATE KEY", &der))
+            }
         }
     }
 
@@ -134,6 +145,10 @@ impl PrivateKey {
                 k.public_key().to_encoded_point(false).as_bytes().to_vec(),
             ),
             PrivateKey::Ed25519(k) => (seq(&[&oid(OID_ED25519)]), k.verifying_key().to_bytes().to_vec()),
+            PrivateKey::X25519(k) => (
+                seq(&[&oid(OID_X25519)]),
+                curve25519_dalek::MontgomeryPoint::mul_base_clamped(*k).to_bytes().to_vec(),
+            ),
             PrivateKey::Dsa(_) => return Err("x509: unsupported public key type: *dsa.PublicKey".to_string()),
         };
         Ok((seq(&[&alg, &bit_string(&raw)]), raw))
@@ -149,7 +164,7 @@ impl PrivateKey {
     /// (SHA256WithRSA, ECDSAWithSHA256 or PureEd25519).
     pub fn signature_algorithm(&self) -> Vec<u8> {
         match self {
-            PrivateKey::Rsa(_) | PrivateKey::Dsa(_) => seq(&[&oid(OID_SHA256_RSA), &tlv(tag::NULL, &[])]),
+            PrivateKey::Rsa(_) | PrivateKey::Dsa(_) | PrivateKey::X25519(_) => seq(&[&oid(OID_SHA256_RSA), &tlv(tag::NULL, &[])]),
             PrivateKey::Ecdsa(_) => seq(&[&oid(OID_ECDSA_SHA256)]),
             PrivateKey::Ed25519(_) => seq(&[&oid(OID_ED25519)]),
         }
@@ -177,13 +192,15 @@ impl PrivateKey {
                 use ed25519_dalek::Signer;
                 Ok(k.sign(message).to_bytes().to_vec())
             }
-            PrivateKey::Dsa(_) => Err("x509: certificate private key does not implement crypto.Signer".to_string()),
+            PrivateKey::Dsa(_) | PrivateKey::X25519(_) => {
+                Err("x509: certificate private key does not implement crypto.Signer".to_string())
+            }
         }
     }
 
-    /// Whether Go's x509 can sign with this key (DSA keys cannot).
+    /// Whether Go's x509 can sign with this key (DSA and X25519 keys cannot).
     pub fn is_signer(&self) -> bool {
-        !matches!(self, PrivateKey::Dsa(_))
+        !matches!(self, PrivateKey::Dsa(_) | PrivateKey::X25519(_))
     }
 }
 
@@ -227,23 +244,102 @@ pub fn parse_pem(text: &str) -> Result<PrivateKey, String> {
     };
     match prefix {
         "RSA" => parse_pkcs1(&block.der).map_err(|e| format!("parsing RSA private key from PEM: {e}")),
-        "EC" => parse_sec1(&block.der).map_err(|e| format!("parsing EC private key from PEM: {e}")),
+        "EC" => parse_sec1(&block.der, None).map_err(|e| format!("parsing EC private key from PEM: {e}")),
         "DSA" => parse_dsa(&block.der).map_err(|e| format!("parsing DSA private key from PEM: {e}")),
         _ => Err(format!("invalid private key type {}", block.kind)),
     }
 }
 
-fn parse_pkcs1(der: &[u8]) -> Result<PrivateKey, String> {
-    RsaPrivateKey::from_pkcs1_der(der)
-        .map(|k| PrivateKey::Rsa(Box::new(k)))
-        .map_err(|_| "x509: failed to parse RSA private key".to_string())
+const ASN1_ERROR: &str = "asn1: structure error: malformed DER";
+const USE_EC: &str = "x509: failed to parse private key (use ParseECPrivateKey instead for this key format)";
+const USE_PKCS1: &str = "x509: failed to parse private key (use ParsePKCS1PrivateKey instead for this key format)";
+const USE_PKCS8: &str = "x509: failed to parse private key (use ParsePKCS8PrivateKey instead for this key format)";
+
+/// The elements of a DER SEQUENCE that fills `der` exactly, or None.
+fn sequence_items(der: &[u8]) -> Option<Vec<(u8, &[u8])>> {
+    let (t, mut body, _, rest) = read_tlv(der)?;
+    if t != tag::SEQUENCE || !rest.is_empty() {
+        return None;
+    }
+    let mut items = Vec::new();
+    while !body.is_empty() {
+        let (t, content, _, next) = read_tlv(body)?;
+        items.push((t, content));
+        body = next;
+    }
+    Some(items)
 }
 
-fn parse_sec1(der: &[u8]) -> Result<PrivateKey, String> {
-    let k = p256::SecretKey::from_sec1_der(der);
-    k.map(PrivateKey::Ecdsa).map_err(|_| {
-        "x509: failed to parse EC private key (only P-256 keys are supported)".to_string()
+/// Whether `der` has the shape Go's asn1 accepts as a PKCS#1 RSA private key.
+fn looks_pkcs1(der: &[u8]) -> bool {
+    sequence_items(der).is_some_and(|items| items.len() >= 6 && items[..6].iter().all(|(t, _)| *t == tag::INTEGER))
+}
+
+/// Whether `der` has the shape of a SEC 1 EC private key.
+fn looks_sec1(der: &[u8]) -> bool {
+    sequence_items(der).is_some_and(|items| {
+        items.len() >= 2 && items[0].0 == tag::INTEGER && items[1].0 == tag::OCTET_STRING
     })
+}
+
+/// Whether `der` has the shape of a PKCS#8 PrivateKeyInfo.
+fn looks_pkcs8(der: &[u8]) -> bool {
+    sequence_items(der).is_some_and(|items| {
+        items.len() >= 3 && items[0].0 == tag::INTEGER && items[1].0 == tag::SEQUENCE && items[2].0 == tag::OCTET_STRING
+    })
+}
+
+/// Go's `x509.ParsePKCS1PrivateKey`, with its hints for keys in other formats.
+fn parse_pkcs1(der: &[u8]) -> Result<PrivateKey, String> {
+    if !looks_pkcs1(der) {
+        return Err(if looks_sec1(der) {
+            USE_EC
+        } else if looks_pkcs8(der) {
+            USE_PKCS8
+        } else {
+            ASN1_ERROR
+        }
+        .to_string());
+    }
+    RsaPrivateKey::from_pkcs1_der(der)
+        .map(|k| PrivateKey::Rsa(Box::new(k)))
+        .map_err(|e| format!("crypto/rsa: invalid private key: {e}"))
+}
+
+/// Go's `x509.ParseECPrivateKey` (P-256 only); `curve` is the OID a PKCS#8 wrapper gave.
+fn parse_sec1(der: &[u8], curve: Option<&[u8]>) -> Result<PrivateKey, String> {
+    let Some(items) = sequence_items(der).filter(|_| looks_sec1(der)) else {
+        return Err(if looks_pkcs8(der) {
+            USE_PKCS8.to_string()
+        } else if looks_pkcs1(der) {
+            USE_PKCS1.to_string()
+        } else {
+            format!("x509: failed to parse EC private key: {ASN1_ERROR}")
+        });
+    };
+    if items[0].1 != [1] {
+        let version = items[0].1.iter().fold(0i64, |v, &b| v.wrapping_shl(8) | i64::from(b));
+        return Err(format!("x509: unknown EC private key version {version}"));
+    }
+    let named = items
+        .iter()
+        .find(|(t, _)| *t == 0xa0)
+        .and_then(|(_, inner)| read_tlv(inner))
+        .filter(|(t, ..)| *t == tag::OID)
+        .map(|(_, oid_body, ..)| oid_body);
+    let p256 = &oid(OID_P256)[2..];
+    // Go's other curves (P-224, P-384, P-521), which this crate cannot sign with.
+    let others: [&[u64]; 3] = [&[1, 3, 132, 0, 33], &[1, 3, 132, 0, 34], &[1, 3, 132, 0, 35]];
+    match curve.or(named) {
+        Some(c) if c == p256 => {}
+        Some(c) if others.iter().any(|o| &oid(o)[2..] == c) => {
+            return Err("x509: unsupported elliptic curve (only P-256 keys are supported here)".to_string())
+        }
+        _ => return Err("x509: unknown elliptic curve".to_string()),
+    }
+    p256::SecretKey::from_slice(items[1].1)
+        .map(PrivateKey::Ecdsa)
+        .map_err(|_| "x509: invalid elliptic curve private key value".to_string())
 }
 
 fn parse_dsa(der: &[u8]) -> Result<PrivateKey, String> {
@@ -262,32 +358,73 @@ fn parse_dsa(der: &[u8]) -> Result<PrivateKey, String> {
     Ok(PrivateKey::Dsa(whole.to_vec()))
 }
 
+/// Go's `x509.ParsePKCS8PrivateKey` for RSA, ECDSA (P-256), Ed25519 and X25519 keys.
 fn parse_pkcs8(der: &[u8]) -> Result<PrivateKey, String> {
-    use rsa::pkcs8::der::Decode;
-    let info = rsa::pkcs8::PrivateKeyInfo::from_der(der)
-        .map_err(|e| format!("asn1: structure error: {e}"))?;
-    let alg = info.algorithm.oid.to_string();
-    match alg.as_str() {
-        "1.2.840.113549.1.1.1" => parse_pkcs1(info.private_key)
-            .map_err(|_| "x509: failed to parse RSA private key embedded in PKCS#8".to_string()),
-        "1.2.840.10045.2.1" => {
-            let curve = info.algorithm.parameters_oid().map(|o| o.to_string()).unwrap_or_default();
-            if curve != "1.2.840.10045.3.1.7" {
-                return Err("x509: unsupported elliptic curve (only P-256 keys are supported)".to_string());
-            }
-            parse_sec1(info.private_key)
-                .map_err(|_| "x509: failed to parse EC private key embedded in PKCS#8".to_string())
+    let items = match sequence_items(der).filter(|_| looks_pkcs8(der)) {
+        Some(items) => items,
+        None if looks_sec1(der) => return Err(USE_EC.to_string()),
+        None if looks_pkcs1(der) => return Err(USE_PKCS1.to_string()),
+        None => return Err(ASN1_ERROR.to_string()),
+    };
+    let (_, alg_id, _, params) = read_tlv(items[1].1).ok_or(ASN1_ERROR)?;
+    let private_key = items[2].1;
+    if alg_id == &oid(OID_RSA)[2..] {
+        parse_pkcs1(private_key).map_err(|e| format!("x509: failed to parse RSA private key embedded in PKCS#8: {e}"))
+    } else if alg_id == &oid(OID_EC_PUBLIC_KEY)[2..] {
+        // Go falls back to the inner key's curve when the parameters are not an OID.
+        let curve = match read_tlv(params) {
+            Some((tag::OID, body, ..)) => Some(body),
+            _ => None,
+        };
+        parse_sec1(private_key, curve)
+            .map_err(|e| format!("x509: failed to parse EC private key embedded in PKCS#8: {e}"))
+    } else if alg_id == &oid(OID_ED25519)[2..] {
+        if !params.is_empty() {
+            return Err("x509: invalid Ed25519 private key parameters".to_string());
         }
-        "1.3.101.112" => {
-            let seed = match read_tlv(info.private_key) {
-                Some((tag::OCTET_STRING, seed, _, [])) => seed,
-                _ => return Err("x509: invalid Ed25519 private key: asn1: structure error".to_string()),
-            };
-            let seed: [u8; 32] = seed
+        let seed = match read_tlv(private_key) {
+            Some((tag::OCTET_STRING, seed, _, [])) => seed,
+            _ => return Err(format!("x509: invalid Ed25519 private key: {ASN1_ERROR}")),
+        };
+        let seed: [u8; 32] = seed
+            .try_into()
+            .map_err(|_| format!("x509: invalid Ed25519 private key length: {}", seed.len()))?;
+        Ok(PrivateKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&seed)))
+    } else if alg_id == &oid(OID_X25519)[2..] {
+        if !params.is_empty() {
+            return Err("x509: invalid X25519 private key parameters".to_string());
+        }
+        match read_tlv(private_key) {
+            Some((tag::OCTET_STRING, k, _, [])) => k
                 .try_into()
-                .map_err(|_| format!("x509: invalid Ed25519 private key length: {}", seed.len()))?;
-            Ok(PrivateKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&seed)))
+                .map(PrivateKey::X25519)
+                .map_err(|_| "crypto/ecdh: invalid private key size".to_string()),
+            _ => Err(format!("x509: invalid X25519 private key: {ASN1_ERROR}")),
         }
-        _ => Err(format!("x509: PKCS#8 wrapping contained private key with unknown algorithm: {alg}")),
+    } else {
+        Err(format!(
+            "x509: PKCS#8 wrapping contained private key with unknown algorithm: {}",
+            oid_to_string(alg_id)
+        ))
     }
+}
+
+/// Dotted form of an OBJECT IDENTIFIER's contents.
+fn oid_to_string(body: &[u8]) -> String {
+    let mut arcs: Vec<u64> = Vec::new();
+    let mut v = 0u64;
+    for &b in body {
+        v = (v << 7) | u64::from(b & 0x7f);
+        if b & 0x80 == 0 {
+            if arcs.is_empty() {
+                let first = (v / 40).min(2);
+                arcs.push(first);
+                arcs.push(v - first * 40);
+            } else {
+                arcs.push(v);
+            }
+            v = 0;
+        }
+    }
+    arcs.iter().map(u64::to_string).collect::<Vec<_>>().join(".")
 }

@@ -260,6 +260,43 @@ fn errors_use_sprig_texts() {
     assert!(gen_ca_with_key("x", 1, bad_ec, r, t).unwrap_err().starts_with("parsing private key: parsing EC private key from PEM: "));
     let bad_p8 = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
     assert!(gen_ca_with_key("x", 1, bad_p8, r, t).unwrap_err().starts_with("parsing private key: decoding PEM as PKCS#8: "));
+    // Keys in the wrong PEM block get Go's hints.
+    let ec_der = ec.lines().filter(|l| !l.starts_with("-----")).collect::<String>();
+    let ed_der = ed.lines().filter(|l| !l.starts_with("-----")).collect::<String>();
+    let relabel = |label: &str, body: &str| format!("-----BEGIN {label}-----\n{body}\n-----END {label}-----\n");
+    assert_eq!(
+        gen_ca_with_key("x", 1, &relabel("RSA PRIVATE KEY", &ec_der), r, t).unwrap_err(),
+        "parsing private key: parsing RSA private key from PEM: x509: failed to parse private key (use ParseECPrivateKey instead for this key format)"
+    );
+    assert_eq!(
+        gen_ca_with_key("x", 1, &relabel("RSA PRIVATE KEY", &ed_der), r, t).unwrap_err(),
+        "parsing private key: parsing RSA private key from PEM: x509: failed to parse private key (use ParsePKCS8PrivateKey instead for this key format)"
+    );
+    assert_eq!(
+        gen_ca_with_key("x", 1, &relabel("EC PRIVATE KEY", &ed_der), r, t).unwrap_err(),
+        "parsing private key: parsing EC private key from PEM: x509: failed to parse private key (use ParsePKCS8PrivateKey instead for this key format)"
+    );
+    assert_eq!(
+        gen_ca_with_key("x", 1, &relabel("PRIVATE KEY", &ec_der), r, t).unwrap_err(),
+        "parsing private key: decoding PEM as PKCS#8: x509: failed to parse private key (use ParseECPrivateKey instead for this key format)"
+    );
+    // PKCS#8 with an X448 key (OID 1.3.101.111), which Go does not know.
+    let x448 = "MC4CAQAwBQYDK2VvBCIEIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    assert_eq!(
+        gen_ca_with_key("x", 1, &relabel("PRIVATE KEY", x448), r, t).unwrap_err(),
+        "parsing private key: decoding PEM as PKCS#8: x509: PKCS#8 wrapping contained private key with unknown algorithm: 1.3.101.111"
+    );
+    // An X25519 key (OID 1.3.101.110) can be certified but cannot sign, as in Go.
+    let x25519 = relabel("PRIVATE KEY", "MC4CAQAwBQYDK2VuBCIEIAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    assert_eq!(
+        gen_ca_with_key("x", 1, &x25519, r, t).unwrap_err(),
+        "error creating certificate: x509: certificate private key does not implement crypto.Signer"
+    );
+    let x_leaf = gen_signed_cert_with_key("x", &[], &[], 1, &ec_ca, &x25519, r, t).unwrap();
+    assert_eq!(x_leaf.key, x25519);
+    if have_openssl() {
+        assert!(x509_text(&x_leaf.cert).contains("Public Key Algorithm: X25519"));
+    }
     // A DSA key (version, P, Q, G, Y, X) parses but cannot sign, as in Go.
     let dsa = "-----BEGIN DSA PRIVATE KEY-----\nMBICAQACAQcCAQUCAQICAQMCAQQ=\n-----END DSA PRIVATE KEY-----\n";
     assert_eq!(
