@@ -27,7 +27,7 @@ pub use hashes::{
     adler32sum, bcrypt, decrypt_aes, derive_password, encrypt_aes, htpasswd, rand_bytes, sha1sum,
     sha256sum, sha512sum, uuidv4,
 };
-pub use rng::{Random, RngAdapter};
+pub use rng::Random;
 
 /// Sprig's `genPrivateKey`: a new private key in PEM. `kind` is `""` or `"rsa"`
 /// (4096-bit, `RSA PRIVATE KEY`), `"ecdsa"` (P-256, `EC PRIVATE KEY`), `"ed25519"`

@@ -15,11 +15,11 @@ impl<R: Random + ?Sized> Random for &mut R {
 
 /// Adapts a [`Random`] to `rand_core`'s `RngCore + CryptoRng` for the key-generation
 /// crates. Bytes are taken from successive numbers in little-endian order.
-pub struct RngAdapter<'a>(pub &'a mut dyn Random);
+pub(crate) struct RngAdapter<'a>(pub &'a mut dyn Random);
 
 impl RngAdapter<'_> {
     /// `n` random bytes.
-    pub fn bytes(&mut self, n: usize) -> Vec<u8> {
+    pub(crate) fn bytes(&mut self, n: usize) -> Vec<u8> {
         let mut v = vec![0; n];
         rand_core::RngCore::fill_bytes(self, &mut v);
         v
