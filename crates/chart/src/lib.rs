@@ -92,6 +92,9 @@ fn read_input(path: &str) -> Result<Vec<u8>, String> {
     if path.starts_with("http://") || path.starts_with("https://") || path.starts_with("oci://") {
         return Err(format!("capstan does not fetch remote files: {path}"));
     }
+    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        return Err(format!("read {path}: is a directory"));
+    }
     std::fs::read(path).map_err(|e| load::go_os_error("open", path, &e))
 }
 
@@ -264,6 +267,9 @@ pub fn template(opts: &TemplateOptions) -> Result<String, Error> {
     }
     if !chart.metadata.dependencies.is_empty() {
         deps::check_dependencies(&chart)?;
+    }
+    if chart.metadata.api_version == "v3" {
+        return Err(Error::new("invalid chart apiVersion"));
     }
     validate_release_name(&release_name)?;
     deps::process_dependencies(&mut chart, &vals, &render::semver_satisfies)

@@ -152,6 +152,7 @@ pub fn load(path: &str) -> Result<Chart, Error> {
             )));
         }
         let files = read_dir_files(p)?;
+        check_api_version(&files)?;
         load_files(files, 0)
     } else {
         let data = read_limited(p, MAX_CHART_SIZE)
@@ -171,7 +172,20 @@ pub fn load(path: &str) -> Result<Chart, Error> {
         if !files.iter().any(|f| f.name == "Chart.yaml") {
             return Err(Error::new("unable to detect chart version, no Chart.yaml found"));
         }
+        check_api_version(&files)?;
         load_files(files, 0)
+    }
+}
+
+/// The loader's first look at `Chart.yaml`: only chart API versions v1, v2 (and
+/// Helm 4's internal v3) are known.
+fn check_api_version(files: &[File]) -> Result<(), Error> {
+    let Some(f) = files.iter().find(|f| f.name == "Chart.yaml") else { return Ok(()) };
+    let Ok(Value::Map(m)) = goyaml::parse(&String::from_utf8_lossy(&f.data)) else { return Ok(()) };
+    match m.get("apiVersion") {
+        None | Some(Value::Nil) => Ok(()),
+        Some(Value::String(v)) if matches!(&*v, "v1" | "v2" | "v3" | "") => Ok(()),
+        Some(_) => Err(Error::new("unsupported chart version")),
     }
 }
 
