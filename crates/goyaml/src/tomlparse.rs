@@ -178,6 +178,9 @@ impl Parser {
                     items.push(Value::Map(Map::new()));
                     parent.insert(name.as_str(), Value::list(items));
                 }
+                Some(Value::List(_)) => {
+                    return self.err(format!("Key '{dotted}' was already created and cannot be used as an array."))
+                }
                 Some(_) => return self.err(format!("Key '{dotted}' has already been defined.")),
             }
         } else {
@@ -236,8 +239,17 @@ impl Parser {
         let v = self.value(depth)?;
         let (parent_key, last) = full.split_at(full.len() - 1);
         let parent = self.walk(parent_key)?;
-        if parent.contains_key(&last[0]) {
-            return self.err(format!("Key '{}' has already been defined.", self.last_key));
+        let path = full.join("\u{0}");
+        match parent.get(&last[0]) {
+            None => {}
+            // BurntSushi quietly keeps a table made implicitly by dotted keys
+            // (`a.b = 1` then `a = 2` leaves `a = {b = 1}`).
+            Some(Value::Map(_)) if self.key_prefix.is_empty() && !self.explicit.contains(&path) => return Ok(()),
+            Some(_) => return self.err(format!("Key '{}' has already been defined.", self.last_key)),
+        }
+        if self.key_prefix.is_empty() && matches!(v, Value::Map(_)) {
+            // An inline table is complete: a later `[header]` cannot reopen it.
+            self.explicit.insert(path);
         }
         parent.insert(last[0].as_str(), v);
         Ok(())
@@ -607,6 +619,9 @@ mod tests {
         assert_eq!(v("i = {x = 1, y = {z = 2}}\n"), "map[i:map[x:1 y:map[z:2]]]");
         assert_eq!(v("d = 1979-05-27T07:32:00Z\nh = 0xff\nu = 1_000\n"), "map[d:1979-05-27T07:32:00Z h:255 u:1000]");
         assert_eq!(v("# only comment\n"), "map[]");
+        assert_eq!(v("a.b = 1\na = 2\n"), "map[a:map[b:1]]");
+        assert_eq!(v("[a.b]\n[a]\nc = 1\n"), "map[a:map[b:map[] c:1]]");
+        assert_eq!(v("[[a]]\nb=1\n[a.c]\nd=2\n"), "map[a:[map[b:1 c:map[d:2]]]]");
     }
 
     #[test]
@@ -633,6 +648,9 @@ mod tests {
             ("a = 1e", "toml: line 1 (last key \"a\"): Invalid float value: \"1e\""),
             ("a = 99999999999999999999", "toml: line 1 (last key \"a\"): 99999999999999999999 is out of range for int64"),
             ("x = 1\ny = \n", "toml: line 2 (last key \"y\"): expected value but found '\\n' instead"),
+            ("a = {b = 1}\n[a]", "toml: line 2: Key 'a' has already been defined."),
+            ("a = [1]\n[[a]]", "toml: line 2: Key 'a' was already created and cannot be used as an array."),
+            ("a = 2\na.b = 1", "toml: line 2 (last key \"a.b\"): Key 'a' has already been defined."),
         ];
         for (input, expected) in cases {
             assert_eq!(v(input), expected, "input {input:?}");
