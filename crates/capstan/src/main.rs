@@ -67,6 +67,7 @@ fn template_command() -> Command {
 /// Turns clap's error into pflag's wording; `last` is the last command-line word.
 fn flag_error(e: &clap::Error, last: Option<&str>) -> String {
     let arg = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) if e.kind() == ErrorKind::UnknownArgument => s.clone(),
         Some(ContextValue::String(s)) => s.split_whitespace().next().unwrap_or("").to_string(),
         _ => String::new(),
     };

@@ -176,9 +176,12 @@ fn name_and_chart(opts: &TemplateOptions) -> Result<(String, String), Error> {
         }
         [chart] => {
             if let Some(t) = &opts.name_template {
-                let mut set = gotmpl::Templates::new(sprig::helm_func_map());
-                set.add("name-template", t).map_err(|e| Error::new(e.helm_message()))?;
-                let name = set.execute("name-template", &Value::Nil).map_err(|e| Error::new(e.helm_message()))?;
+                // `action.TemplateName`: Sprig's functions only, Go's plain error text.
+                let mut funcs = govalue::FuncMap::new();
+                funcs.extend(sprig::sprig_functions());
+                let mut set = gotmpl::Templates::new(funcs);
+                set.add("name-template", t).map_err(|e| Error::new(e.to_string()))?;
+                let name = set.execute("name-template", &Value::Nil).map_err(|e| Error::new(e.to_string()))?;
                 return Ok((name, chart.clone()));
             }
             Ok(("release-name".into(), chart.clone()))
