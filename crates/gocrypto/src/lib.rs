@@ -8,6 +8,14 @@
 //! `Unknown type X`, `bcrypt`'s `failed to encrypt ...`, `derivePassword`'s
 //! `cannot find password template X`), these functions return that text as the value;
 //! `Err` is reserved for what Sprig reports as a template error.
+//!
+//! Not supported: ECDSA keys on curves other than P-256 passed to the `...WithKey`
+//! functions (Go also accepts P-224/P-384/P-521), and RSA keys with more than two primes.
+//!
+//! Speed: RSA key generation (`num-bigint-dig`), scrypt (`scrypt`, `salsa20`) and bcrypt
+//! (`blowfish`) are 10-50x slower in unoptimized builds; a workspace that renders charts
+//! using these functions in debug builds should give those packages `opt-level = 3`
+//! under `[profile.dev.package.NAME]`.
 
 #![warn(missing_docs)]
 

@@ -409,3 +409,41 @@ fn dsa_private_key_in_sprig_layout() {
         assert!(ok && text.contains("Private-Key: (2048 bit)"), "{text}");
     }
 }
+
+#[test]
+fn corrupted_inputs_never_panic() {
+    let t = 1_700_000_000;
+    let ec = ecdsa_key(21);
+    let ed = ed25519_key(21);
+    let rsa_ca = &ca().0;
+    let ca = gen_ca_with_key("fuzz-ca", 5, &ec, &mut SplitMix(1), t).unwrap();
+    let x25519 = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VuBCIEIAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n-----END PRIVATE KEY-----\n";
+    let mut r = SplitMix(99);
+    // Flip, drop or insert bytes of valid PEM texts, keeping them valid UTF-8.
+    let mutate = |text: &str, r: &mut SplitMix| {
+        let mut b: Vec<u8> = text.bytes().collect();
+        for _ in 0..1 + r.next_u64() % 3 {
+            let i = (r.next_u64() % b.len() as u64) as usize;
+            match r.next_u64() % 3 {
+                0 => b[i] = b"AZaz09+/=\n-: "[(r.next_u64() % 13) as usize],
+                1 => {
+                    b.remove(i);
+                }
+                _ => b.insert(i, b"AQ/=\n"[(r.next_u64() % 5) as usize]),
+            }
+        }
+        String::from_utf8_lossy(&b).into_owned()
+    };
+    for round in 0..300 {
+        let key = mutate([&ec, &ed, x25519, &rsa_ca.key][round % 4], &mut r);
+        let cert = mutate([&ca.cert, &rsa_ca.cert][round % 2], &mut r);
+        let _ = gen_ca_with_key("x", 1, &key, &mut r, t);
+        let _ = gen_self_signed_cert_with_key("x", &[], &["a".into()], 1, &key, &mut r, t);
+        let pair = CertPair { cert: cert.clone(), key: [&ec, &rsa_ca.key][round % 2].to_string() };
+        let _ = gen_signed_cert_with_key("x", &[], &[], 1, &pair, &ed, &mut r, t);
+        let _ = build_custom_cert(&b64(&cert), &b64(&key));
+        let _ = build_custom_cert(&mutate(&b64(&cert), &mut r), &mutate(&b64(&key), &mut r));
+        let sealed = encrypt_aes("pw", "some secret text", &mut r);
+        let _ = decrypt_aes("pw", &mutate(&sealed, &mut r));
+    }
+}
