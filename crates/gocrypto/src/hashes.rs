@@ -50,7 +50,7 @@ pub fn bcrypt(password: &str, rng: &mut dyn Random) -> String {
     }
 }
 
-/// Sprig's `htpasswd`: `user:` followed by the [`bcrypt`] hash of `password`, or
+/// Sprig's `htpasswd`: `user:` followed by the [`bcrypt()`] hash of `password`, or
 /// `invalid username: USER` when the user name contains a colon.
 pub fn htpasswd(user: &str, password: &str, rng: &mut dyn Random) -> String {
     if user.contains(':') {
