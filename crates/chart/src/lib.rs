@@ -3,6 +3,8 @@
 //!
 //! [`template`] runs the whole pipeline for the CLI; the modules are its stages.
 
+#![warn(missing_docs)]
+
 pub mod archive;
 pub mod deps;
 pub mod error;
