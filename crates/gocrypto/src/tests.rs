@@ -2,7 +2,8 @@
 //! Go's PEM forms and extensions, and acceptance by the `openssl` binary (skipped when
 //! it is absent).
 //!
-//! RSA key generation and scrypt dominate the run time in debug builds. These tests
+//! RSA key generation and scrypt dominate the run time in debug builds (the workspace
+//! optimises those dependencies even in dev builds, see the root Cargo.toml). These tests
 //! live in the library's test binary so that they run in parallel with the unit tests;
 //! the RSA seeds below are ones whose prime search ends early, and the CA is generated
 //! once per test binary.
@@ -370,7 +371,6 @@ fn build_custom_cert_validates_and_returns_pems() {
 }
 
 #[test]
-#[ignore = "4096-bit RSA generation takes minutes in a debug build: run with --release -- --ignored"]
 fn rsa_private_key_is_4096_bit_pkcs1() {
     let key = gen_private_key("rsa", &mut SplitMix(1));
     assert!(key.starts_with("-----BEGIN RSA PRIVATE KEY-----\n"));
@@ -383,7 +383,6 @@ fn rsa_private_key_is_4096_bit_pkcs1() {
 }
 
 #[test]
-#[ignore = "scrypt is slow in a debug build: run with --release -- --ignored"]
 fn derive_password_master_password_vector() {
     // The Master Password algorithm's published example (v3, "long", counter 1).
     assert_eq!(
@@ -394,7 +393,6 @@ fn derive_password_master_password_vector() {
 }
 
 #[test]
-#[ignore = "DSA parameter generation takes minutes in a debug build: run with --release -- --ignored"]
 fn dsa_private_key_in_sprig_layout() {
     let key = gen_private_key("dsa", &mut SplitMix(1));
     assert!(key.starts_with("-----BEGIN DSA PRIVATE KEY-----\n"), "{key}");
