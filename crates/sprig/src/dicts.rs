@@ -150,6 +150,7 @@ pub(crate) fn deep_copy(v: &Value, depth: usize) -> Value {
         Value::List(l) => {
             Value::List(List::typed(l.items().iter().map(|x| deep_copy(x, depth + 1)).collect(), l.elem()))
         }
+        Value::Object(o) => crate::semver::deep_copied(o.as_ref()).unwrap_or_else(|| v.clone()),
         other => other.clone(),
     }
 }

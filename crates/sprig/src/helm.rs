@@ -19,7 +19,9 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
     vec![
         func("toYaml", &[Any], |_, a| Ok(Value::string(to_yaml(&arg(a, 0)).unwrap_or_default()))),
         fallible("mustToYaml", &[Any], |_, a| to_yaml(&arg(a, 0)).map(Value::string).map_err(FuncError::new)),
-        func("toYamlPretty", &[Any], |_, a| Ok(Value::string(to_yaml(&arg(a, 0)).unwrap_or_default()))),
+        func("toYamlPretty", &[Any], |_, a| {
+            Ok(Value::string(to_yaml(&arg(a, 0)).map(|y| indent_sequences(&y)).unwrap_or_default()))
+        }),
         func("fromYaml", &[S], |_, a| Ok(from_yaml(arg_str(a, 0)))),
         func("fromYamlArray", &[S], |_, a| Ok(from_yaml_array(arg_str(a, 0)))),
         func("toJson", &[Any], |_, a| Ok(Value::string(goyaml::to_json(&arg(a, 0)).unwrap_or_default()))),
@@ -80,6 +82,47 @@ fn warn_wrap(msg: &str) -> String {
 /// Helm's `toYaml`: sigs.k8s.io/yaml bytes without the final newline.
 fn to_yaml(v: &Value) -> Result<String, String> {
     goyaml::to_yaml(v).map(|s| s.strip_suffix('\n').map(str::to_string).unwrap_or(s))
+}
+
+/// go-yaml v3's layout with `SetIndent(2)` (Helm's `toYamlPretty`): the same text
+/// as sigs.k8s.io/yaml's, except that a sequence under a mapping key is indented.
+fn indent_sequences(yaml: &str) -> String {
+    /// The column where a line's content starts after its `- ` item markers.
+    fn key_column(line: &str) -> usize {
+        let mut col = line.len() - line.trim_start_matches(' ').len();
+        while line[col..].starts_with("- ") {
+            col += 2;
+        }
+        col
+    }
+    let mut out = String::with_capacity(yaml.len() + yaml.len() / 4);
+    // Open sequences: (original indentation, total shift inside them).
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut prev: Option<&str> = None;
+    for line in yaml.split_inclusive('\n') {
+        let body = line.trim_end_matches('\n');
+        let ind = body.len() - body.trim_start_matches(' ').len();
+        let is_item = body[ind..].starts_with("- ") || &body[ind..] == "-";
+        while let Some(&(at, _)) = open.last() {
+            if ind < at || (ind == at && !is_item && !body.is_empty()) {
+                open.pop();
+            } else {
+                break;
+            }
+        }
+        let after_key = prev.is_some_and(|p| p.trim_end().ends_with(':') && key_column(p) == ind);
+        if is_item && after_key && open.last().is_none_or(|&(at, _)| at != ind) {
+            let shift = open.last().map(|&(_, s)| s).unwrap_or(0) + 2;
+            open.push((ind, shift));
+        }
+        let shift = open.last().map(|&(_, s)| s).unwrap_or(0);
+        if !body.is_empty() {
+            out.extend(std::iter::repeat_n(' ', shift));
+        }
+        out.push_str(line);
+        prev = Some(body);
+    }
+    out
 }
 
 /// The name encoding/json uses for a JSON value's kind in unmarshal errors.
@@ -246,6 +289,14 @@ fn result_text(r: govalue::FuncResult) -> String {
 mod tests {
     use super::*;
     use crate::testing::{call, TestHost};
+
+    #[test]
+    fn pretty_yaml_indents_sequences() {
+        let y = "a:\n- name: x\n  ports:\n  - 80\n  - - 1\n    - 2\n- \"y\"\ne: []\nml: |\n  a\n";
+        let want = "a:\n  - name: x\n    ports:\n      - 80\n      - - 1\n        - 2\n  - \"y\"\ne: []\nml: |\n  a\n";
+        assert_eq!(indent_sequences(y), want);
+        assert_eq!(indent_sequences("- 1\n- a:\n  - 2\n"), "- 1\n- a:\n    - 2\n");
+    }
 
     #[test]
     fn raw_json_unescapes_html_only() {

@@ -200,6 +200,14 @@ fn compare_pre_part(s: &str, o: &str) -> Ordering {
     }
 }
 
+/// What copystructure makes of a `*semver.Version` (its fields are unexported, so
+/// `deepCopy` yields the zero version), or `None` for other objects.
+pub(crate) fn deep_copied(o: &dyn Object) -> Option<Value> {
+    o.as_any().downcast_ref::<Version>().map(|_| {
+        version_value(Version { major: 0, minor: 0, patch: 0, pre: String::new(), metadata: String::new(), original: String::new() })
+    })
+}
+
 /// A version value for templates.
 fn version_value(v: Version) -> Value {
     Value::Object(Rc::new(v))
