@@ -56,7 +56,99 @@ fn compile(expr: &str) -> Result<Regex, FuncError> {
     if let Some(msg) = go_syntax_error(expr) {
         return err(format!("error parsing regexp: {msg}"));
     }
-    Regex::new(expr).map_err(|e| FuncError::new(format!("error parsing regexp: {}", rust_error_text(expr, &e))))
+    Regex::new(&translate(expr))
+        .map_err(|e| FuncError::new(format!("error parsing regexp: {}", rust_error_text(expr, &e))))
+}
+
+/// Rewrites RE2 syntax whose meaning differs in the `regex` crate: Go's `\d`, `\w`,
+/// `\s` and `\b` are ASCII-only, and `\Q...\E` quotes a literal.
+fn translate(expr: &str) -> String {
+    let mut out = String::with_capacity(expr.len() + 8);
+    let mut chars = expr.chars().peekable();
+    let mut class_depth = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(n) = chars.next() else {
+                    out.push('\\');
+                    break;
+                };
+                let inside = class_depth > 0;
+                let rep = match (n, inside) {
+                    ('d', false) => "[0-9]",
+                    ('D', false) => "[^0-9]",
+                    ('w', false) => "[0-9A-Za-z_]",
+                    ('W', false) => "[^0-9A-Za-z_]",
+                    ('s', false) => "[\\t\\n\\f\\r ]",
+                    ('S', false) => "[^\\t\\n\\f\\r ]",
+                    ('b', false) => "(?-u:\\b)",
+                    ('B', false) => "(?-u:\\B)",
+                    ('d', true) => "0-9",
+                    ('D', true) => "[^0-9]",
+                    ('w', true) => "0-9A-Za-z_",
+                    ('W', true) => "[^0-9A-Za-z_]",
+                    ('s', true) => "\\t\\n\\f\\r ",
+                    ('S', true) => "[^\\t\\n\\f\\r ]",
+                    ('Q', false) => {
+                        let mut lit = String::new();
+                        while let Some(q) = chars.next() {
+                            if q == '\\' && chars.peek() == Some(&'E') {
+                                chars.next();
+                                break;
+                            }
+                            lit.push(q);
+                        }
+                        out.push_str(&regex::escape(&lit));
+                        continue;
+                    }
+                    _ => {
+                        out.push('\\');
+                        out.push(n);
+                        continue;
+                    }
+                };
+                out.push_str(rep);
+            }
+            '[' => {
+                if class_depth == 0 {
+                    out.push('[');
+                    class_depth = 1;
+                    // A leading `^` and `]` belong to the class.
+                    if chars.peek() == Some(&'^') {
+                        out.push('^');
+                        chars.next();
+                    }
+                    if chars.peek() == Some(&']') {
+                        out.push_str("\\]");
+                        chars.next();
+                    }
+                } else if chars.peek() == Some(&':') {
+                    // A POSIX class such as [:alpha:] inside a bracket expression.
+                    out.push('[');
+                    for p in chars.by_ref() {
+                        out.push(p);
+                        if p == ']' {
+                            break;
+                        }
+                    }
+                } else {
+                    // Literal in RE2; it would open a nested class here.
+                    out.push_str("\\[");
+                }
+            }
+            '&' | '~' if class_depth > 0 => {
+                // Set operators (`&&`, `~~`) in the regex crate, literals in RE2.
+                out.push('\\');
+                out.push(c);
+            }
+            ']' if class_depth > 0 => {
+                class_depth = 0;
+                out.push(']');
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// `regexp.MustCompile`: its panic text wraps the error with the expression.
@@ -218,5 +310,12 @@ mod tests {
             "regexp: Compile(`(`): error parsing regexp: missing closing ): `(`"
         );
         assert_eq!(quote_meta("1.5+[x]"), "1\\.5\\+\\[x\\]");
+        assert!(!compile("\\d").unwrap().is_match("٣"));
+        assert!(!compile("^\\w+$").unwrap().is_match("héllo"));
+        assert!(compile("^[\\w-]+$").unwrap().is_match("a-b_c"));
+        assert!(compile("^[[:alpha:]]+$").unwrap().is_match("abc"));
+        assert!(compile("^\\Qa.b\\E$").unwrap().is_match("a.b"));
+        assert!(compile("^[]a]+$").unwrap().is_match("]a"));
+        assert!(compile("^[a[]+$").unwrap().is_match("[a"));
     }
 }
