@@ -167,19 +167,32 @@ fn can_backquote(s: &str) -> bool {
 /// The Go error for the structural mistakes RE2 reports first (unbalanced groups).
 fn go_syntax_error(expr: &str) -> Option<String> {
     let mut depth = 0i64;
-    let mut chars = expr.chars().peekable();
+    let mut chars = expr.char_indices().peekable();
     let mut in_class = false;
-    while let Some(c) = chars.next() {
+    // Where the last repetition operator began, and whether it took a lazy `?`.
+    let mut last_rep: Option<(usize, bool)> = None;
+    while let Some((i, c)) = chars.next() {
+        let rep = last_rep.take();
         match c {
+            '*' | '+' | '?' if !in_class => {
+                match rep {
+                    Some((_, false)) if c == '?' => last_rep = rep.map(|(at, _)| (at, true)),
+                    Some((at, _)) => {
+                        return Some(format!("invalid nested repetition operator: `{}`", &expr[at..i + 1]));
+                    }
+                    None => last_rep = Some((i, false)),
+                }
+                continue;
+            }
             '\\' => {
                 chars.next();
             }
             '[' if !in_class => {
                 in_class = true;
-                if chars.peek() == Some(&'^') {
+                if chars.peek().map(|p| p.1) == Some('^') {
                     chars.next();
                 }
-                if chars.peek() == Some(&']') {
+                if chars.peek().map(|p| p.1) == Some(']') {
                     chars.next();
                 }
             }
@@ -208,6 +221,11 @@ fn rust_error_text(expr: &str, e: &regex::Error) -> String {
     let text = e.to_string();
     if text.contains("unclosed character class") {
         return format!("missing closing ]: `{}`", expr.get(expr.rfind('[').unwrap_or(0)..).unwrap_or(expr));
+    }
+    if text.contains("repetition count") || text.contains("repetition quantifier") {
+        let start = expr.find('{').unwrap_or(0);
+        let end = expr[start..].find('}').map(|e| start + e + 1).unwrap_or(expr.len());
+        return format!("invalid repeat count: `{}`", &expr[start..end]);
     }
     if text.contains("repetition operator missing expression") {
         return "missing argument to repetition operator: `*`".to_string();
@@ -317,5 +335,8 @@ mod tests {
         assert!(compile("^\\Qa.b\\E$").unwrap().is_match("a.b"));
         assert!(compile("^[]a]+$").unwrap().is_match("]a"));
         assert!(compile("^[a[]+$").unwrap().is_match("[a"));
+        assert_eq!(compile("a**").unwrap_err().message, "error parsing regexp: invalid nested repetition operator: `**`");
+        assert!(compile("a*?b+?").is_ok());
+        assert_eq!(compile("a{2,1}").unwrap_err().message, "error parsing regexp: invalid repeat count: `{2,1}`");
     }
 }
