@@ -46,10 +46,12 @@ pub(crate) fn arg_int(args: &[Value], i: usize) -> i64 {
     }
 }
 
-/// A declared `map[string]interface{}` argument (a fresh empty map for nil).
+/// A declared `map[string]interface{}` argument (a fresh empty map for nil). Go
+/// converts Helm's named `Values` type to the parameter's type, so the result is
+/// a plain map sharing the same entries.
 pub(crate) fn arg_map(args: &[Value], i: usize) -> Map {
     match args.get(i) {
-        Some(Value::Map(m)) => m.clone(),
+        Some(Value::Map(m)) => m.with_kind(govalue::MapKind::Plain),
         _ => Map::new(),
     }
 }
