@@ -93,7 +93,7 @@ pub(crate) fn err<T>(msg: impl Into<String>) -> Result<T, FuncError> {
 /// Go's `float64 → int64` conversion as amd64 performs it (out of range and NaN
 /// give the minimum int64).
 pub(crate) fn go_f64_to_i64(f: f64) -> i64 {
-    if f.is_nan() || f >= 9.223372036854775807e18 || f < -9.223372036854775808e18 {
+    if f.is_nan() || !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
         i64::MIN
     } else {
         f as i64
@@ -166,11 +166,9 @@ fn underscore_ok(s: &str, prefixed: bool) -> bool {
     let b = s.as_bytes();
     let mut saw = '^';
     let mut i = 0;
-    if prefixed && b.len() >= 2 && b[0] == b'0' {
-        if matches!(b[1], b'x' | b'b' | b'o') {
-            i = 2;
-            saw = '0';
-        }
+    if prefixed && b.len() >= 2 && b[0] == b'0' && matches!(b[1], b'x' | b'b' | b'o') {
+        i = 2;
+        saw = '0';
     }
     while i < b.len() {
         let c = b[i];

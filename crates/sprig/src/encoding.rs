@@ -56,7 +56,7 @@ fn encode_bits(data: &[u8], alphabet: &[u8], bits: u32, quantum: usize) -> Strin
     if n > 0 {
         out.push(alphabet[((acc << (bits - n)) & ((1 << bits) - 1)) as usize] as char);
     }
-    while out.len() % quantum != 0 {
+    while !out.len().is_multiple_of(quantum) {
         out.push('=');
     }
     out

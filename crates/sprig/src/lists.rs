@@ -128,7 +128,7 @@ fn chunk(_: &mut dyn govalue::Host, a: &[Value]) -> FuncResult {
     const BAD_LEN: &str = "runtime error: makeslice: len out of range";
     let len = l.len() as f64;
     let cs = ((len - 1.0) / size as f64).floor() + 1.0;
-    if cs.is_nan() || cs < 0.0 || cs > 1.0 {
+    if cs.is_nan() || !(0.0..=1.0).contains(&cs) {
         return err(BAD_LEN);
     }
     if cs == 0.0 {

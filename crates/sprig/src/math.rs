@@ -143,7 +143,7 @@ fn decimal_op(first: &Value, rest: &[Value], op: Op) -> FuncResult {
             Op::Sub => acc - d,
             Op::Mul => acc * d,
             Op::Div => {
-                if d == BigDecimal::from(0) {
+                if d == 0 {
                     return err("decimal division by 0");
                 }
                 (acc / d).with_scale_round(16, RoundingMode::HalfUp)
@@ -175,7 +175,7 @@ mod tests {
             decimal_op(&Value::Float(1.0), &[Value::Float(3.0)], Op::Div).unwrap().to_go_string(),
             "0.3333333333333333"
         );
-        assert_eq!(round(3.14159, 2, 0.5), 3.14);
+        assert_eq!(round(1.23456, 2, 0.5), 1.23);
         assert_eq!(round(2.5, 0, 0.5), 3.0);
     }
 }
