@@ -16,6 +16,10 @@ use Param::{Any as A, String as S};
 
 const NANOS: i64 = 1_000_000_000;
 
+/// The largest year, month or day shift `AddDate` applies (keeps the calendar
+/// arithmetic far from overflow).
+const MAX_SHIFT: i64 = 100_000_000;
+
 /// The date functions.
 pub(crate) fn functions() -> Vec<FuncSpec> {
     let mut v = vec![
@@ -224,20 +228,25 @@ impl Time {
         let month = m0.rem_euclid(12) + 1;
         let sec = sec + nsec.div_euclid(NANOS);
         let nsec = nsec.rem_euclid(NANOS);
-        let days = days_from_civil(year, month, 1) + day - 1;
-        let local = days * 86_400 + hour * 3600 + min * 60 + sec;
+        // Go's arithmetic wraps for absurd dates; so does this.
+        let days = days_from_civil(year, month, 1).wrapping_add(day - 1);
+        let local = days
+            .wrapping_mul(86_400)
+            .wrapping_add(hour * 3600)
+            .wrapping_add(min * 60)
+            .wrapping_add(sec);
         let (_, off1) = loc.lookup(local);
-        let mut unix = local - off1 as i64;
+        let mut unix = local.wrapping_sub(off1 as i64);
         let (_, off2) = loc.lookup(unix);
         if off2 != off1 {
-            unix = local - off2 as i64;
+            unix = local.wrapping_sub(off2 as i64);
         }
         Time { sec: unix, nsec, loc }
     }
 
     fn fields(&self) -> Fields {
         let (abbr, offset) = self.loc.lookup(self.sec);
-        let local = self.sec + offset as i64;
+        let local = self.sec.saturating_add(offset as i64);
         let days = local.div_euclid(86_400);
         let secs = local.rem_euclid(86_400);
         let (year, month, day) = civil_from_days(days);
@@ -260,7 +269,7 @@ impl Time {
     fn add(&self, d: i64) -> Time {
         let total = self.nsec + d.rem_euclid(NANOS);
         Time {
-            sec: self.sec.wrapping_add(d.div_euclid(NANOS)) + total / NANOS,
+            sec: self.sec.wrapping_add(d.div_euclid(NANOS)).wrapping_add(total / NANOS),
             nsec: total % NANOS,
             loc: self.loc.clone(),
         }
@@ -332,9 +341,9 @@ impl Object for Time {
             "AddDate" => {
                 let f = self.fields();
                 let t = Time::date(
-                    f.year + int(0),
-                    f.month + int(1),
-                    f.day + int(2),
+                    f.year + int(0).clamp(-MAX_SHIFT, MAX_SHIFT),
+                    f.month + int(1).clamp(-MAX_SHIFT, MAX_SHIFT),
+                    f.day + int(2).clamp(-MAX_SHIFT, MAX_SHIFT),
                     f.hour,
                     f.min,
                     f.sec,
@@ -1142,7 +1151,7 @@ pub(crate) fn parse_duration(s: &str) -> Result<i64, String> {
         if !frac_part.is_empty() {
             let mut f: u128 = 0;
             let mut div: u128 = 1;
-            for c in frac_part.iter().take(30) {
+            for c in frac_part.iter().take(18) {
                 f = f * 10 + (c - b'0') as u128;
                 div *= 10;
             }
@@ -1316,5 +1325,29 @@ mod tests {
             "ERR time: invalid duration \"bogus\""
         );
         assert_eq!(text(call(&mut h, "now", &[])), "2024-01-02 03:04:05 +0000 UTC");
+    }
+}
+
+#[cfg(test)]
+mod edge_tests {
+    use super::*;
+    use crate::testing::{call, TestHost};
+
+    #[test]
+    fn extreme_inputs_do_not_panic() {
+        let mut h = TestHost::new();
+        for n in [i64::MAX, i64::MIN, 0] {
+            let t = call(&mut h, "date", &[Value::str("2006-01-02 15:04:05 MST"), Value::Int64(n)]);
+            assert!(t.is_ok());
+            let d = call(&mut h, "durationRound", &[Value::Int64(n)]);
+            assert!(d.is_ok());
+        }
+        let t = Value::Object(Rc::new(Time::unix(i64::MAX)));
+        if let Value::Object(o) = &t {
+            let r = o.call_method("AddDate", &[Value::Int(i64::MAX), Value::Int(i64::MIN), Value::Int(5)]);
+            assert!(r.is_some());
+        }
+        assert!(parse_duration("1.99999999999999999999999999999999h").is_ok());
+        assert!(parse_duration("9999999999999999999h").is_err());
     }
 }

@@ -10,7 +10,7 @@ use crate::conv::{arg, arg_map, arg_str, err, fallible, func, rest_args, string_
 use Param::{Any, Map as M, String as S};
 
 /// Nesting deeper than this is not followed (maps can contain themselves).
-const MAX_DEPTH: usize = 10_000;
+const MAX_DEPTH: usize = 1_000;
 
 /// The dictionary functions.
 pub(crate) fn functions() -> Vec<FuncSpec> {

@@ -71,3 +71,94 @@ pub fn helm_func_map() -> FuncMap {
     m.extend(helm_functions());
     m
 }
+
+#[cfg(test)]
+mod robustness {
+    use govalue::{Host, List, Map, Param, Value};
+
+    use crate::testing::TestHost;
+
+    /// Candidate arguments of each Go parameter type, edge cases included.
+    fn candidates(p: Param) -> Vec<Value> {
+        let strings = ["", "a", "é☃", "-1", "0x1F", "99999999999999999999", "[", "(", "a,b", "\n", "2006-01-02", "1.2.3", "*", "\\"];
+        let ints = [0, 1, -1, 3, 64, i64::MAX, i64::MIN, 1 << 40];
+        match p {
+            Param::String => strings.iter().map(|s| Value::str(s)).collect(),
+            Param::Int => ints.iter().map(|i| Value::Int(*i)).collect(),
+            Param::Int64 => ints.iter().map(|i| Value::Int64(*i)).collect(),
+            Param::Float64 => [0.0, -1.5, f64::NAN, f64::INFINITY, 1e300].iter().map(|f| Value::Float(*f)).collect(),
+            Param::Bool => vec![Value::Bool(true), Value::Bool(false)],
+            Param::List => vec![Value::list(vec![]), Value::list(vec![Value::Int(1), Value::Nil, Value::str("x")])],
+            Param::StringList => vec![Value::List(List::typed(vec![Value::str("b"), Value::str("a")], govalue::GoType::String))],
+            Param::Map => {
+                let m = Map::new();
+                m.insert("a", Value::Map(Map::new()));
+                m.insert("n", Value::Nil);
+                vec![Value::Map(Map::new()), Value::Map(m)]
+            }
+            Param::Any => {
+                let mut v: Vec<Value> = strings.iter().take(5).map(|s| Value::str(s)).collect();
+                v.extend(ints.iter().take(6).map(|i| Value::Int(*i)));
+                v.extend([
+                    Value::Nil,
+                    Value::Int64(i64::MIN),
+                    Value::Float(f64::NAN),
+                    Value::Float(-1e300),
+                    Value::Bool(true),
+                    Value::Bytes(std::rc::Rc::from(&b"\xff\x00"[..])),
+                    Value::list(vec![Value::Int(2), Value::Int(1), Value::list(vec![])]),
+                    Value::Map(Map::new()),
+                ]);
+                v
+            }
+        }
+    }
+
+    /// Maps that contain themselves (Go would recurse forever) stop at a depth limit.
+    #[test]
+    fn cyclic_maps_are_cut_off() {
+        let run = || {
+            let mut h = TestHost::new();
+            let cyclic = Map::new();
+            cyclic.insert("self", Value::Map(cyclic.clone()));
+            let other = Map::new();
+            other.insert("self", Value::Map(other.clone()));
+            let map = crate::helm_func_map();
+            for name in ["merge", "mergeOverwrite", "deepCopy", "deepEqual", "uniq"] {
+                let Some(spec) = map.get(name) else { continue };
+                let arg = if name == "uniq" { Value::list(vec![Value::Map(cyclic.clone())]) } else { Value::Map(cyclic.clone()) };
+                let _ = (spec.body)(&mut h, &[arg, Value::Map(other.clone())]);
+            }
+        };
+        let t = std::thread::Builder::new().stack_size(64 << 20).spawn(run);
+        assert!(t.is_ok_and(|t| t.join().is_ok()));
+    }
+
+    #[test]
+    fn no_function_panics_on_edge_arguments() {
+        const SLOW: [&str; 6] = ["genCA", "genSelfSignedCert", "genSignedCert", "genPrivateKey", "derivePassword", "bcrypt"];
+        let mut h = TestHost::new();
+        for spec in crate::sprig_functions().into_iter().chain(crate::helm_functions()) {
+            if SLOW.contains(&spec.name) || spec.name == "htpasswd" {
+                continue;
+            }
+            let mut params: Vec<Param> = spec.params.to_vec();
+            for extra in 0..3 {
+                if extra > 0 {
+                    match spec.variadic {
+                        Some(p) => params.push(p),
+                        None => break,
+                    }
+                }
+                let pools: Vec<Vec<Value>> = params.iter().map(|p| candidates(*p)).collect();
+                for _ in 0..60 {
+                    let args: Vec<Value> = pools
+                        .iter()
+                        .map(|pool| pool[(h.random_u64() % pool.len() as u64) as usize].clone())
+                        .collect();
+                    let _ = (spec.body)(&mut h, &args);
+                }
+            }
+        }
+    }
+}

@@ -230,7 +230,7 @@ fn abbreviate_full(s: &str, offset: i64, max_width: i64) -> Option<String> {
         return Some(s.to_string());
     }
     let mut offset = offset.min(len);
-    if len - offset < max_width - 3 {
+    if len.wrapping_sub(offset) < max_width - 3 {
         offset = len - (max_width - 3);
     }
     let slice = |from: i64, to: i64| lossy(b.get(from.max(0) as usize..to.max(0) as usize).unwrap_or(&[]));
@@ -240,7 +240,7 @@ fn abbreviate_full(s: &str, offset: i64, max_width: i64) -> Option<String> {
     if max_width < 7 {
         return None;
     }
-    if offset + max_width - 3 < len {
+    if offset.wrapping_add(max_width - 3) < len {
         let inner = abbreviate_full(&slice(offset, len), 0, max_width - 3)?;
         return Some(format!("...{inner}"));
     }
