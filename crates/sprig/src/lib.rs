@@ -24,6 +24,7 @@ mod reflect;
 mod regex;
 mod semver;
 mod strings;
+mod url;
 #[cfg(test)]
 mod testing;
 
@@ -48,6 +49,7 @@ pub fn sprig_functions() -> Vec<FuncSpec> {
     v.extend(crypto::functions());
     v.extend(certs::functions());
     v.extend(network::functions());
+    v.extend(url::functions());
     v.extend(helm::sprig_json_functions());
     v
 }
@@ -156,7 +158,13 @@ mod robustness {
                         .iter()
                         .map(|pool| pool[(h.random_u64() % pool.len() as u64) as usize].clone())
                         .collect();
-                    let _ = (spec.body)(&mut h, &args);
+                    let result = (spec.body)(&mut h, &args);
+                    assert!(
+                        spec.can_fail || result.is_ok(),
+                        "{} cannot fail in Go but failed on {args:?}: {:?}",
+                        spec.name,
+                        result.err()
+                    );
                 }
             }
         }
