@@ -166,13 +166,15 @@ fn underscore_ok(s: &str, prefixed: bool) -> bool {
     let b = s.as_bytes();
     let mut saw = '^';
     let mut i = 0;
+    let mut hex = false;
     if prefixed && b.len() >= 2 && b[0] == b'0' && matches!(b[1], b'x' | b'b' | b'o') {
         i = 2;
         saw = '0';
+        hex = b[1] == b'x';
     }
     while i < b.len() {
         let c = b[i];
-        if c.is_ascii_hexdigit() {
+        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
             saw = '0';
         } else if c == b'_' {
             if saw != '0' {
@@ -227,9 +229,20 @@ pub(crate) fn parse_go_float(s: &str) -> Option<f64> {
         "inf" | "infinity" | "nan" => return s.parse::<f64>().ok().or(Some(f64::NAN)),
         _ => {}
     }
-    if t.starts_with("0x") || s.contains('_') {
+    if t.starts_with("0x") {
         return None;
     }
+    // Underscores may separate digits (Go's underscoreOK).
+    let cleaned: String;
+    let s = if s.contains('_') {
+        if !underscore_ok(&lower, true) {
+            return None;
+        }
+        cleaned = s.chars().filter(|c| *c != '_').collect();
+        cleaned.as_str()
+    } else {
+        s
+    };
     if !s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-')) {
         return None;
     }
@@ -354,6 +367,8 @@ mod tests {
         assert_eq!(to_int64(&Value::Bool(true)), 1);
         assert_eq!(to_float64(&Value::str("0x10")), 0.0);
         assert_eq!(to_float64(&Value::str("1.5e1")), 15.0);
+        assert_eq!(to_float64(&Value::str("1_0")), 10.0);
+        assert_eq!(to_float64(&Value::str("1__0")), 0.0);
     }
 
     #[test]
