@@ -1,6 +1,9 @@
 //! Regular expression functions (`regexMatch`, `regexFindAll`, `regexReplaceAll`,
 //! `regexSplit`, ... and their `must` twins) with Go's RE2 semantics and error texts.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use govalue::{strconv, FuncError, FuncSpec, Param, Value};
 use regex::Regex;
 
@@ -51,8 +54,31 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
     ]
 }
 
-/// Compiles with Go's error text (`error parsing regexp: ...`).
+thread_local! {
+    /// Recently compiled patterns (templates often apply one pattern in a loop).
+    static CACHE: RefCell<HashMap<String, Result<Regex, FuncError>>> = RefCell::new(HashMap::new());
+}
+
+/// How many compiled patterns the cache keeps before it starts over.
+const CACHE_SIZE: usize = 256;
+
+/// Compiles with Go's error text (`error parsing regexp: ...`), cached.
 fn compile(expr: &str) -> Result<Regex, FuncError> {
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(expr).cloned()) {
+        return hit;
+    }
+    let compiled = compile_uncached(expr);
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CACHE_SIZE {
+            c.clear();
+        }
+        c.insert(expr.to_string(), compiled.clone());
+    });
+    compiled
+}
+
+fn compile_uncached(expr: &str) -> Result<Regex, FuncError> {
     if let Some(msg) = go_syntax_error(expr) {
         return err(format!("error parsing regexp: {msg}"));
     }
