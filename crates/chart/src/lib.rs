@@ -252,6 +252,26 @@ fn validate_schemas(chart: &load::Chart, vals: &Map, report: &mut String) {
     }
 }
 
+/// `LocateChart` without repositories: a local path must exist; anything else would
+/// need a chart repository or registry, which capstan never contacts.
+fn locate_chart(name: &str) -> Result<(), Error> {
+    if std::fs::metadata(name).is_ok() {
+        return Ok(());
+    }
+    if name.starts_with('/') || name.starts_with('.') {
+        return Err(Error::new(format!("path {} not found", govalue::strconv::quote(name))));
+    }
+    if name.contains("://") {
+        return Err(Error::new(format!("capstan does not download charts: {name}")));
+    }
+    match name.split_once('/') {
+        Some((repo, _)) => Err(Error::new(format!("repo {repo} not found"))),
+        None => Err(Error::new(format!(
+            "non-absolute URLs should be in form of repo_name/path_to_chart, got: {name}"
+        ))),
+    }
+}
+
 /// Runs `helm template` and returns what it prints on stdout.
 pub fn template(opts: &TemplateOptions) -> Result<String, Error> {
     let kube_version = match &opts.kube_version {
@@ -261,9 +281,7 @@ pub fn template(opts: &TemplateOptions) -> Result<String, Error> {
         _ => None,
     };
     let (release_name, chart_path) = name_and_chart(opts)?;
-    if std::fs::metadata(&chart_path).is_err() {
-        return Err(Error::new(format!("path {} not found", govalue::strconv::quote(&chart_path))));
-    }
+    locate_chart(&chart_path)?;
     let vals = user_values(opts)?;
     let mut chart = load::load(&chart_path)?;
     match chart.metadata.chart_type.as_str() {
@@ -395,6 +413,13 @@ mod tests {
     fn release_names() {
         assert!(validate_release_name("my-rel.v2").is_ok());
         assert!(validate_release_name("R_x").unwrap_err().to_string().contains("invalid release name"));
+    }
+
+    #[test]
+    fn chart_references() {
+        assert_eq!(locate_chart("./missing").unwrap_err().to_string(), "path \"./missing\" not found");
+        assert_eq!(locate_chart("repo/chart").unwrap_err().to_string(), "repo repo not found");
+        assert!(locate_chart("nope").unwrap_err().to_string().starts_with("non-absolute URLs"));
     }
 
     #[test]
