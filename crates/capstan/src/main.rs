@@ -33,6 +33,24 @@ fn value_flag(name: &'static str) -> Arg {
     Arg::new(name).long(name).action(ArgAction::Set).allow_hyphen_values(true)
 }
 
+/// Install flags `helm template` accepts that change nothing in its output.
+const NO_EFFECT_BOOL_FLAGS: &[&str] = &[
+    "create-namespace",
+    "wait-for-jobs",
+    "atomic",
+    "rollback-on-failure",
+    "devel",
+    "disable-openapi-validation",
+    "render-subchart-notes",
+    "replace",
+    "hide-notes",
+    "take-ownership",
+    "validate",
+];
+
+/// Install flags with a value that `helm template` accepts without effect on its output.
+const NO_EFFECT_VALUE_FLAGS: &[&str] = &["timeout", "description", "labels", "kube-context", "kubeconfig"];
+
 /// The `template` subcommand with Helm's flags.
 fn template_command() -> Command {
     Command::new("template")
@@ -59,8 +77,12 @@ fn template_command() -> Command {
         .arg(value_flag("output-dir"))
         .arg(bool_flag("release-name"))
         .arg(bool_flag("skip-schema-validation"))
+        .arg(bool_flag("enable-dns"))
+        .args(NO_EFFECT_BOOL_FLAGS.iter().map(|n| bool_flag(n)))
+        .args(NO_EFFECT_VALUE_FLAGS.iter().map(|n| value_flag(n)))
         .arg(bool_flag("debug"))
         .arg(Arg::new("dry-run").long("dry-run").num_args(0..=1).require_equals(true).default_missing_value("unset"))
+        .arg(Arg::new("wait").long("wait").num_args(0..=1).require_equals(true).default_missing_value("watcher"))
         .arg(value_flag("seed"))
 }
 
@@ -132,6 +154,7 @@ fn options(m: &ArgMatches) -> Result<chart::TemplateOptions, String> {
         output_dir: m.get_one::<String>("output-dir").cloned(),
         use_release_name: flag(m, "release-name")?,
         skip_schema_validation: flag(m, "skip-schema-validation")?,
+        enable_dns: flag(m, "enable-dns")?,
         seed,
     })
 }
@@ -206,5 +229,6 @@ mod tests {
         assert!(parse(&["./c", "--is-upgrade=maybe"]).is_err());
         assert!(!parse(&["./c", "--is-upgrade=false"]).unwrap().is_upgrade);
         assert_eq!(parse(&["./c", "-n", "a", "-n", "b"]).unwrap().namespace.as_deref(), Some("b"));
+        assert_eq!(parse(&["--wait", "./c", "--create-namespace"]).unwrap().args, ["./c"]);
     }
 }

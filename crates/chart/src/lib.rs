@@ -69,6 +69,8 @@ pub struct TemplateOptions {
     pub use_release_name: bool,
     /// `--skip-schema-validation`
     pub skip_schema_validation: bool,
+    /// `--enable-dns`: `getHostByName` really resolves.
+    pub enable_dns: bool,
     /// `--seed`: deterministic random and time functions.
     pub seed: Option<u64>,
 }
@@ -347,6 +349,7 @@ fn render_resources(
         release: objects::release(release_name, namespace, opts.is_upgrade),
         capabilities: caps,
         seed: opts.seed,
+        enable_dns: opts.enable_dns,
     };
     let mut files = render::render(chart, coalesced, &ctx)?;
     files.retain(|k, _| !k.ends_with("NOTES.txt"));

@@ -22,6 +22,8 @@ pub struct RenderContext<'a> {
     pub capabilities: &'a Capabilities,
     /// `--seed`: makes random and time functions deterministic.
     pub seed: Option<u64>,
+    /// `--enable-dns`: `getHostByName` really resolves.
+    pub enable_dns: bool,
 }
 
 /// One template file to render.
@@ -93,7 +95,11 @@ pub fn execution_order<'a>(names: impl Iterator<Item = &'a String>) -> Vec<&'a S
 pub fn render(chart: &Chart, values: &Map, ctx: &RenderContext) -> Result<BTreeMap<String, String>, Error> {
     let mut tpls = BTreeMap::new();
     collect(chart, values.with_kind(MapKind::Values), true, chart.name(), ctx, &mut tpls);
-    let mut set = Templates::new(sprig::helm_func_map());
+    let mut funcs = sprig::helm_func_map();
+    if ctx.enable_dns {
+        funcs.extend(sprig::dns_functions());
+    }
+    let mut set = Templates::new(funcs);
     set.set_seed(ctx.seed);
     let order = execution_order(tpls.keys());
     for name in &order {
