@@ -55,7 +55,9 @@ pub fn sprig_functions() -> Vec<FuncSpec> {
 }
 
 /// Helm's own functions: `toYaml`, `fromYaml`, `toJson`, `include`, `tpl`,
-/// `required`, `lookup` and the rest.
+/// `required`, `lookup` and the rest. As in Helm, `fail` and `required` report
+/// their message wrapped as `HELM_ERR_START<message>HELM_ERR_END`, which the engine
+/// turns into `execution error at (FILE:LINE:COL): <message>`.
 pub fn helm_functions() -> Vec<FuncSpec> {
     helm::functions()
 }
