@@ -151,6 +151,8 @@ pub(crate) struct Time {
     sec: i64,
     nsec: i64,
     loc: Loc,
+    /// The monotonic clock reading `time.Now` attaches (printed as `m=+…`).
+    mono: Option<i64>,
 }
 
 /// Calendar fields of a time in its zone.
@@ -212,12 +214,12 @@ fn days_in(month: i64, year: i64) -> i64 {
 impl Time {
     /// Go's zero `time.Time` (0001-01-01 00:00:00 UTC).
     fn zero() -> Time {
-        Time { sec: days_from_civil(1, 1, 1) * 86_400, nsec: 0, loc: Loc::Utc }
+        Time { sec: days_from_civil(1, 1, 1) * 86_400, nsec: 0, loc: Loc::Utc, mono: None }
     }
 
     /// `time.Unix(sec, 0)` in `Local`.
     fn unix(sec: i64) -> Time {
-        Time { sec, nsec: 0, loc: Loc::Local }
+        Time { sec, nsec: 0, loc: Loc::Local, mono: None }
     }
 
     /// `time.Date`: normalizes out-of-range fields and resolves the zone offset.
@@ -241,7 +243,7 @@ impl Time {
         if off2 != off1 {
             unix = local.wrapping_sub(off2 as i64);
         }
-        Time { sec: unix, nsec, loc }
+        Time { sec: unix, nsec, loc, mono: None }
     }
 
     fn fields(&self) -> Fields {
@@ -272,6 +274,7 @@ impl Time {
             sec: self.sec.wrapping_add(d.div_euclid(NANOS)).wrapping_add(total / NANOS),
             nsec: total % NANOS,
             loc: self.loc.clone(),
+            mono: self.mono.map(|m| m.wrapping_add(d)),
         }
     }
 
@@ -283,12 +286,18 @@ impl Time {
 
     /// `t.In(loc)`.
     fn in_loc(&self, loc: Loc) -> Time {
-        Time { loc, ..self.clone() }
+        Time { loc, mono: None, ..self.clone() }
     }
 
     /// Go's `Time.String`.
     fn text(&self) -> String {
-        format(self, "2006-01-02 15:04:05.999999999 -0700 MST")
+        let mut s = format(self, "2006-01-02 15:04:05.999999999 -0700 MST");
+        if let Some(m) = self.mono {
+            let sign = if m < 0 { '-' } else { '+' };
+            let m = m.unsigned_abs();
+            s.push_str(&format!(" m={sign}{}.{:09}", m / 1_000_000_000, m % 1_000_000_000));
+        }
+        s
     }
 
     /// RFC 3339 with nanoseconds, as `MarshalJSON` writes it.
@@ -390,11 +399,20 @@ fn expect_time(v: &Value) -> Result<Time, FuncError> {
     }
 }
 
+thread_local! {
+    /// The clock reading of the first `now` call.
+    static FIRST_NOW: std::cell::OnceCell<i128> = const { std::cell::OnceCell::new() };
+}
+
 /// `time.Now()` from the host's clock, in `Local`.
 fn now(host: &mut dyn Host) -> Time {
     let n = host.now_unix_nanos();
     let sec = n.div_euclid(NANOS as i128).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
-    Time { sec, nsec: n.rem_euclid(NANOS as i128) as i64, loc: Loc::Local }
+    // Go's monotonic reading counts from process start; here it counts from the
+    // first `now` of the process, plus a tenth of a second of start-up.
+    let first = FIRST_NOW.with(|f| *f.get_or_init(|| n));
+    let mono = (n - first).clamp(0, i64::MAX as i128 / 2) as i64 + 100_000_000;
+    Time { sec, nsec: n.rem_euclid(NANOS as i128) as i64, loc: Loc::Local, mono: Some(mono) }
 }
 
 /// Sprig's date argument: a time, a Unix time in seconds, or else now.
@@ -1324,7 +1342,7 @@ mod tests {
             text(call(&mut h, "mustDateModify", &[Value::str("bogus"), t])),
             "ERR time: invalid duration \"bogus\""
         );
-        assert_eq!(text(call(&mut h, "now", &[])), "2024-01-02 03:04:05 +0000 UTC");
+        assert_eq!(text(call(&mut h, "now", &[])), "2024-01-02 03:04:05 +0000 UTC m=+0.100000000");
     }
 }
 
