@@ -173,7 +173,13 @@ fn run(args: Vec<OsString>) -> Result<String, String> {
         .try_get_matches_from(rest)
         .map_err(|e| flag_error(&e, last.as_deref()))?;
     let opts = options(&matches)?;
-    chart::template(&opts).map_err(|e| e.to_string())
+    let mut log = Vec::new();
+    let result = chart::template(&opts, &mut log).map_err(|e| e.to_string());
+    let mut stderr = std::io::stderr().lock();
+    for line in log {
+        let _ = writeln!(stderr, "{line}");
+    }
+    result
 }
 
 /// Deeply nested charts and values recurse deeply; run on a large stack.

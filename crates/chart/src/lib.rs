@@ -274,8 +274,10 @@ fn locate_chart(name: &str) -> Result<(), Error> {
     }
 }
 
-/// Runs `helm template` and returns what it prints on stdout.
-pub fn template(opts: &TemplateOptions) -> Result<String, Error> {
+/// Runs `helm template` and returns what it prints on stdout. The log lines Helm
+/// prints on stderr (`level=WARN msg="this chart is deprecated"`) are appended to
+/// `log`, whether the render succeeds or not.
+pub fn template(opts: &TemplateOptions, log: &mut Vec<String>) -> Result<String, Error> {
     let kube_version = match &opts.kube_version {
         Some(v) if !v.is_empty() => Some(
             KubeVersion::parse(v).map_err(|e| Error::new(format!("invalid kube version '{v}': {e}")))?,
@@ -290,15 +292,24 @@ pub fn template(opts: &TemplateOptions) -> Result<String, Error> {
         "" | "application" => {}
         other => return Err(Error::new(format!("{other} charts are not installable"))),
     }
+    if chart.metadata.deprecated {
+        log.push("level=WARN msg=\"this chart is deprecated\"".into());
+    }
     if !chart.metadata.dependencies.is_empty() {
         deps::check_dependencies(&chart)?;
     }
     if chart.metadata.api_version == "v3" {
         return Err(Error::new("invalid chart apiVersion"));
     }
-    validate_release_name(&release_name)?;
-    deps::process_dependencies(&mut chart, &vals, &render::semver_satisfies)
-        .map_err(|e| Error::new(format!("chart dependencies processing failed: {e}")))?;
+    validate_release_name(&release_name).inspect_err(|e| {
+        let cause = e.message().trim_start_matches("release name check failed: ");
+        log.push(format!("level=ERROR msg=\"release name check failed\" error={}", govalue::strconv::quote(cause)));
+    })?;
+    deps::process_dependencies(&mut chart, &vals, &render::semver_satisfies).map_err(|e| {
+        let quoted = govalue::strconv::quote(e.message());
+        log.push(format!("level=ERROR msg=\"chart dependencies processing failed\" error={quoted}"));
+        Error::new(format!("chart dependencies processing failed: {e}"))
+    })?;
     let api_versions: Vec<String> = opts
         .api_versions
         .iter()

@@ -22,7 +22,7 @@ fn opts(args: &[&str]) -> TemplateOptions {
 
 #[test]
 fn subcharts_files_hooks_and_notes_match_helm() {
-    let out = template(&opts(&["demo", &fixture("parent")])).unwrap();
+    let out = template(&opts(&["demo", &fixture("parent")]), &mut Vec::new()).unwrap();
     assert_eq!(out, expected("parent-default.out"));
 }
 
@@ -32,7 +32,7 @@ fn set_crds_and_skip_tests_match_helm() {
     o.set = vec!["child.enabled=false,greeting=hi".into()];
     o.include_crds = true;
     o.skip_tests = true;
-    assert_eq!(template(&o).unwrap(), expected("parent-flags.out"));
+    assert_eq!(template(&o, &mut Vec::new()).unwrap(), expected("parent-flags.out"));
 }
 
 #[test]
@@ -40,20 +40,32 @@ fn show_only_matches_helm() {
     let mut o = opts(&["demo", &fixture("parent")]);
     o.namespace = None;
     o.show_only = vec!["templates/cm.yaml".into()];
-    assert_eq!(template(&o).unwrap(), expected("parent-show-only.out"));
+    assert_eq!(template(&o, &mut Vec::new()).unwrap(), expected("parent-show-only.out"));
 }
 
 #[test]
 fn template_errors_carry_helms_text() {
     let mut o = opts(&["demo", &fixture("parent")]);
     o.set = vec!["a=1,a.b=2".into()];
-    let e = template(&o).unwrap_err();
+    let e = template(&o, &mut Vec::new()).unwrap_err();
     assert_eq!(
         e.to_string(),
         "failed parsing --set data: unable to parse key: interface conversion: interface {} is int64, not map[string]interface {}"
     );
     let o = opts(&["demo", &fixture("parent/templates/cm.yaml")]);
-    assert!(template(&o).unwrap_err().to_string().contains("seems to be a YAML file"));
+    assert!(template(&o, &mut Vec::new()).unwrap_err().to_string().contains("seems to be a YAML file"));
+}
+
+#[test]
+fn deprecated_charts_log_a_warning() {
+    let dir = std::env::temp_dir().join(format!("capstan-deprecated-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(dir.join("Chart.yaml"), "apiVersion: v2\nname: old\nversion: 1.0.0\ndeprecated: true\n").unwrap();
+    let mut log = Vec::new();
+    let out = template(&opts(&["demo", &dir.to_string_lossy()]), &mut log).unwrap();
+    assert_eq!(out, "\n");
+    assert_eq!(log, ["level=WARN msg=\"this chart is deprecated\""]);
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
