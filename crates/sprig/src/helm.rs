@@ -19,9 +19,7 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
     vec![
         func("toYaml", &[Any], |_, a| Ok(Value::string(to_yaml(&arg(a, 0)).unwrap_or_default()))),
         fallible("mustToYaml", &[Any], |_, a| to_yaml(&arg(a, 0)).map(Value::string).map_err(FuncError::new)),
-        func("toYamlPretty", &[Any], |_, a| {
-            Ok(Value::string(to_yaml(&arg(a, 0)).map(|y| indent_sequences(&y)).unwrap_or_default()))
-        }),
+        func("toYamlPretty", &[Any], |_, a| Ok(Value::string(to_yaml_pretty(&arg(a, 0)).unwrap_or_default()))),
         func("fromYaml", &[S], |_, a| Ok(from_yaml(arg_str(a, 0)))),
         func("fromYamlArray", &[S], |_, a| Ok(from_yaml_array(arg_str(a, 0)))),
         func("toJson", &[Any], |_, a| Ok(Value::string(goyaml::to_json(&arg(a, 0)).unwrap_or_default()))),
@@ -84,8 +82,110 @@ fn to_yaml(v: &Value) -> Result<String, String> {
     goyaml::to_yaml(v).map(|s| s.strip_suffix('\n').map(str::to_string).unwrap_or(s))
 }
 
-/// go-yaml v3's layout with `SetIndent(2)` (Helm's `toYamlPretty`): the same text
-/// as sigs.k8s.io/yaml's, except that a sequence under a mapping key is indented.
+/// The prefix of the stand-ins [`to_yaml_pretty`] puts where floats go.
+const FLOAT_MARK: &str = "capstanfloatmark";
+
+/// Helm's `toYamlPretty` (go-yaml v3 with `SetIndent(2)`): sigs.k8s.io/yaml's text
+/// with floats in Go's `%g` form, long scalars not folded and sequences under a
+/// mapping key indented.
+fn to_yaml_pretty(v: &Value) -> Result<String, String> {
+    let mut floats = Vec::new();
+    let marked = mark_floats(v, &mut floats, 0);
+    let yaml = to_yaml(&marked)?;
+    let mut out = indent_sequences(&unfold(&yaml));
+    // Replace the longest marks first so `…mark1` does not eat into `…mark10`.
+    for (i, f) in floats.iter().enumerate().rev() {
+        let text = match govalue::strconv::format_float(*f, b'g', -1).as_str() {
+            "+Inf" => ".inf".to_string(),
+            "-Inf" => "-.inf".to_string(),
+            "NaN" => ".nan".to_string(),
+            other => other.to_string(),
+        };
+        out = out.replace(&format!("{FLOAT_MARK}{i}x"), &text);
+    }
+    Ok(out)
+}
+
+/// A copy of `v` whose floats are replaced by numbered marks (collected in `floats`).
+fn mark_floats(v: &Value, floats: &mut Vec<f64>, depth: usize) -> Value {
+    if depth > 1000 {
+        return v.clone();
+    }
+    match v {
+        Value::Float(f) => {
+            floats.push(*f);
+            Value::string(format!("{FLOAT_MARK}{}x", floats.len() - 1))
+        }
+        Value::List(l) => Value::list(l.items().iter().map(|x| mark_floats(x, floats, depth + 1)).collect()),
+        Value::Map(m) => {
+            let out = Map::new();
+            for (k, x) in m.borrow().iter() {
+                out.insert(k.clone(), mark_floats(x, floats, depth + 1));
+            }
+            Value::Map(out)
+        }
+        other => other.clone(),
+    }
+}
+
+/// Joins the continuation lines of scalars go-yaml v2 folded at 80 columns.
+fn unfold(yaml: &str) -> String {
+    /// What a line ends in: a foldable inline scalar, a block scalar header, or
+    /// neither; with the column its continuation lines are indented beyond.
+    enum Tail {
+        Scalar(usize),
+        Block(usize),
+        Other,
+    }
+    fn tail(line: &str) -> Tail {
+        let ind = line.len() - line.trim_start_matches(' ').len();
+        let mut col = ind;
+        while line[col..].starts_with("- ") {
+            col += 2;
+        }
+        let content = &line[col..];
+        let (value, owner) = match content.find(": ") {
+            Some(i) if !content.starts_with('"') && !content.starts_with('\'') => (&content[i + 2..], col),
+            // A bare sequence item continues at its content column.
+            _ if col > ind => (content, col - 2),
+            _ => (content, col),
+        };
+        if value.starts_with('|') || value.starts_with('>') {
+            return Tail::Block(owner);
+        }
+        if value.is_empty() || value == "[]" || value == "{}" || value.ends_with(':') {
+            return Tail::Other;
+        }
+        Tail::Scalar(owner)
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut state = Tail::Other;
+    for line in yaml.split('\n') {
+        let ind = line.len() - line.trim_start_matches(' ').len();
+        match state {
+            Tail::Block(col) if ind > col || line.trim().is_empty() => {
+                out.push(line.to_string());
+                continue;
+            }
+            Tail::Scalar(col) if ind > col && !line.trim().is_empty() => {
+                if let Some(last) = out.last_mut() {
+                    let cont = line.trim_start_matches(' ');
+                    let cont = cont.strip_prefix('\\').filter(|c| c.starts_with(' ')).unwrap_or(cont);
+                    last.push(' ');
+                    last.push_str(cont);
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        state = tail(line);
+        out.push(line.to_string());
+    }
+    out.join("\n")
+}
+
+/// go-yaml v3's layout with `SetIndent(2)`: a sequence under a mapping key is
+/// indented below the key.
 fn indent_sequences(yaml: &str) -> String {
     /// The column where a line's content starts after its `- ` item markers.
     fn key_column(line: &str) -> usize {
@@ -296,6 +396,18 @@ mod tests {
         let want = "a:\n  - name: x\n    ports:\n      - 80\n      - - 1\n        - 2\n  - \"y\"\ne: []\nml: |\n  a\n";
         assert_eq!(indent_sequences(y), want);
         assert_eq!(indent_sequences("- 1\n- a:\n  - 2\n"), "- 1\n- a:\n    - 2\n");
+    }
+
+    #[test]
+    fn pretty_yaml_like_go_yaml_v3() {
+        let long = "aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee ffffffffff gggggggggg hhhhhhhhhh iiiiiiiiii";
+        let m = Map::new();
+        m.insert("long", Value::str(long));
+        m.insert("f", Value::Float(1000000.0));
+        m.insert("ml", Value::str("a\n  b\nc\n"));
+        m.insert("l", Value::list(vec![Value::Float(0.5), Value::Int64(7), Value::str(long)]));
+        let y = to_yaml_pretty(&Value::Map(m)).unwrap();
+        assert_eq!(y, format!("f: 1e+06\nl:\n  - 0.5\n  - 7\n  - {long}\nlong: {long}\nml: |\n  a\n    b\n  c"));
     }
 
     #[test]
