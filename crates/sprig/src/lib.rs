@@ -14,6 +14,8 @@ mod dates;
 mod defaults;
 mod dicts;
 mod encoding;
+#[cfg(test)]
+mod golden;
 mod helm;
 mod lists;
 mod math;
