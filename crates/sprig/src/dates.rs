@@ -383,6 +383,11 @@ impl Object for Time {
     }
 }
 
+/// A time value's RFC 3339 text (with nanoseconds), as go-yaml v3 writes it.
+pub(crate) fn rfc3339(v: &Value) -> Option<String> {
+    as_time(v).map(Time::rfc3339)
+}
+
 fn as_time(v: &Value) -> Option<&Time> {
     match v {
         Value::Object(o) => o.as_any().downcast_ref::<Time>(),

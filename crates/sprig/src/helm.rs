@@ -82,50 +82,52 @@ fn to_yaml(v: &Value) -> Result<String, String> {
     goyaml::to_yaml(v).map(|s| s.strip_suffix('\n').map(str::to_string).unwrap_or(s))
 }
 
-/// The prefix of the stand-ins [`to_yaml_pretty`] puts where floats go.
-const FLOAT_MARK: &str = "capstanfloatmark";
+/// The prefix of the stand-ins [`to_yaml_pretty`] puts where floats and times go.
+const MARK: &str = "capstanplainmark";
 
 /// Helm's `toYamlPretty` (go-yaml v3 with `SetIndent(2)`): sigs.k8s.io/yaml's text
 /// with floats in Go's `%g` form, long scalars not folded and sequences under a
 /// mapping key indented.
 fn to_yaml_pretty(v: &Value) -> Result<String, String> {
-    let mut floats = Vec::new();
-    let marked = mark_floats(v, &mut floats, 0);
+    let mut plain = Vec::new();
+    let marked = mark_plain(v, &mut plain, 0);
     let yaml = to_yaml(&marked)?;
     let mut out = indent_sequences(&unfold(&yaml));
-    // Replace the longest marks first so `…mark1` does not eat into `…mark10`.
-    for (i, f) in floats.iter().enumerate().rev() {
-        let text = match govalue::strconv::format_float(*f, b'g', -1).as_str() {
-            "+Inf" => ".inf".to_string(),
-            "-Inf" => "-.inf".to_string(),
-            "NaN" => ".nan".to_string(),
-            other => other.to_string(),
-        };
-        out = out.replace(&format!("{FLOAT_MARK}{i}x"), &text);
+    for (i, text) in plain.iter().enumerate() {
+        out = out.replace(&format!("{MARK}{i}x"), text);
     }
     Ok(out)
 }
 
-/// A copy of `v` whose floats are replaced by numbered marks (collected in `floats`).
-fn mark_floats(v: &Value, floats: &mut Vec<f64>, depth: usize) -> Value {
+/// A copy of `v` whose floats and times are replaced by numbered marks; `plain`
+/// collects the plain scalars go-yaml v3 writes for them (`1e+06`, a timestamp).
+fn mark_plain(v: &Value, plain: &mut Vec<String>, depth: usize) -> Value {
     if depth > 1000 {
         return v.clone();
     }
-    match v {
-        Value::Float(f) => {
-            floats.push(*f);
-            Value::string(format!("{FLOAT_MARK}{}x", floats.len() - 1))
-        }
-        Value::List(l) => Value::list(l.items().iter().map(|x| mark_floats(x, floats, depth + 1)).collect()),
+    let text = match v {
+        Value::Float(f) => match govalue::strconv::format_float(*f, b'g', -1).as_str() {
+            "+Inf" => ".inf".to_string(),
+            "-Inf" => "-.inf".to_string(),
+            "NaN" => ".nan".to_string(),
+            other => other.to_string(),
+        },
+        Value::Object(_) => match crate::dates::rfc3339(v) {
+            Some(t) => t,
+            None => return v.clone(),
+        },
+        Value::List(l) => return Value::list(l.items().iter().map(|x| mark_plain(x, plain, depth + 1)).collect()),
         Value::Map(m) => {
             let out = Map::new();
             for (k, x) in m.borrow().iter() {
-                out.insert(k.clone(), mark_floats(x, floats, depth + 1));
+                out.insert(k.clone(), mark_plain(x, plain, depth + 1));
             }
-            Value::Map(out)
+            return Value::Map(out);
         }
-        other => other.clone(),
-    }
+        other => return other.clone(),
+    };
+    plain.push(text);
+    Value::string(format!("{MARK}{}x", plain.len() - 1))
 }
 
 /// Joins the continuation lines of scalars go-yaml v2 folded at 80 columns.
