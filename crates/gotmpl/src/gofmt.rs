@@ -480,11 +480,10 @@ impl Printer {
         if self.f.sharp {
             match base {
                 2 => out.extend_from_slice(b"b0"),
-                8 => {
-                    if out.last() != Some(&b'0') {
+                8
+                    if out.last() != Some(&b'0') => {
                         out.push(b'0');
                     }
-                }
                 16 => {
                     out.push(if verb == 'X' { b'X' } else { b'x' });
                     out.push(b'0');
@@ -784,7 +783,7 @@ mod tests {
         assert_eq!(f("%x", &[Value::Int(-255)]), "-ff");
         assert_eq!(f("%[2]s %[1]s", &[s("a"), s("b")]), "b a");
         assert_eq!(f("%*d", &[Value::Int(4), Value::Int(7)]), "   7");
-        assert_eq!(f("%8.3f", &[Value::Float(3.14159)]), "   3.142");
+        assert_eq!(f("%8.3f", &[Value::Float(1.23456)]), "   1.235");
         assert_eq!(f("%q", &[Value::Int(65)]), "'A'");
         assert_eq!(f("%+q", &[s("é")]), "\"\\u00e9\"");
         assert_eq!(f("%U", &[Value::Int(9731)]), "U+2603");
@@ -796,7 +795,7 @@ mod tests {
     #[test]
     fn composite_values() {
         let list = Value::list(vec![Value::Int(1), Value::str("a")]);
-        assert_eq!(f("%#v", &[list.clone()]), "[]interface {}{1, \"a\"}");
+        assert_eq!(f("%#v", std::slice::from_ref(&list)), "[]interface {}{1, \"a\"}");
         assert_eq!(format_verb(&Value::list(vec![Value::Int(1)]), 's'), "[%!s(int=1)]");
         assert_eq!(sprint(&[Value::Int(1), Value::Int(2)]), "1 2");
         assert_eq!(sprint(&[Value::str("a"), Value::Int(1), Value::str("b")]), "a1b");

@@ -14,7 +14,7 @@ fn underscore_ok(s: &str) -> bool {
     if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
         i = 2;
         saw = b'0';
-        hex = b[1].to_ascii_lowercase() == b'x';
+        hex = b[1].eq_ignore_ascii_case(&b'x');
     }
     while i < b.len() {
         let c = b[i];
@@ -44,11 +44,11 @@ pub(crate) fn parse_uint(s: &str) -> Option<u64> {
     }
     let bytes = s.as_bytes();
     let (base, digits): (u32, &[u8]) = if bytes[0] == b'0' {
-        if bytes.len() >= 3 && bytes[1].to_ascii_lowercase() == b'b' {
+        if bytes.len() >= 3 && bytes[1].eq_ignore_ascii_case(&b'b') {
             (2, &bytes[2..])
-        } else if bytes.len() >= 3 && bytes[1].to_ascii_lowercase() == b'o' {
+        } else if bytes.len() >= 3 && bytes[1].eq_ignore_ascii_case(&b'o') {
             (8, &bytes[2..])
-        } else if bytes.len() >= 3 && bytes[1].to_ascii_lowercase() == b'x' {
+        } else if bytes.len() >= 3 && bytes[1].eq_ignore_ascii_case(&b'x') {
             (16, &bytes[2..])
         } else {
             (8, &bytes[1..])
@@ -108,7 +108,7 @@ pub(crate) fn parse_float(s: &str) -> Option<f64> {
         Some(b'-') => (true, &cleaned[1..]),
         _ => (false, &cleaned[..]),
     };
-    let value = if body.len() > 2 && body.as_bytes()[0] == b'0' && body.as_bytes()[1].to_ascii_lowercase() == b'x' {
+    let value = if body.len() > 2 && body.as_bytes()[0] == b'0' && body.as_bytes()[1].eq_ignore_ascii_case(&b'x') {
         parse_hex_float(&body[2..])?
     } else {
         if body.is_empty()

@@ -717,7 +717,7 @@ impl<'a> Parser<'a> {
             ItemType::Variable => {
                 let v = Self::new_variable(token.pos, &token.val);
                 let first = v.ident.first().cloned().unwrap_or_default();
-                if !self.vars.iter().any(|n| *n == first) {
+                if !self.vars.contains(&first) {
                     return self.errorf(format!("undefined variable {}", govalue::strconv::quote(&first)));
                 }
                 Arg::Variable(v)

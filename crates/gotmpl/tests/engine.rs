@@ -192,3 +192,26 @@ fn seeded_random_source_is_repeatable() {
     assert_eq!(draw(7), draw(7));
     assert_ne!(draw(7), draw(8));
 }
+
+#[test]
+fn arbitrary_input_never_panics() {
+    const PIECES: &[&str] = &[
+        "{{", "}}", "{{-", "-}}", " ", "\n", ".", ".Values", ".s", ".n", "$", "$x", ":=", "=", "|", "(", ")", "\"a\"",
+        "`r`", "'c'", "1", "-2", "0x1p4", "2i", "1e9", "if", "else", "end", "range", "with", "define", "template",
+        "block", "break", "continue", "nil", "true", "and", "or", "not", "len", "index", "slice", "printf", "\"%d %s %v %[2]q %*d %.2f %x\"",
+        "print", "println", "eq", "lt", "html", "js", "urlquery", "call", "include", "tpl", "upper", "add1", ",", "/*", "*/",
+        "%", "é", "\\", "\"",
+    ];
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..3000 {
+        let len = (next() % 24) as usize;
+        let text: String = (0..len).map(|_| PIECES[(next() % PIECES.len() as u64) as usize]).collect();
+        let _ = render(&text);
+    }
+}
