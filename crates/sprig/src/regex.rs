@@ -27,20 +27,16 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         fallible("regexFind", &[S, S], |_, a| Ok(find(&must_compile(arg_str(a, 0))?, arg_str(a, 1)))),
         fallible("mustRegexFind", &[S, S], |_, a| Ok(find(&compile(arg_str(a, 0))?, arg_str(a, 1)))),
         fallible("regexReplaceAll", &[S, S, S], |_, a| {
-            let r = must_compile(arg_str(a, 0))?;
-            Ok(Value::string(r.replace_all(arg_str(a, 1), arg_str(a, 2)).into_owned()))
+            replace_all(&must_compile(arg_str(a, 0))?, arg_str(a, 1), arg_str(a, 2), false)
         }),
         fallible("mustRegexReplaceAll", &[S, S, S], |_, a| {
-            let r = compile(arg_str(a, 0))?;
-            Ok(Value::string(r.replace_all(arg_str(a, 1), arg_str(a, 2)).into_owned()))
+            replace_all(&compile(arg_str(a, 0))?, arg_str(a, 1), arg_str(a, 2), false)
         }),
         fallible("regexReplaceAllLiteral", &[S, S, S], |_, a| {
-            let r = must_compile(arg_str(a, 0))?;
-            Ok(Value::string(r.replace_all(arg_str(a, 1), regex::NoExpand(arg_str(a, 2))).into_owned()))
+            replace_all(&must_compile(arg_str(a, 0))?, arg_str(a, 1), arg_str(a, 2), true)
         }),
         fallible("mustRegexReplaceAllLiteral", &[S, S, S], |_, a| {
-            let r = compile(arg_str(a, 0))?;
-            Ok(Value::string(r.replace_all(arg_str(a, 1), regex::NoExpand(arg_str(a, 2))).into_owned()))
+            replace_all(&compile(arg_str(a, 0))?, arg_str(a, 1), arg_str(a, 2), true)
         }),
         fallible("regexSplit", &[S, S, Int], |_, a| {
             let r = must_compile(arg_str(a, 0))?;
@@ -279,6 +275,24 @@ fn escape_at(expr: &str, _text: &str) -> String {
         }
     }
     "\\".to_string()
+}
+
+/// `Regexp.ReplaceAllString` (or the literal form), refusing results that could
+/// exceed the output bound.
+fn replace_all(r: &Regex, s: &str, repl: &str, literal: bool) -> Result<Value, FuncError> {
+    let matches = r.find_iter(s).count() as u128;
+    // Each `$` reference expands to part of its own match, and matches do not
+    // overlap, so all expansions of one reference add up to at most `s`.
+    let refs = if literal { 0 } else { repl.matches('$').count() as u128 };
+    let bound = s.len() as u128 * (1 + refs) + matches * repl.len() as u128;
+    if bound > crate::strings::MAX_OUTPUT as u128 {
+        return err("runtime error: makeslice: len out of range");
+    }
+    Ok(Value::string(if literal {
+        r.replace_all(s, regex::NoExpand(repl)).into_owned()
+    } else {
+        r.replace_all(s, repl).into_owned()
+    }))
 }
 
 /// `Regexp.FindString`.

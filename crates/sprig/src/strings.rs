@@ -64,9 +64,7 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         fallible("nindent", &[Int, Str], |_, a| {
             indent(arg_int(a, 0), arg_str(a, 1)).map(|s| Value::string(format!("\n{s}")))
         }),
-        func("replace", &[Str, Str, Str], |_, a| {
-            Ok(Value::string(arg_str(a, 2).replace(arg_str(a, 0), arg_str(a, 1))))
-        }),
+        fallible("replace", &[Str, Str, Str], |_, a| replace(arg_str(a, 2), arg_str(a, 0), arg_str(a, 1))),
         func("plural", &[Str, Str, Int], |_, a| {
             Ok(Value::str(if arg_int(a, 2) == 1 { arg_str(a, 0) } else { arg_str(a, 1) }))
         }),
@@ -300,6 +298,16 @@ pub(crate) fn repeat(s: &str, count: i64) -> Result<String, govalue::FuncError> 
         return err("strings: Repeat output length overflow");
     }
     Ok(s.repeat(count as usize))
+}
+
+/// Go's `strings.Replace(s, old, new, -1)`, refusing results over [`MAX_OUTPUT`].
+fn replace(s: &str, old: &str, new: &str) -> FuncResult {
+    let matches = if old.is_empty() { s.chars().count() + 1 } else { s.matches(old).count() };
+    let size = s.len() as u128 + matches as u128 * new.len() as u128;
+    if size > MAX_OUTPUT as u128 {
+        return err("runtime error: makeslice: len out of range");
+    }
+    Ok(Value::string(s.replace(old, new)))
 }
 
 /// Sprig's `indent`.
