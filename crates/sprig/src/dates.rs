@@ -1,7 +1,7 @@
 //! Date functions (`now`, `date`, `toDate`, `dateModify`, `ago`, `duration`, ...)
 //! over a `time.Time` object with Go's layout-string formatting and parsing.
 //! The current time comes from `Host::now_unix_nanos`; `Local` is the zone named
-//! by the `TZ` environment variable (UTC when unset), as Go reads it.
+//! by the `TZ` environment variable or `/etc/localtime`, as Go reads it.
 
 use std::any::Any;
 use std::rc::Rc;
@@ -127,11 +127,28 @@ impl Loc {
     }
 }
 
-/// The zone `TZ` names (Go's `time.Local`); `None` means UTC.
+/// Go's `time.Local`: the zone `TZ` names, or else the one `/etc/localtime` links
+/// to; `None` means UTC.
 fn local_zone() -> Option<Tz> {
-    let tz = std::env::var("TZ").ok()?;
-    let tz = tz.strip_prefix(':').unwrap_or(&tz);
-    tz.parse::<Tz>().ok()
+    thread_local! {
+        static LOCAL: std::cell::OnceCell<Option<Tz>> = const { std::cell::OnceCell::new() };
+    }
+    LOCAL.with(|l| *l.get_or_init(read_local_zone))
+}
+
+fn read_local_zone() -> Option<Tz> {
+    match std::env::var("TZ") {
+        Ok(tz) => {
+            let tz = tz.strip_prefix(':').unwrap_or(&tz);
+            tz.parse::<Tz>().ok()
+        }
+        Err(_) => {
+            let target = std::fs::read_link("/etc/localtime").ok()?;
+            let target = target.to_string_lossy();
+            let (_, name) = target.split_once("zoneinfo/")?;
+            name.parse::<Tz>().ok()
+        }
+    }
 }
 
 /// How Go names a zone that has no abbreviation (`+09`, `-0330`).
