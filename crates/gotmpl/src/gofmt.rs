@@ -193,11 +193,9 @@ impl Printer {
                     arg_num = n;
                     if prec < 0 || !ok {
                         self.f.prec = None;
+                        self.buf.push_str("%!(BADPREC)");
                     } else {
                         self.f.prec = Some(prec as usize);
-                    }
-                    if !ok {
-                        self.buf.push_str("%!(BADPREC)");
                     }
                     after_index = false;
                 } else {
@@ -536,9 +534,8 @@ impl Printer {
             self.f.zero = zero;
             return;
         }
-        if self.f.sharp && verb != 'b' && !num.contains('.') {
-            let exp_at = num.find(['e', 'E', 'p', 'P']).unwrap_or(num.len());
-            num.insert(exp_at, '.');
+        if self.f.sharp && verb != 'b' {
+            num = sharp_float(&num, verb, prec);
         }
         if self.f.plus || !num.starts_with('+') {
             if let Some(w) = self.f.wid {
@@ -655,6 +652,67 @@ impl Printer {
             }
         }
     }
+}
+
+/// Go's `%#` for floats: always a decimal point, and for `%g`-like verbs the
+/// trailing zeros up to the precision. `num` starts with its sign.
+fn sharp_float(num: &str, verb: char, prec: i32) -> String {
+    let mut digits: i32 = match verb {
+        'v' | 'g' | 'G' | 'x' => {
+            if prec == -1 {
+                6
+            } else {
+                prec
+            }
+        }
+        _ => 0,
+    };
+    let bytes = num.as_bytes();
+    let mut body = String::new();
+    let mut tail = String::new();
+    let mut has_point = false;
+    let mut saw_nonzero = false;
+    body.push(bytes[0] as char);
+    let mut i = 1;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'.' => {
+                has_point = true;
+                body.push('.');
+            }
+            b'p' | b'P' => {
+                tail.push_str(&num[i..]);
+                break;
+            }
+            b'e' | b'E' if verb != 'x' && verb != 'X' => {
+                tail.push_str(&num[i..]);
+                break;
+            }
+            _ => {
+                if c != b'0' {
+                    saw_nonzero = true;
+                }
+                if saw_nonzero {
+                    digits -= 1;
+                }
+                body.push(c as char);
+            }
+        }
+        i += 1;
+    }
+    if !has_point {
+        if body.len() == 2 && body.as_bytes()[1] == b'0' {
+            digits -= 1;
+        }
+        body.push('.');
+    }
+    while digits > 0 {
+        body.push('0');
+        digits -= 1;
+    }
+    body.push_str(&tail);
+    body
 }
 
 fn int_from_arg(args: &[Value], arg_num: usize) -> (i64, bool, usize) {
@@ -790,6 +848,8 @@ mod tests {
         assert_eq!(f("%e", &[Value::Float(1234.5678)]), "1.234568e+03");
         assert_eq!(f("%", &[]), "%!(NOVERB)");
         assert_eq!(f("%x", &[s("hi")]), "6869");
+        assert_eq!(f("%#g|%#.3x|%#.0f", &[Value::Float(1.0), Value::Float(1.5), Value::Float(2.0)]), "1.00000|0x1.800p+00|2.");
+        assert_eq!(f("%.*d", &[Value::Int(-1), Value::Int(5)]), "%!(BADPREC)5");
     }
 
     #[test]
