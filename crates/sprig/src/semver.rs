@@ -26,17 +26,24 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
     ]
 }
 
+/// A version inside a constraint (wildcards allowed), as Masterminds writes it.
 const CV: &str = r"v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
+/// The constraint operators (the empty one means `=`).
 const OPS: &str = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
 
+/// `NewVersion`'s coercing version pattern.
 static LOOSE: LazyLock<Regex> = LazyLock::new(|| {
     regex_or_never(
         r"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$",
     )
 });
+/// One operator and version.
 static CONSTRAINT: LazyLock<Regex> = LazyLock::new(|| regex_or_never(&format!(r"^\s*({OPS})\s*({CV})\s*$")));
+/// A hyphen range `A - B`.
 static RANGE: LazyLock<Regex> = LazyLock::new(|| regex_or_never(&format!(r"\s*({CV})\s+-\s+({CV})\s*")));
+/// Finds each operator and version in a conjunction.
 static FIND: LazyLock<Regex> = LazyLock::new(|| regex_or_never(&format!(r"({OPS})\s*({CV})")));
+/// A whole conjunction (comma or space separated).
 static VALID: LazyLock<Regex> = LazyLock::new(|| {
     regex_or_never(&format!(r"^(\s*({OPS})\s*({CV})\s*)((?:\s+|,\s*)({OPS})\s*({CV})\s*)*$"))
 });
@@ -128,14 +135,17 @@ impl Version {
     }
 }
 
+/// Whether every character of `s` is allowed.
 fn only(s: &str, allowed: impl Fn(char) -> bool) -> bool {
     s.chars().all(allowed)
 }
 
+/// A character of a prerelease or metadata identifier.
 fn is_ident_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '-'
 }
 
+/// Masterminds' `validatePrerelease`.
 fn validate_prerelease(p: &str) -> Result<(), String> {
     for part in p.split('.') {
         if part.is_empty() {
@@ -151,6 +161,7 @@ fn validate_prerelease(p: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Masterminds' `validateMetadata`.
 fn validate_metadata(m: &str) -> Result<(), String> {
     if m.split('.').any(|p| p.is_empty() || !only(p, is_ident_char)) {
         return Err("invalid metadata string".into());
@@ -158,6 +169,7 @@ fn validate_metadata(m: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Masterminds' `comparePrerelease`: dot-separated parts, numbers below words.
 fn compare_prerelease(a: &str, b: &str) -> Ordering {
     let sa: Vec<&str> = a.split('.').collect();
     let sb: Vec<&str> = b.split('.').collect();
@@ -170,6 +182,7 @@ fn compare_prerelease(a: &str, b: &str) -> Ordering {
     Ordering::Equal
 }
 
+/// Compares one prerelease part.
 fn compare_pre_part(s: &str, o: &str) -> Ordering {
     if s == o {
         return Ordering::Equal;
@@ -325,6 +338,7 @@ struct Constraints {
     or: Vec<(Vec<Constraint>, bool)>,
 }
 
+/// A wildcard version part.
 fn is_x(s: &str) -> bool {
     matches!(s, "x" | "*" | "X")
 }
