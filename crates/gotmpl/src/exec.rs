@@ -9,6 +9,7 @@ use govalue::strconv::quote;
 use govalue::{FuncError, FuncMap, FuncSpec, GoType, Host, List, Map, MapKind, Object, Param, Value};
 
 use crate::builtins::{self, Builtin};
+use crate::values::ValuesMethod;
 use crate::parse::{self, Arg, Branch, Command, Node, Number, Pipe, Template, Variable};
 
 /// Go's `maxExecDepth`: nested `{{template}}` calls allowed in one execution.
@@ -110,6 +111,8 @@ pub(crate) enum PType {
     Reflect,
     /// No type at all (the operand of a chain).
     Untyped,
+    /// `io.Writer`, which no template value satisfies.
+    Writer,
 }
 
 impl PType {
@@ -118,19 +121,20 @@ impl PType {
             PType::Param(p) => p.go_name(),
             PType::Reflect => "reflect.Value",
             PType::Untyped => "<nil>",
+            PType::Writer => "io.Writer",
         }
     }
 
     fn can_be_nil(self) -> bool {
         matches!(
             self,
-            PType::Reflect | PType::Param(Param::Any | Param::List | Param::StringList | Param::Map)
+            PType::Reflect | PType::Writer | PType::Param(Param::Any | Param::List | Param::StringList | Param::Map)
         )
     }
 
     fn zero(self) -> Val {
         match self {
-            PType::Param(Param::Any) => Val::NilIface,
+            PType::Param(Param::Any) | PType::Writer => Val::NilIface,
             PType::Param(Param::List) => Val::V(Value::List(List::new(Vec::new()))),
             PType::Param(Param::StringList) => Val::V(Value::List(List::typed(Vec::new(), GoType::String))),
             PType::Param(Param::Map) => Val::V(Value::Map(Map::new())),
@@ -149,6 +153,7 @@ impl PType {
             PType::Param(Param::List) => matches!(v, Value::List(l) if l.elem() == GoType::Any),
             PType::Param(Param::StringList) => matches!(v, Value::List(l) if l.elem() == GoType::String),
             PType::Param(Param::Map) => matches!(v, Value::Map(m) if m.kind() != MapKind::Strings),
+            PType::Writer => false,
         }
     }
 }
@@ -465,6 +470,7 @@ enum Callee<'a> {
     Builtin(Builtin),
     Func(&'a FuncSpec),
     Method(Rc<dyn Object>),
+    Values(Map, ValuesMethod),
 }
 
 struct State<'a> {
@@ -901,6 +907,11 @@ impl<'a> State<'a> {
                 Err(self.error(format!("can't evaluate field {name} in type {}", type_name())))
             }
             Value::Map(m) => {
+                if m.kind() == MapKind::Values {
+                    if let Some(method) = ValuesMethod::by_name(name) {
+                        return self.eval_call(dot, Callee::Values(m.clone(), method), At::Arg(node), name, args, final_);
+                    }
+                }
                 if has_args {
                     return Err(self.error(format!("{name} is not a method but has arguments")));
                 }
@@ -955,6 +966,7 @@ impl<'a> State<'a> {
                 (spec.params.iter().map(|p| PType::Param(*p)).collect(), spec.variadic.map(PType::Param))
             }
             Callee::Method(o) => method_signature(o.as_ref(), name),
+            Callee::Values(_, method) => (method.params(), None),
         };
         let num_in = args.len() + usize::from(final_.is_some());
         if variadic.is_some() {
@@ -1033,6 +1045,19 @@ impl<'a> State<'a> {
                         self.at(node);
                         let cause = self.ctx.recall(&e.message).unwrap_or_else(|| GoError::plain(e.message.clone()));
                         Err(self.error_with_cause(format!("error calling {name}: {}", e.message), Some(cause)))
+                    }
+                }
+            }
+            Callee::Values(map, method) => {
+                let values: Vec<Value> = argv.iter().map(Val::value).collect();
+                match method.call(&map, &values) {
+                    Ok(v) => Ok(Val::V(v)),
+                    Err(message) => {
+                        self.at(node);
+                        Err(self.error_with_cause(
+                            format!("error calling {name}: {message}"),
+                            Some(GoError::plain(message)),
+                        ))
                     }
                 }
             }

@@ -18,6 +18,7 @@ mod lex;
 mod literal;
 mod parse;
 mod stack;
+mod values;
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
