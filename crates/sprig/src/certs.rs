@@ -10,6 +10,7 @@ use std::str::FromStr;
 use std::time::{Duration, UNIX_EPOCH};
 
 use der::asn1::{Ia5String, SetOfVec, Utf8StringRef};
+use der::referenced::OwnedToRef;
 use der::{Decode, Encode};
 use govalue::{FuncError, FuncResult, FuncSpec, Host, MapEntries, Object, Param, Value};
 use p256::pkcs8::{DecodePrivateKey, EncodePrivateKey};
@@ -19,7 +20,10 @@ use spki::{EncodePublicKey, SubjectPublicKeyInfoOwned};
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::builder::{Builder, CertificateBuilder, Profile};
 use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::ext::pkix::{ExtendedKeyUsage, SubjectAltName};
+use x509_cert::ext::pkix::{
+    AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, KeyUsage, KeyUsages, SubjectAltName,
+    SubjectKeyIdentifier,
+};
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::{Time, Validity};
@@ -239,7 +243,13 @@ fn common_name(cn: &str) -> Result<Name, String> {
     if cn.is_empty() {
         return Ok(RdnSequence(Vec::new()));
     }
-    let value = der::Any::encode_from(&Utf8StringRef::new(cn).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    // Go's asn1 writes a PrintableString when it can (it lets `*` and `&` pass).
+    let printable = cn.bytes().all(|b| b.is_ascii_alphanumeric() || b" '()+,-./:=?*&".contains(&b));
+    let value = if printable {
+        der::Any::new(der::Tag::PrintableString, cn.as_bytes()).map_err(|e| e.to_string())?
+    } else {
+        der::Any::encode_from(&Utf8StringRef::new(cn).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?
+    };
     let atv = AttributeTypeAndValue { oid: const_oid::db::rfc4519::CN, value };
     let set = SetOfVec::try_from(vec![atv]).map_err(|e| e.to_string())?;
     Ok(RdnSequence(vec![RelativeDistinguishedName(set)]))
@@ -287,33 +297,42 @@ fn create_cert(
     host: &mut dyn Host,
     tpl: &Template,
     subject_key: &Key,
-    issuer: Option<Name>,
+    issuer: Option<Issuer>,
     signing_key: &Key,
 ) -> Result<String, String> {
     let subject = common_name(&tpl.cn)?;
-    let mut serial = random::bytes(host, 16);
-    serial[0] &= 0x7f;
-    let serial = SerialNumber::new(&serial).map_err(|e| e.to_string())?;
+    // Go draws the serial uniformly below 2^128.
+    let serial = SerialNumber::new(&random::bytes(host, 16)).map_err(|e| e.to_string())?;
     let now = host.now_unix_nanos().div_euclid(1_000_000_000).max(0) as u64;
     let until = now.saturating_add_signed(tpl.days.saturating_mul(86_400));
     let time = |s: u64| Time::try_from(UNIX_EPOCH + Duration::from_secs(s)).map_err(|e| e.to_string());
     let validity = Validity { not_before: time(now)?, not_after: time(until)? };
-    let profile = if tpl.is_ca {
-        Profile::Root
-    } else {
-        Profile::Leaf {
-            issuer: issuer.clone().unwrap_or_else(|| subject.clone()),
-            enable_key_agreement: false,
-            enable_key_encipherment: true,
-        }
-    };
     let spki = subject_key.spki()?;
-    let mut extra = Vec::new();
-    if !tpl.is_ca {
-        extra.push(Ext::Eku(ExtendedKeyUsage(vec![
-            const_oid::db::rfc5280::ID_KP_SERVER_AUTH,
-            const_oid::db::rfc5280::ID_KP_CLIENT_AUTH,
-        ])));
+    // The extensions Go's x509.CreateCertificate writes for Sprig's template, in
+    // its order: key usage, extended key usage, basic constraints, subject key id
+    // (CAs), authority key id (when signed by another certificate), SANs.
+    let mut exts: Vec<Ext> = Vec::new();
+    let mut usage = KeyUsages::KeyEncipherment | KeyUsages::DigitalSignature;
+    if tpl.is_ca {
+        usage |= KeyUsages::KeyCertSign;
+    }
+    exts.push(Ext::KeyUsage(Crit(KeyUsage(usage), true)));
+    exts.push(Ext::Eku(Crit(
+        ExtendedKeyUsage(vec![const_oid::db::rfc5280::ID_KP_SERVER_AUTH, const_oid::db::rfc5280::ID_KP_CLIENT_AUTH]),
+        false,
+    )));
+    exts.push(Ext::Basic(Crit(BasicConstraints { ca: tpl.is_ca, path_len_constraint: None }, true)));
+    if tpl.is_ca {
+        let ski = SubjectKeyIdentifier::try_from(spki.owned_to_ref()).map_err(|e| e.to_string())?;
+        exts.push(Ext::Ski(Crit(ski, false)));
+    }
+    if let Some(Issuer { ski: Some(ski), .. }) = &issuer {
+        let aki = AuthorityKeyIdentifier {
+            key_identifier: Some(der::asn1::OctetString::new(ski.clone()).map_err(|e| e.to_string())?),
+            authority_cert_issuer: None,
+            authority_cert_serial_number: None,
+        };
+        exts.push(Ext::Aki(Crit(aki, false)));
     }
     let mut names = Vec::new();
     for d in &tpl.dns {
@@ -323,8 +342,10 @@ fn create_cert(
         names.push(GeneralName::from(*ip));
     }
     if !names.is_empty() {
-        extra.push(Ext::San(SubjectAltName(names)));
+        exts.push(Ext::San(Crit(SubjectAltName(names), tpl.cn.is_empty())));
     }
+    let profile = Profile::Manual { issuer: issuer.map(|i| i.name) };
+    let extra = exts;
     let der = match signing_key {
         Key::Rsa(k) => {
             let signer = rsa::pkcs1v15::SigningKey::<Sha256>::new((**k).clone());
@@ -371,10 +392,44 @@ impl spki::DynSignatureAlgorithmIdentifier for EdSigner {
     }
 }
 
-/// An extension added on top of the builder's profile.
+/// The issuer of a certificate signed by another one: its subject and its
+/// subject key identifier, if it has one.
+struct Issuer {
+    name: Name,
+    ski: Option<Vec<u8>>,
+}
+
+/// An extension with the criticality Go gives it.
+struct Crit<T>(T, bool);
+
+impl<T: const_oid::AssociatedOid> const_oid::AssociatedOid for Crit<T> {
+    const OID: const_oid::ObjectIdentifier = T::OID;
+}
+
+impl<T: Encode> Encode for Crit<T> {
+    fn encoded_len(&self) -> der::Result<der::Length> {
+        self.0.encoded_len()
+    }
+
+    fn encode(&self, writer: &mut impl der::Writer) -> der::Result<()> {
+        self.0.encode(writer)
+    }
+}
+
+impl<T: const_oid::AssociatedOid + Encode> x509_cert::ext::AsExtension for Crit<T> {
+    fn critical(&self, _: &Name, _: &[x509_cert::ext::Extension]) -> bool {
+        self.1
+    }
+}
+
+/// One extension of the certificate template.
 enum Ext {
-    Eku(ExtendedKeyUsage),
-    San(SubjectAltName),
+    KeyUsage(Crit<KeyUsage>),
+    Eku(Crit<ExtendedKeyUsage>),
+    Basic(Crit<BasicConstraints>),
+    Ski(Crit<SubjectKeyIdentifier>),
+    Aki(Crit<AuthorityKeyIdentifier>),
+    San(Crit<SubjectAltName>),
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -395,7 +450,11 @@ where
     let mut b = CertificateBuilder::new(profile, serial, validity, subject, spki, signer).map_err(|e| e.to_string())?;
     for e in extra {
         match e {
+            Ext::KeyUsage(x) => b.add_extension(x),
             Ext::Eku(x) => b.add_extension(x),
+            Ext::Basic(x) => b.add_extension(x),
+            Ext::Ski(x) => b.add_extension(x),
+            Ext::Aki(x) => b.add_extension(x),
             Ext::San(x) => b.add_extension(x),
         }
         .map_err(|e| e.to_string())?;
@@ -447,7 +506,13 @@ fn signed(host: &mut dyn Host, a: &[Value], key: Key) -> FuncResult {
         .map_err(|e| to_err(format!("error parsing certificate: decodedSignerCert.Bytes: {e}")))?;
     let signer = Key::parse_pem(&ca.key).map_err(|e| to_err(format!("error parsing private key: {e}")))?;
     let tpl = template(a)?;
-    let issuer = parent.tbs_certificate.subject.clone();
+    let ski = parent.tbs_certificate.extensions.as_ref().and_then(|exts| {
+        exts.iter()
+            .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER)
+            .and_then(|e| SubjectKeyIdentifier::from_der(e.extn_value.as_bytes()).ok())
+            .map(|k| k.0.as_bytes().to_vec())
+    });
+    let issuer = Issuer { name: parent.tbs_certificate.subject.clone(), ski };
     let cert = create_cert(host, &tpl, &key, Some(issuer), &signer)
         .map_err(|e| to_err(format!("error creating certificate: {e}")))?;
     Ok(pair_value(cert, key.to_pem().map_err(to_err)?))
