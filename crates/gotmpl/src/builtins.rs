@@ -3,7 +3,7 @@
 
 use govalue::{GoType, List, MapKind, Param, Value};
 
-use crate::exec::{PType, Val};
+use crate::exec::{Complex, PType, Val};
 use crate::gofmt;
 
 /// A predefined function.
@@ -239,6 +239,7 @@ fn slice(item: &Val, indexes: &[Val]) -> Result<Val, String> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Bool,
+    Complex,
     Int,
     Float,
     String,
@@ -250,6 +251,14 @@ fn basic_kind(v: Option<&Value>) -> Option<Kind> {
         Value::Int(_) | Value::Int64(_) => Some(Kind::Int),
         Value::Float(_) => Some(Kind::Float),
         Value::String(_) => Some(Kind::String),
+        Value::Object(o) if o.as_any().is::<Complex>() => Some(Kind::Complex),
+        _ => None,
+    }
+}
+
+fn complex_parts(v: &Value) -> Option<(f64, f64)> {
+    match v {
+        Value::Object(o) => o.as_any().downcast_ref::<Complex>().map(|c| (c.0, c.1)),
         _ => None,
     }
 }
@@ -268,7 +277,7 @@ fn basic_eq(a: &Value, b: &Value) -> bool {
         (Value::Int(x) | Value::Int64(x), Value::Int(y) | Value::Int64(y)) => x == y,
         (Value::Float(x), Value::Float(y)) => x == y,
         (Value::String(x), Value::String(y)) => x == y,
-        _ => false,
+        (x, y) => complex_parts(x).is_some_and(|a| Some(a) == complex_parts(y)),
     }
 }
 
@@ -334,6 +343,9 @@ fn lt(arg1: &Val, arg2: &Val) -> Result<bool, String> {
     };
     if k1 != k2 {
         return Err(format!("incompatible types for comparison: {} and {}", a.type_name(), b.type_name()));
+    }
+    if k1 == Kind::Complex {
+        return Err(BAD.into());
     }
     Ok(match (a, b) {
         (Value::Int(x) | Value::Int64(x), Value::Int(y) | Value::Int64(y)) => x < y,
