@@ -400,6 +400,27 @@ impl Object for Time {
     }
 }
 
+/// A `time.Time` value for a calendar date and clock time at a fixed UTC offset
+/// (`None`: UTC) whose zone prints as `zone` (numeric when empty).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn fixed_time(
+    year: i64,
+    month: i64,
+    day: i64,
+    hour: i64,
+    min: i64,
+    sec: i64,
+    nsec: i64,
+    offset: Option<i32>,
+    zone: &str,
+) -> Value {
+    let loc = match offset {
+        None => Loc::Utc,
+        Some(off) => Loc::Fixed(off, zone.to_string()),
+    };
+    Value::Object(Rc::new(Time::date(year, month, day, hour, min, sec, nsec, loc)))
+}
+
 /// A time value's RFC 3339 text (with nanoseconds), as go-yaml v3 writes it.
 pub(crate) fn rfc3339(v: &Value) -> Option<String> {
     as_time(v).map(Time::rfc3339)

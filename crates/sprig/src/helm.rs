@@ -335,7 +335,7 @@ fn toml_value(v: toml::Value) -> Value {
         toml::Value::Integer(i) => Value::Int64(i),
         toml::Value::Float(f) => Value::Float(f),
         toml::Value::Boolean(b) => Value::Bool(b),
-        toml::Value::Datetime(d) => Value::string(d.to_string()),
+        toml::Value::Datetime(d) => toml_datetime(&d),
         toml::Value::Array(items) => Value::list(items.into_iter().map(toml_value).collect()),
         toml::Value::Table(t) => {
             let m = Map::new();
@@ -345,6 +345,22 @@ fn toml_value(v: toml::Value) -> Value {
             Value::Map(m)
         }
     }
+}
+
+/// A TOML date-time as BurntSushi/toml decodes it: a `time.Time`, in UTC, at its
+/// offset, or in the pseudo-zones `datetime-local`, `date-local`, `time-local`.
+fn toml_datetime(d: &toml::value::Datetime) -> Value {
+    let (y, mo, da) = d.date.map(|x| (x.year as i64, x.month as i64, x.day as i64)).unwrap_or((0, 1, 1));
+    let (h, mi, s, ns) =
+        d.time.map(|t| (t.hour as i64, t.minute as i64, t.second as i64, t.nanosecond as i64)).unwrap_or((0, 0, 0, 0));
+    let (offset, zone) = match (d.offset, d.date.is_some(), d.time.is_some()) {
+        (Some(toml::value::Offset::Z), _, _) => (None, ""),
+        (Some(toml::value::Offset::Custom { minutes }), _, _) => (Some(minutes as i32 * 60), ""),
+        (None, true, true) => (Some(0), "datetime-local"),
+        (None, true, false) => (Some(0), "date-local"),
+        (None, false, _) => (Some(0), "time-local"),
+    };
+    crate::dates::fixed_time(y, mo, da, h, mi, s, ns, offset, zone)
 }
 
 /// Undoes encoding/json's HTML escaping (`\u003c`, `\u003e`, `\u0026`), which
@@ -438,6 +454,10 @@ mod tests {
         );
         assert_eq!(from_yaml("").to_go_string(), "map[]");
         assert_eq!(from_toml("a = 1\n[b]\nc = \"x\"").to_go_string(), "map[a:1 b:map[c:x]]");
+        assert_eq!(
+            from_toml("d = 1979-05-27T07:32:00-07:00\nl = 1979-05-27").to_go_string(),
+            "map[d:1979-05-27 07:32:00 -0700 -0700 l:1979-05-27 00:00:00 +0000 date-local]"
+        );
         assert_eq!(
             from_toml("a = ").to_go_string(),
             "map[Error:toml: line 1 (last key \"a\"): unexpected EOF; expected value]"
