@@ -213,33 +213,57 @@ fn kind_rank(kind: &str) -> (usize, &str) {
     }
 }
 
+/// Reads the head of every document, in parallel when there are many (the YAML
+/// of large CRDs dominates this step); results keep the documents' order.
+fn parse_heads(docs: &[(&String, String)]) -> Vec<Result<Head, String>> {
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+    let total: usize = docs.iter().map(|(_, d)| d.len()).sum();
+    if threads < 2 || docs.len() < 2 || total < 256 * 1024 {
+        return docs.iter().map(|(_, d)| parse_head(d)).collect();
+    }
+    let chunk = docs.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = docs
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|(_, d)| parse_head(d)).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|_| vec![Err("internal error reading a document".into())]))
+            .collect()
+    })
+}
+
 /// `releaseutil.SortManifests`: documents of every non-partial, non-empty file (in
 /// path order), split into hooks and manifests, each sorted by kind.
 pub fn sort_manifests(files: &BTreeMap<String, String>) -> Result<(Vec<Hook>, Vec<Manifest>), Error> {
-    let mut hooks = Vec::new();
-    let mut generic = Vec::new();
+    let mut docs: Vec<(&String, String)> = Vec::new();
     for (path, content) in files {
         let base = path.rsplit('/').next().unwrap_or(path);
         if base.starts_with('_') || content.trim().is_empty() {
             continue;
         }
-        for doc in split_manifests(content) {
-            let head = parse_head(&doc).map_err(|e| Error::new(format!("YAML parse error on {path}: {e}")))?;
-            let hook_types = match head.annotations.as_ref().filter(|a| !a.is_empty()) {
-                Some(a) => a.get("helm.sh/hook").cloned(),
-                None => None,
-            };
-            let Some(hook_types) = hook_types else {
-                generic.push(Manifest { name: path.clone(), content: doc, kind: head.kind });
-                continue;
-            };
-            let events: Vec<String> = hook_types.split(',').map(|h| h.trim().to_lowercase()).collect();
-            if events.iter().any(|e| !HOOK_EVENTS.contains(&e.as_str())) {
-                continue;
-            }
-            let is_test = events.iter().any(|e| e == "test" || e == "test-success");
-            hooks.push(Hook { path: path.clone(), manifest: doc, kind: head.kind, is_test });
+        docs.extend(split_manifests(content).into_iter().map(|d| (path, d)));
+    }
+    let heads = parse_heads(&docs);
+    let mut hooks = Vec::new();
+    let mut generic = Vec::new();
+    for ((path, doc), head) in docs.into_iter().zip(heads) {
+        let head = head.map_err(|e| Error::new(format!("YAML parse error on {path}: {e}")))?;
+        let hook_types = match head.annotations.as_ref().filter(|a| !a.is_empty()) {
+            Some(a) => a.get("helm.sh/hook").cloned(),
+            None => None,
+        };
+        let Some(hook_types) = hook_types else {
+            generic.push(Manifest { name: path.clone(), content: doc, kind: head.kind });
+            continue;
+        };
+        let events: Vec<String> = hook_types.split(',').map(|h| h.trim().to_lowercase()).collect();
+        if events.iter().any(|e| !HOOK_EVENTS.contains(&e.as_str())) {
+            continue;
         }
+        let is_test = events.iter().any(|e| e == "test" || e == "test-success");
+        hooks.push(Hook { path: path.clone(), manifest: doc, kind: head.kind, is_test });
     }
     generic.sort_by(|a, b| kind_rank(&a.kind).cmp(&kind_rank(&b.kind)));
     hooks.sort_by(|a, b| kind_rank(&a.kind).cmp(&kind_rank(&b.kind)));
@@ -324,6 +348,25 @@ mod tests {
             show_only(full, &["templates/z.yaml".into()]).unwrap_err().to_string(),
             "could not find template templates/z.yaml in chart"
         );
+    }
+
+    #[test]
+    fn many_large_documents_keep_their_order() {
+        let mut files = BTreeMap::new();
+        let filler = format!("data:\n  x: \"{}\"\n", "y".repeat(40_000));
+        let mut body = String::new();
+        for i in 0..20 {
+            body.push_str(&format!("kind: K{}\nmetadata:\n  name: n{i}\n{filler}---\n", 19 - i));
+        }
+        files.insert("c/templates/a.yaml".to_string(), body);
+        let (_, manifests) = sort_manifests(&files).unwrap();
+        let kinds: Vec<&str> = manifests.iter().map(|m| m.kind.as_str()).collect();
+        assert_eq!(kinds.len(), 20);
+        assert_eq!(kinds[0], "K0");
+        assert!(manifests[0].content.contains("name: n19"));
+        files.insert("c/templates/b.yaml".to_string(), "a: b\n c: d\n".to_string());
+        let e = sort_manifests(&files).unwrap_err().to_string();
+        assert!(e.starts_with("YAML parse error on c/templates/b.yaml: error converting YAML to JSON: yaml: line 2"), "{e}");
     }
 
     #[test]
