@@ -78,14 +78,40 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
     ]
 }
 
-/// Go's `unicode.ToUpper` for one rune (runes without a one-rune upper case stay).
+/// Go's `unicode.ToUpper` for one rune: the simple mapping (Rust's is the full one,
+/// which can give several runes; those runes stay, except Greek with iota below).
 pub(crate) fn upper_rune(c: char) -> char {
-    single(c.to_uppercase()).unwrap_or(c)
+    single(c.to_uppercase()).unwrap_or_else(|| match c as u32 {
+        0x1F80..=0x1F87 | 0x1F90..=0x1F97 | 0x1FA0..=0x1FA7 => char::from_u32(c as u32 + 8).unwrap_or(c),
+        0x1FB3 | 0x1FC3 | 0x1FF3 => char::from_u32(c as u32 + 9).unwrap_or(c),
+        _ => c,
+    })
 }
 
-/// Go's `unicode.ToLower` for one rune.
+/// Go's `unicode.ToLower` for one rune (simple mapping).
 pub(crate) fn lower_rune(c: char) -> char {
+    if c == '\u{130}' {
+        return 'i';
+    }
     single(c.to_lowercase()).unwrap_or(c)
+}
+
+/// Go's `unicode.ToTitle` for one rune: the upper case, except for digraphs such
+/// as `ǆ`, whose title case is `ǅ`.
+fn title_rune(c: char) -> char {
+    match c as u32 {
+        0x1C4..=0x1C6 => '\u{1C5}',
+        0x1C7..=0x1C9 => '\u{1C8}',
+        0x1CA..=0x1CC => '\u{1CB}',
+        0x1F1..=0x1F3 => '\u{1F2}',
+        _ => upper_rune(c),
+    }
+}
+
+/// Go's `unicode.IsTitle` (category Lt).
+fn is_title(c: char) -> bool {
+    matches!(c as u32,
+        0x1C5 | 0x1C8 | 0x1CB | 0x1F2 | 0x1F88..=0x1F8F | 0x1F98..=0x1F9F | 0x1FA8..=0x1FAF | 0x1FBC | 0x1FCC | 0x1FFC)
 }
 
 fn single(mut it: impl Iterator<Item = char>) -> Option<char> {
@@ -126,7 +152,7 @@ fn title(s: &str) -> String {
     let mut prev = ' ';
     s.chars()
         .map(|c| {
-            let out = if is_separator(prev) { upper_rune(c) } else { c };
+            let out = if is_separator(prev) { title_rune(c) } else { c };
             prev = c;
             out
         })
@@ -156,12 +182,13 @@ fn swap_case(s: &str) -> String {
     let mut space = true;
     s.chars()
         .map(|c| {
-            if c.is_uppercase() {
+            if c.is_uppercase() || is_title(c) {
                 space = false;
                 lower_rune(c)
             } else if c.is_lowercase() {
+                let upper = if space { title_rune(c) } else { upper_rune(c) };
                 space = false;
-                upper_rune(c)
+                upper
             } else {
                 space = c.is_whitespace();
                 c
@@ -674,6 +701,10 @@ mod tests {
         assert_eq!(swap_case("Hello World"), "hELLO wORLD");
         assert_eq!(initials("foo bar"), "fb");
         assert_eq!(title("hello wOrld-x"), "Hello WOrld-X");
+        assert_eq!(title("ǆemal ßa"), "ǅemal ßa");
+        assert_eq!(map_runes("İSTANBUL ΣΑΣ", lower_rune), "istanbul σασ");
+        assert_eq!(map_runes("straße ǆ ᾳ ﬁ ŉ", upper_rune), "STRAßE Ǆ ᾼ ﬁ ŉ");
+        assert_eq!(swap_case("İi ǅ"), "iI ǆ");
         assert!(repeat("x", 1 << 40).is_err());
         assert!(indent(-1, "x").is_err());
     }
