@@ -393,6 +393,12 @@ impl Printer {
                 }
             }
             Value::Object(o) => {
+                if depth > 0 && verb == 'v' && o.kind_name() == "ptr" {
+                    // Go prints a pointer inside a container as its address.
+                    let addr = std::rc::Rc::as_ptr(o) as *const () as usize;
+                    self.pad(&format!("{addr:#x}"));
+                    return;
+                }
                 let text = o.format_v();
                 match verb {
                     'v' | 's' | 'x' | 'X' | 'q' => self.fmt_string(&text, verb, value),
