@@ -6,6 +6,14 @@
 //!   text Helm prints after `Error: `.
 //! - [`gofmt`]: Go's `fmt.Sprint`/`Sprintf`/`Sprintln`.
 //!
+//! Objects (`govalue::Object`) take part as Go values would: `.Name` finds a method
+//! (`has_method`/`call_method`), then a field (`field`), then, for named map types,
+//! a key of `underlying()`; `len`, `index` and `range` also use `underlying()`.
+//! A method's arity is learnt by calling it with no arguments: a method that takes
+//! some answers `Err("wrong number of args for NAME: want N got 0")`, and errors of
+//! the forms `wrong number of args ...` and `wrong type for value; ...` are reported
+//! as Go's own call errors rather than as `error calling NAME: ...`.
+//!
 //! Execution recurses once per nested `{{template}}` call or `include` (Go allows
 //! 100000 and Helm 1000), so callers that must reach those limits run renders on
 //! a thread with a large stack; a recursion that would overflow the stack ends in
@@ -153,11 +161,6 @@ impl TemplateError {
             ErrorKind::Parse(m) => m,
             ErrorKind::Exec(e) => e.message(),
         }
-    }
-
-    /// Whether this is a parse (rather than execution) error.
-    pub fn is_parse_error(&self) -> bool {
-        matches!(self.kind, ErrorKind::Parse(_))
     }
 
     /// The text Helm 4.3.1 prints after `Error: ` for this error.
