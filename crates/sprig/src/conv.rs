@@ -271,7 +271,9 @@ pub(crate) fn empty(v: &Value) -> bool {
         Value::Bytes(b) => b.is_empty(),
         Value::List(l) => l.is_empty(),
         Value::Map(m) => m.is_empty(),
-        Value::Object(_) => false,
+        // A named map or slice type (`.Files`, `.Capabilities.APIVersions`) is empty
+        // when its map or slice is; structs never are.
+        Value::Object(o) => o.underlying().is_some_and(|u| empty(&u)),
     }
 }
 
@@ -321,6 +323,10 @@ pub(crate) fn slice_items(v: &Value) -> Option<Vec<Value>> {
     match v {
         Value::List(l) => Some(l.items().to_vec()),
         Value::Bytes(b) => Some(b.iter().map(|x| Value::Int(*x as i64)).collect()),
+        Value::Object(o) => match o.underlying() {
+            Some(u @ (Value::List(_) | Value::Bytes(_))) => slice_items(&u),
+            _ => None,
+        },
         _ => None,
     }
 }

@@ -172,6 +172,11 @@ fn slice(list: &Value, indices: &[Value]) -> FuncResult {
     if list.is_nil() {
         return err(NIL_DEREF);
     }
+    let underlying = match list {
+        Value::Object(o) => o.underlying(),
+        _ => None,
+    };
+    let list = underlying.as_ref().unwrap_or(list);
     let (items, elem) = match list {
         Value::List(l) => (l.items().to_vec(), l.elem()),
         Value::Bytes(_) => (slice_items(list).unwrap_or_default(), GoType::Byte),
@@ -195,7 +200,16 @@ fn slice(list: &Value, indices: &[Value]) -> FuncResult {
 
 /// `sortAlpha`: the items as strings, sorted; a non-list becomes a one-item list.
 fn sort_alpha(v: &Value) -> Value {
+    let is_slice = match v {
+        Value::Object(o) => matches!(o.underlying(), Some(Value::List(_))),
+        _ => false,
+    };
     match v {
+        _ if is_slice => {
+            let mut s = strslice(v);
+            s.sort();
+            string_list(s)
+        }
         Value::List(_) | Value::Bytes(_) => {
             let mut s = strslice(v);
             s.sort();

@@ -399,6 +399,10 @@ pub(crate) fn strslice(v: &Value) -> Vec<String> {
         Value::Nil => Vec::new(),
         Value::List(l) => l.items().iter().filter(|x| !x.is_nil()).map(strval).collect(),
         Value::Bytes(b) => b.iter().map(|x| x.to_string()).collect(),
+        Value::Object(o) => match o.underlying() {
+            Some(u @ Value::List(_)) => strslice(&u),
+            _ => vec![strval(v)],
+        },
         other => vec![strval(other)],
     }
 }
