@@ -27,3 +27,15 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn displays_helms_message_unchanged() {
+        let e = Error::new("path \"./x\" not found");
+        assert_eq!(e.to_string(), "path \"./x\" not found");
+        assert_eq!(e.message(), e.to_string());
+    }
+}
