@@ -243,8 +243,8 @@ pub(crate) fn has_function(funcs: &FuncMap, name: &str) -> bool {
 }
 
 /// Parses a `tpl` text into its trees (Go's error text on failure).
-pub(crate) fn parse_tpl(funcs: &FuncMap, text: &str) -> TplParse {
-    let trees = parse::parse(SET_NAME, text, &|name| has_function(funcs, name))?;
+pub(crate) fn parse_tpl(funcs: &FuncMap, text: &str, stack_floor: usize) -> TplParse {
+    let trees = parse::parse(SET_NAME, text, &|name| has_function(funcs, name), stack_floor)?;
     let mut defines = HashMap::new();
     let mut main = None;
     for tree in trees {
@@ -332,7 +332,7 @@ impl<'a> Ctx<'a> {
         let parsed = match cached {
             Some(p) => p,
             None => {
-                let p = Rc::new(parse_tpl(self.funcs, text));
+                let p = Rc::new(parse_tpl(self.funcs, text, self.stack_floor));
                 self.tpl_cache.borrow_mut().insert(text.to_string(), p.clone());
                 p
             }
@@ -524,6 +524,9 @@ impl<'a> State<'a> {
     }
 
     fn walk(&mut self, dot: &Val, node: &'a Node, out: &mut String) -> Exec<()> {
+        if matches!(node, Node::If(_) | Node::With(_) | Node::Range(_)) && self.ctx.stack_exhausted() {
+            return Err(self.error(format!("exceeded maximum template depth ({MAX_EXEC_DEPTH})")));
+        }
         match node {
             Node::Text { text } => out.push_str(text),
             Node::Action { pipe } => {

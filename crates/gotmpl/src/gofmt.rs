@@ -315,7 +315,8 @@ impl Printer {
     }
 
     fn print_value(&mut self, value: &Value, verb: char, depth: usize) {
-        if depth > 100 {
+        // Deeper than any real data nests: a map that contains itself.
+        if depth > 10_000 {
             self.buf.push_str("...");
             return;
         }

@@ -68,8 +68,9 @@ impl Templates {
     /// join the set (a later add replaces an earlier define of the same name, as
     /// Go's `AddParseTree` does, except that an empty body never replaces).
     pub fn add(&mut self, name: &str, text: &str) -> Result<(), TemplateError> {
+        let floor = self.stack_floor();
         let funcs = &self.funcs;
-        let trees = parse::parse(name, text, &|f| exec::has_function(funcs, f))
+        let trees = parse::parse(name, text, &|f| exec::has_function(funcs, f), floor)
             .map_err(|message| TemplateError { file: name.to_string(), kind: ErrorKind::Parse(message) })?;
         for tree in trees {
             if tree.is_empty() && self.set.contains_key(&tree.name) {

@@ -243,13 +243,20 @@ struct Parser<'a> {
     range_depth: usize,
     stack_depth: usize,
     has_function: &'a dyn Fn(&str) -> bool,
+    stack_floor: usize,
     tree_set: TreeSet,
     tree_index: HashMap<String, usize>,
 }
 
 /// Parses `text` as template `name`; returns the main template and its defines,
-/// or Go's error text (`template: name:line: message`).
-pub(crate) fn parse(name: &str, text: &str, has_function: &dyn Fn(&str) -> bool) -> PResult<TreeSet> {
+/// or Go's error text (`template: name:line: message`). Nesting that would take
+/// the stack below `stack_floor` fails as too deep.
+pub(crate) fn parse(
+    name: &str,
+    text: &str,
+    has_function: &dyn Fn(&str) -> bool,
+    stack_floor: usize,
+) -> PResult<TreeSet> {
     let empty = Item { typ: ItemType::Eof, pos: 0, val: String::new(), line: 0 };
     let mut lex = Lexer::new(text);
     lex.break_ok = !has_function("break");
@@ -265,6 +272,7 @@ pub(crate) fn parse(name: &str, text: &str, has_function: &dyn Fn(&str) -> bool)
         range_depth: 0,
         stack_depth: 0,
         has_function,
+        stack_floor,
         tree_set: Vec::new(),
         tree_index: HashMap::new(),
     };
@@ -497,6 +505,9 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_control_inner(&mut self, context: &str) -> PResult<Branch> {
+        if crate::stack::current() < self.stack_floor {
+            return self.errorf("max expression depth exceeded");
+        }
         let pipe = self.pipeline(context, ItemType::RightDelim)?;
         if context == "range" {
             self.range_depth += 1;
@@ -734,7 +745,7 @@ impl<'a> Parser<'a> {
                 }
             }
             ItemType::LeftParen => {
-                if self.stack_depth >= MAX_STACK_DEPTH {
+                if self.stack_depth >= MAX_STACK_DEPTH || crate::stack::current() < self.stack_floor {
                     return self.errorf("max expression depth exceeded");
                 }
                 self.stack_depth += 1;
@@ -868,7 +879,7 @@ mod tests {
     use super::*;
 
     fn err(text: &str) -> String {
-        match parse("t", text, &|name| name == "printf" || name == "len") {
+        match parse("t", text, &|name| name == "printf" || name == "len", 0) {
             Ok(_) => "ok".into(),
             Err(e) => e,
         }
@@ -895,7 +906,7 @@ mod tests {
 
     #[test]
     fn field_chains_take_the_position_of_the_last_segment() {
-        let set = parse("t", "{{ .Values.a }}", &|_| false).unwrap_or_default();
+        let set = parse("t", "{{ .Values.a }}", &|_| false, 0).unwrap_or_default();
         let Some(Node::Action { pipe }) = set.first().and_then(|t| t.root.first()) else {
             panic!("no action");
         };

@@ -215,3 +215,17 @@ fn arbitrary_input_never_panics() {
         let _ = render(&text);
     }
 }
+
+#[test]
+fn deep_nesting_fails_cleanly_instead_of_overflowing() {
+    let handle = std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(|| {
+            let depth = 200_000;
+            let text = format!("{}x{}", "{{ if true }}".repeat(depth), "{{ end }}".repeat(depth));
+            render(&text)
+        })
+        .expect("spawn");
+    let out = handle.join().expect("no overflow");
+    assert!(out.starts_with("Error: "), "{}", &out[..out.len().min(200)]);
+}
