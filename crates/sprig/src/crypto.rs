@@ -1,39 +1,31 @@
-//! Crypto functions: digests (`sha1sum`, `sha256sum`, `sha512sum`, `adler32sum`),
-//! `bcrypt`, `htpasswd`, `derivePassword` (the Master Password algorithm) and
-//! `encryptAES`/`decryptAES` (AES-256-CBC with a random IV, base64). Randomness
-//! (salts, IVs) comes from the host.
+//! Crypto functions, implemented by the `gocrypto` crate: digests (`sha1sum`,
+//! `sha256sum`, `sha512sum`, `adler32sum`), `bcrypt`, `htpasswd`, `derivePassword`,
+//! `encryptAES`/`decryptAES`, keys (`genPrivateKey`) and certificates (`genCA`,
+//! `genSelfSignedCert`, `genSignedCert`, their `WithKey` forms, `buildCustomCert`).
+//! Every random choice comes from the host and the clock from `now_unix_nanos`.
 
-use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
-use aes::Aes256;
-use govalue::{FuncError, FuncResult, FuncSpec, Host, Param, Value};
-use hmac::{Hmac, Mac};
-use sha1::Sha1;
-use sha2::{Digest, Sha256, Sha512};
+use std::any::Any;
+use std::rc::Rc;
 
-use crate::conv::{arg_int, arg_str, err, fallible, func};
-use crate::encoding::{base64_decode, base64_encode};
-use crate::random;
-use crate::strings::lossy;
+use govalue::{FuncError, FuncResult, FuncSpec, Host, MapEntries, Object, Param, Value};
 
-use Param::{Int, String as S};
+use crate::conv::{arg, arg_int, arg_str, err, fallible, func};
 
-/// The digest, password and symmetric encryption functions.
+use Param::{Any as A, Int, String as S};
+
+/// The crypto functions.
 pub(crate) fn functions() -> Vec<FuncSpec> {
     vec![
-        func("sha1sum", &[S], |_, a| Ok(Value::string(hex(&Sha1::digest(arg_str(a, 0).as_bytes()))))),
-        func("sha256sum", &[S], |_, a| Ok(Value::string(hex(&Sha256::digest(arg_str(a, 0).as_bytes()))))),
-        func("sha512sum", &[S], |_, a| Ok(Value::string(hex(&Sha512::digest(arg_str(a, 0).as_bytes()))))),
-        func("adler32sum", &[S], |_, a| Ok(Value::string(adler32(arg_str(a, 0).as_bytes()).to_string()))),
-        func("bcrypt", &[S], |h, a| Ok(Value::string(bcrypt(h, arg_str(a, 0))))),
+        func("sha1sum", &[S], |_, a| Ok(Value::string(gocrypto::sha1sum(arg_str(a, 0))))),
+        func("sha256sum", &[S], |_, a| Ok(Value::string(gocrypto::sha256sum(arg_str(a, 0))))),
+        func("sha512sum", &[S], |_, a| Ok(Value::string(gocrypto::sha512sum(arg_str(a, 0))))),
+        func("adler32sum", &[S], |_, a| Ok(Value::string(gocrypto::adler32sum(arg_str(a, 0))))),
+        func("bcrypt", &[S], |h, a| Ok(Value::string(gocrypto::bcrypt(arg_str(a, 0), &mut HostRandom(h))))),
         func("htpasswd", &[S, S], |h, a| {
-            let user = arg_str(a, 0);
-            if user.contains(':') {
-                return Ok(Value::string(format!("invalid username: {user}")));
-            }
-            Ok(Value::string(format!("{user}:{}", bcrypt(h, arg_str(a, 1)))))
+            Ok(Value::string(gocrypto::htpasswd(arg_str(a, 0), arg_str(a, 1), &mut HostRandom(h))))
         }),
         func("derivePassword", &[Int, S, S, S, S], |_, a| {
-            Ok(Value::string(derive_password(
+            Ok(Value::string(gocrypto::derive_password(
                 arg_int(a, 0) as u32,
                 arg_str(a, 1),
                 arg_str(a, 2),
@@ -41,180 +33,142 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
                 arg_str(a, 4),
             )))
         }),
-        fallible("encryptAES", &[S, S], |h, a| encrypt_aes(h, arg_str(a, 0), arg_str(a, 1))),
-        fallible("decryptAES", &[S, S], |_, a| decrypt_aes(arg_str(a, 0), arg_str(a, 1))),
+        fallible("encryptAES", &[S, S], |h, a| {
+            Ok(Value::string(gocrypto::encrypt_aes(arg_str(a, 0), arg_str(a, 1), &mut HostRandom(h))))
+        }),
+        fallible("decryptAES", &[S, S], |_, a| {
+            gocrypto::decrypt_aes(arg_str(a, 0), arg_str(a, 1)).map(Value::string).map_err(FuncError::new)
+        }),
+        func("genPrivateKey", &[S], |h, a| {
+            Ok(Value::string(gocrypto::gen_private_key(arg_str(a, 0), &mut HostRandom(h))))
+        }),
+        fallible("genCA", &[S, Int], |h, a| {
+            let now = now_seconds(h);
+            pair(gocrypto::gen_ca(arg_str(a, 0), arg_int(a, 1), &mut HostRandom(h), now))
+        }),
+        fallible("genCAWithKey", &[S, Int, S], |h, a| {
+            let now = now_seconds(h);
+            pair(gocrypto::gen_ca_with_key(arg_str(a, 0), arg_int(a, 1), arg_str(a, 2), &mut HostRandom(h), now))
+        }),
+        fallible("genSelfSignedCert", &[S, A, A, Int], |h, a| {
+            let (ips, dns) = (strings_arg(&arg(a, 1), "ip")?, strings_arg(&arg(a, 2), "dns")?);
+            let now = now_seconds(h);
+            pair(gocrypto::gen_self_signed_cert(arg_str(a, 0), &ips, &dns, arg_int(a, 3), &mut HostRandom(h), now))
+        }),
+        fallible("genSelfSignedCertWithKey", &[S, A, A, Int, S], |h, a| {
+            let (ips, dns) = (strings_arg(&arg(a, 1), "ip")?, strings_arg(&arg(a, 2), "dns")?);
+            let now = now_seconds(h);
+            let key = arg_str(a, 4);
+            pair(gocrypto::gen_self_signed_cert_with_key(
+                arg_str(a, 0),
+                &ips,
+                &dns,
+                arg_int(a, 3),
+                key,
+                &mut HostRandom(h),
+                now,
+            ))
+        }),
+        fallible("genSignedCert", &[S, A, A, Int, A], |h, a| {
+            let ca = ca_arg(&arg(a, 4))?;
+            let (ips, dns) = (strings_arg(&arg(a, 1), "ip")?, strings_arg(&arg(a, 2), "dns")?);
+            let now = now_seconds(h);
+            pair(gocrypto::gen_signed_cert(arg_str(a, 0), &ips, &dns, arg_int(a, 3), &ca, &mut HostRandom(h), now))
+        }),
+        fallible("genSignedCertWithKey", &[S, A, A, Int, A, S], |h, a| {
+            let ca = ca_arg(&arg(a, 4))?;
+            let (ips, dns) = (strings_arg(&arg(a, 1), "ip")?, strings_arg(&arg(a, 2), "dns")?);
+            let now = now_seconds(h);
+            pair(gocrypto::gen_signed_cert_with_key(
+                arg_str(a, 0),
+                &ips,
+                &dns,
+                arg_int(a, 3),
+                &ca,
+                arg_str(a, 5),
+                &mut HostRandom(h),
+                now,
+            ))
+        }),
+        fallible("buildCustomCert", &[S, S], |_, a| pair(gocrypto::build_custom_cert(arg_str(a, 0), arg_str(a, 1)))),
     ]
 }
 
-/// Lower-case hexadecimal.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// The host's random source as `gocrypto` takes it.
+pub(crate) struct HostRandom<'a>(pub(crate) &'a mut dyn Host);
+
+impl gocrypto::Random for HostRandom<'_> {
+    fn next_u64(&mut self) -> u64 {
+        self.0.random_u64()
+    }
 }
 
-/// Go's `hash/adler32.Checksum`.
-fn adler32(data: &[u8]) -> u32 {
-    const MOD: u32 = 65_521;
-    let (mut a, mut b) = (1u32, 0u32);
-    for chunk in data.chunks(5552) {
-        for &x in chunk {
-            a += x as u32;
-            b += a;
+/// The host's clock in whole seconds (certificate validity).
+fn now_seconds(host: &mut dyn Host) -> i64 {
+    host.now_unix_nanos().div_euclid(1_000_000_000).clamp(i64::MIN as i128, i64::MAX as i128) as i64
+}
+
+/// Sprig's `certificate` struct (`.Cert`, `.Key`).
+#[derive(Clone, Debug)]
+struct CertObject(gocrypto::CertPair);
+
+impl Object for CertObject {
+    fn type_name(&self) -> &str {
+        "sprig.certificate"
+    }
+
+    fn field(&self, name: &str) -> Option<Value> {
+        match name {
+            "Cert" => Some(Value::str(&self.0.cert)),
+            "Key" => Some(Value::str(&self.0.key)),
+            _ => None,
         }
-        a %= MOD;
-        b %= MOD;
     }
-    (b << 16) | a
-}
 
-/// Sprig's `bcrypt`: cost 10, `$2a$`, a random salt; errors come back as text.
-fn bcrypt(host: &mut dyn Host, password: &str) -> String {
-    if password.len() > 72 {
-        return "failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes".into();
+    fn format_v(&self) -> String {
+        format!("{{{} {}}}", self.0.cert, self.0.key)
     }
-    let mut salt = [0u8; 16];
-    salt.copy_from_slice(&random::bytes(host, 16));
-    match bcrypt::hash_with_salt(password, 10, salt) {
-        Ok(parts) => parts.format_for_version(bcrypt::Version::TwoA),
-        Err(e) => format!("failed to encrypt string with bcrypt: {e}"),
+
+    fn to_json_value(&self) -> Option<Value> {
+        let mut m = MapEntries::new();
+        m.insert("Cert".into(), Value::str(&self.0.cert));
+        m.insert("Key".into(), Value::str(&self.0.key));
+        Some(Value::map(m))
     }
-}
 
-const PASSWORD_SEED: &str = "com.lyndir.masterpassword";
-
-/// The Master Password templates per password type.
-fn templates(kind: &str) -> Option<&'static [&'static str]> {
-    Some(match kind {
-        "maximum" => &["anoxxxxxxxxxxxxxxxxx", "axxxxxxxxxxxxxxxxxno"],
-        "long" => &[
-            "CvcvnoCvcvCvcv", "CvcvCvcvnoCvcv", "CvcvCvcvCvcvno", "CvccnoCvcvCvcv", "CvccCvcvnoCvcv",
-            "CvccCvcvCvcvno", "CvcvnoCvccCvcv", "CvcvCvccnoCvcv", "CvcvCvccCvcvno", "CvcvnoCvcvCvcc",
-            "CvcvCvcvnoCvcc", "CvcvCvcvCvccno", "CvccnoCvccCvcv", "CvccCvccnoCvcv", "CvccCvccCvcvno",
-            "CvcvnoCvccCvcc", "CvcvCvccnoCvcc", "CvcvCvccCvccno", "CvccnoCvcvCvcc", "CvccCvcvnoCvcc",
-            "CvccCvcvCvccno",
-        ],
-        "medium" => &["CvcnoCvc", "CvcCvcno"],
-        "short" => &["Cvcn"],
-        "basic" => &["aaanaaan", "aannaaan", "aaannaaa"],
-        "pin" => &["nnnn"],
-        _ => return None,
-    })
-}
-
-/// The characters a template letter stands for.
-fn template_chars(c: u8) -> &'static [u8] {
-    match c {
-        b'V' => b"AEIOU",
-        b'C' => b"BCDFGHJKLMNPQRSTVWXYZ",
-        b'v' => b"aeiou",
-        b'c' => b"bcdfghjklmnpqrstvwxyz",
-        b'A' => b"AEIOUBCDFGHJKLMNPQRSTVWXYZ",
-        b'a' => b"AEIOUaeiouBCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz",
-        b'n' => b"0123456789",
-        b'o' => b"@&%?,=[]_:-+*$#!'^~;()/.",
-        _ => b"AEIOUaeiouBCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz0123456789!@#$%^&*()",
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 }
 
-/// Sprig's `derivePassword` (Master Password: scrypt, then HMAC-SHA256 of the site).
-fn derive_password(counter: u32, kind: &str, password: &str, user: &str, site: &str) -> String {
-    let Some(temps) = templates(kind) else {
-        return format!("cannot find password template {kind}");
-    };
-    let mut salt = PASSWORD_SEED.as_bytes().to_vec();
-    salt.extend_from_slice(&(user.len() as u32).to_be_bytes());
-    salt.extend_from_slice(user.as_bytes());
-    let mut key = [0u8; 64];
-    let derived = scrypt::Params::new(15, 8, 2, 64)
-        .map_err(|e| e.to_string())
-        .and_then(|p| scrypt::scrypt(password.as_bytes(), &salt, &p, &mut key).map_err(|e| e.to_string()));
-    if let Err(e) = derived {
-        return format!("failed to derive password: {e}");
+/// A certificate result as a template value.
+fn pair(r: Result<gocrypto::CertPair, String>) -> FuncResult {
+    r.map(|p| Value::Object(Rc::new(CertObject(p)))).map_err(FuncError::new)
+}
+
+/// The `ca certificate` parameter of `genSignedCert`.
+fn ca_arg(v: &Value) -> Result<gocrypto::CertPair, FuncError> {
+    match v {
+        Value::Object(o) => match o.as_any().downcast_ref::<CertObject>() {
+            Some(c) => Ok(c.0.clone()),
+            None => err(format!("wrong type for value; expected sprig.certificate; got {}", v.type_name())),
+        },
+        _ => err(format!("wrong type for value; expected sprig.certificate; got {}", v.type_name())),
     }
-    let mut msg = PASSWORD_SEED.as_bytes().to_vec();
-    msg.extend_from_slice(&(site.len() as u32).to_be_bytes());
-    msg.extend_from_slice(site.as_bytes());
-    msg.extend_from_slice(&counter.to_be_bytes());
-    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(&key) else {
-        return "failed to derive password".into();
-    };
-    mac.update(&msg);
-    let seed = mac.finalize().into_bytes();
-    let temp = temps[seed[0] as usize % temps.len()].as_bytes();
-    temp.iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let chars = template_chars(*c);
-            chars[seed.get(i + 1).copied().unwrap_or(0) as usize % chars.len()] as char
+}
+
+/// Sprig's `getNetIPs`/`getAlternateDNSStrs` type checks: nil is no items, every
+/// item must be a string.
+fn strings_arg(v: &Value, what: &str) -> Result<Vec<String>, FuncError> {
+    let Some(list) = v.as_list() else { return Ok(Vec::new()) };
+    list.items()
+        .iter()
+        .map(|item| match item.as_str() {
+            Some(s) => Ok(s.to_string()),
+            None if what == "ip" => err(format!("error parsing ip: {item} is not a string")),
+            None => err(format!("error processing alternate dns name: {item} is not a string")),
         })
         .collect()
-}
-
-/// The AES-256 key Sprig derives from a password (zero-padded or cut to 32 bytes).
-fn aes_key(password: &str) -> Aes256 {
-    let mut key = [0u8; 32];
-    let n = password.len().min(32);
-    key[..n].copy_from_slice(&password.as_bytes()[..n]);
-    Aes256::new(&key.into())
-}
-
-/// Sprig's `encryptAES`: PKCS#7 padding, CBC with a random IV in front, base64.
-fn encrypt_aes(host: &mut dyn Host, password: &str, plaintext: &str) -> FuncResult {
-    if plaintext.is_empty() {
-        return Ok(Value::str(""));
-    }
-    let cipher = aes_key(password);
-    let mut content = plaintext.as_bytes().to_vec();
-    let padding = 16 - content.len() % 16;
-    content.extend(std::iter::repeat_n(padding as u8, padding));
-    let mut out = random::bytes(host, 16);
-    let mut prev = [0u8; 16];
-    prev.copy_from_slice(&out);
-    for block in content.chunks(16) {
-        let mut b = [0u8; 16];
-        for (i, x) in block.iter().enumerate() {
-            b[i] = x ^ prev[i];
-        }
-        let mut ga = b.into();
-        cipher.encrypt_block(&mut ga);
-        prev.copy_from_slice(&ga);
-        out.extend_from_slice(&ga);
-    }
-    Ok(Value::string(base64_encode(&out)))
-}
-
-/// Sprig's `decryptAES` (Go's slice panics on short input become errors).
-fn decrypt_aes(password: &str, crypt64: &str) -> FuncResult {
-    if crypt64.is_empty() {
-        return Ok(Value::str(""));
-    }
-    let crypt = base64_decode(crypt64).map_err(|at| FuncError::new(format!("illegal base64 data at input byte {at}")))?;
-    if crypt.len() < 16 {
-        return err(format!("runtime error: slice bounds out of range [:16] with capacity {}", crypt.len()));
-    }
-    let (iv, body) = crypt.split_at(16);
-    if body.len() % 16 != 0 {
-        return err("crypto/cipher: input not full blocks");
-    }
-    let cipher = aes_key(password);
-    let mut prev: [u8; 16] = [0; 16];
-    prev.copy_from_slice(iv);
-    let mut plain = Vec::with_capacity(body.len());
-    for block in body.chunks(16) {
-        let mut ga = <[u8; 16]>::try_from(block).unwrap_or([0; 16]).into();
-        cipher.decrypt_block(&mut ga);
-        for (i, x) in ga.iter().enumerate() {
-            plain.push(x ^ prev[i]);
-        }
-        prev.copy_from_slice(block);
-    }
-    let Some(&last) = plain.last() else {
-        return err("runtime error: index out of range [-1]");
-    };
-    let keep = plain.len() as i64 - last as i64;
-    if keep < 0 {
-        return err(format!("runtime error: slice bounds out of range [:{keep}]"));
-    }
-    Ok(Value::string(lossy(&plain[..keep as usize])))
 }
 
 #[cfg(test)]
@@ -223,10 +177,16 @@ mod tests {
     use crate::testing::{call, TestHost};
 
     #[test]
-    fn digests() {
-        assert_eq!(hex(&Sha1::digest(b"hello")), "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
-        assert_eq!(adler32(b"hello"), 103_547_413);
-        assert_eq!(adler32(b""), 1);
+    fn digests_and_passwords() {
+        let mut h = TestHost::new();
+        let r = call(&mut h, "sha1sum", &[Value::str("hello")]).unwrap();
+        assert_eq!(r.to_go_string(), "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
+        let r = call(&mut h, "adler32sum", &[Value::str("hello")]).unwrap();
+        assert_eq!(r.to_go_string(), "103547413");
+        let r = call(&mut h, "derivePassword", &[Value::Int(1), Value::str("long"), Value::str("password"), Value::str("user"), Value::str("example.com")]);
+        assert_eq!(r.unwrap().to_go_string(), "ZedaFaxcZaso9*");
+        let b = call(&mut h, "bcrypt", &[Value::str("pw")]).unwrap().to_go_string();
+        assert!(b.starts_with("$2a$10$"), "{b}");
     }
 
     #[test]
@@ -240,11 +200,33 @@ mod tests {
     }
 
     #[test]
-    fn passwords() {
-        assert_eq!(derive_password(1, "long", "password", "user", "example.com"), "ZedaFaxcZaso9*");
+    fn keys_and_certificates() {
         let mut h = TestHost::new();
-        let b = bcrypt(&mut h, "pw");
-        assert!(b.starts_with("$2a$10$"), "{b}");
-        assert!(::bcrypt::verify("pw", &b).unwrap_or(false));
+        let ec = call(&mut h, "genPrivateKey", &[Value::str("ecdsa")]).unwrap().to_go_string();
+        assert!(ec.starts_with("-----BEGIN EC PRIVATE KEY-----\n"), "{ec}");
+        assert_eq!(call(&mut h, "genPrivateKey", &[Value::str("foo")]).unwrap().to_go_string(), "Unknown type foo");
+        let ca = call(&mut h, "genCAWithKey", &[Value::str("ca"), Value::Int(10), Value::string(ec.clone())]).unwrap();
+        let Value::Object(o) = &ca else { panic!("not an object") };
+        assert_eq!(o.field("Key").map(|k| k.to_go_string()), Some(ec.clone()));
+        let leaf = call(
+            &mut h,
+            "genSignedCertWithKey",
+            &[
+                Value::str("svc"),
+                Value::list(vec![Value::str("10.0.0.1")]),
+                Value::list(vec![Value::str("svc.ns")]),
+                Value::Int(10),
+                ca.clone(),
+                Value::string(ec),
+            ],
+        )
+        .unwrap();
+        assert!(leaf.to_go_string().contains("BEGIN CERTIFICATE"));
+        let bad_ip = call(&mut h, "genSelfSignedCertWithKey", &[Value::str("x"), Value::list(vec![Value::Int(5)]), Value::Nil, Value::Int(1), Value::str("")]);
+        assert_eq!(bad_ip.unwrap_err().message, "error parsing ip: 5 is not a string");
+        let bad = call(&mut h, "buildCustomCert", &[Value::str("bad"), Value::str("bad")]);
+        assert_eq!(bad.unwrap_err().message, "unable to decode base64 certificate");
+        let not_ca = call(&mut h, "genSignedCert", &[Value::str("x"), Value::Nil, Value::Nil, Value::Int(1), Value::str("ca")]);
+        assert!(not_ca.is_err());
     }
 }

@@ -6,7 +6,6 @@
 //! checks and converts arguments the way Go's text/template does. Random and time
 //! functions draw only from the [`govalue::Host`], so a seeded host is deterministic.
 
-mod certs;
 mod conv;
 mod conversion;
 mod crypto;
@@ -49,7 +48,6 @@ pub fn sprig_functions() -> Vec<FuncSpec> {
     v.extend(semver::functions());
     v.extend(dates::functions());
     v.extend(crypto::functions());
-    v.extend(certs::functions());
     v.extend(network::functions());
     v.extend(url::functions());
     v.extend(helm::sprig_json_functions());

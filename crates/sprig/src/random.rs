@@ -1,10 +1,10 @@
 //! Random functions (`randAlphaNum`, `randInt`, `uuidv4`, `randBytes`, ...). Every
 //! draw comes from `Host::random_u64`, so a seeded host makes them deterministic.
 
-use govalue::{FuncResult, FuncSpec, Host, Param, Value};
+use govalue::{FuncError, FuncResult, FuncSpec, Host, Param, Value};
 
 use crate::conv::{arg_int, err, fallible, func};
-use crate::encoding::base64_encode;
+use crate::crypto::HostRandom;
 use crate::strings::MAX_OUTPUT;
 
 /// The random functions that are not string functions.
@@ -18,16 +18,13 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
             }
             Ok(Value::Int(min.wrapping_add(below(h, span as u64) as i64)))
         }),
-        func("uuidv4", &[], |h, _| Ok(Value::string(uuidv4(h)))),
+        func("uuidv4", &[], |h, _| Ok(Value::string(gocrypto::uuidv4(&mut HostRandom(h))))),
         fallible("randBytes", &[Param::Int], |h, a| {
             let n = arg_int(a, 0);
-            if n < 0 {
-                return err("runtime error: makeslice: len out of range");
-            }
-            if n as usize > MAX_OUTPUT {
+            if n > MAX_OUTPUT as i64 {
                 return err("randBytes: count too large");
             }
-            Ok(Value::string(base64_encode(&bytes(h, n as usize))))
+            gocrypto::rand_bytes(n, &mut HostRandom(h)).map(Value::string).map_err(FuncError::new)
         }),
     ]
 }
@@ -44,17 +41,6 @@ pub(crate) fn below(host: &mut dyn Host, n: u64) -> u64 {
             return x % n;
         }
     }
-}
-
-/// `n` random bytes.
-pub(crate) fn bytes(host: &mut dyn Host, n: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(n);
-    while out.len() < n {
-        let x = host.random_u64().to_le_bytes();
-        let take = (n - out.len()).min(8);
-        out.extend_from_slice(&x[..take]);
-    }
-    out
 }
 
 /// Which characters a random string draws from.
@@ -92,15 +78,6 @@ pub(crate) fn rand_string(host: &mut dyn Host, count: i64, kind: Kind) -> FuncRe
     Ok(Value::string(out))
 }
 
-/// A random (version 4) UUID in its canonical text form.
-fn uuidv4(host: &mut dyn Host) -> String {
-    let mut b = bytes(host, 16);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,11 +86,11 @@ mod tests {
     #[test]
     fn uuid_shape_and_determinism() {
         let mut h = TestHost::new();
-        let a = uuidv4(&mut h);
+        let a = crate::testing::call(&mut h, "uuidv4", &[]).unwrap().to_go_string();
         assert_eq!(a.len(), 36);
         assert_eq!(&a[14..15], "4");
         let mut h2 = TestHost::new();
-        assert_eq!(uuidv4(&mut h2), a);
+        assert_eq!(crate::testing::call(&mut h2, "uuidv4", &[]).unwrap().to_go_string(), a);
     }
 
     #[test]
