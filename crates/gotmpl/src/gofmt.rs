@@ -327,7 +327,7 @@ impl Printer {
                 } else if self.f.sharp_v {
                     self.buf.push_str("interface {}(nil)");
                 } else {
-                    self.pad("<nil>");
+                    self.buf.push_str("<nil>");
                 }
             }
             Value::Bool(b) => match verb {
@@ -432,13 +432,17 @@ impl Printer {
                 self.pad(&s);
             }
             'U' => {
-                let mut s = format!("U+{:04X}", i);
+                let digits = self.f.prec.filter(|p| *p > 4).unwrap_or(4).min(64);
+                let mut s = format!("U+{:0digits$X}", i as u64);
                 if self.f.sharp {
                     if let Some(c) = char::from_u32(i as u32).filter(|c| is_print(*c)) {
                         s.push_str(&format!(" '{c}'"));
                     }
                 }
+                let zero = self.f.zero;
+                self.f.zero = false;
                 self.pad(&s);
+                self.f.zero = zero;
             }
             _ => self.bad_verb(verb, value),
         }
@@ -568,27 +572,51 @@ impl Printer {
         self.pad(&s);
     }
 
+    /// Go's `fmtSbx`: hex of each byte, with `#` and space forms; zero padding
+    /// applies as for numbers.
     fn fmt_sx(&mut self, bytes: &[u8], digits: &[u8]) {
         let mut length = bytes.len();
         if let Some(p) = self.f.prec {
             length = length.min(p);
         }
-        let mut out = String::new();
+        let mut width = 2 * length;
+        if width == 0 {
+            if let Some(w) = self.f.wid {
+                self.write_padding(w);
+            }
+            return;
+        }
+        if self.f.space {
+            if self.f.sharp {
+                width *= 2;
+            }
+            width += length - 1;
+        } else if self.f.sharp {
+            width += 2;
+        }
+        let pad = self.f.wid.filter(|w| *w > width).map(|w| w - width);
+        if let (Some(n), false) = (pad, self.f.minus) {
+            self.write_padding(n);
+        }
+        let x = if digits[10] == b'a' { 'x' } else { 'X' };
+        if self.f.sharp {
+            self.buf.push('0');
+            self.buf.push(x);
+        }
         for (i, b) in bytes.iter().take(length).enumerate() {
             if self.f.space && i > 0 {
-                out.push(' ');
+                self.buf.push(' ');
+                if self.f.sharp {
+                    self.buf.push('0');
+                    self.buf.push(x);
+                }
             }
-            if self.f.sharp && (self.f.space || i == 0) {
-                out.push('0');
-                out.push(if digits[10] == b'a' { 'x' } else { 'X' });
-            }
-            out.push(digits[(b >> 4) as usize] as char);
-            out.push(digits[(b & 0xf) as usize] as char);
+            self.buf.push(digits[(b >> 4) as usize] as char);
+            self.buf.push(digits[(b & 0xf) as usize] as char);
         }
-        let zero = self.f.zero;
-        self.f.zero = false;
-        self.pad(&out);
-        self.f.zero = zero;
+        if let (Some(n), true) = (pad, self.f.minus) {
+            self.write_padding(n);
+        }
     }
 
     fn fmt_q(&mut self, s: &str) {
