@@ -163,8 +163,10 @@ fn run(args: Vec<OsString>) -> Result<String, String> {
     let mut rest = args.into_iter().skip(1);
     match rest.next().and_then(|a| a.into_string().ok()).as_deref() {
         Some("template") => {}
+        Some("explain") => return run_explain(rest.collect()),
+        Some("show") => return run_show(rest.collect()),
         Some(other) => return Err(format!("unknown command \"{other}\" for \"capstan\"")),
-        None => return Err("a subcommand is required: capstan template [NAME] CHART [flags]".into()),
+        None => return Err(format!("a subcommand is required\n\n{USAGE}")),
     }
     let rest: Vec<OsString> = rest.collect();
     let last = rest.last().and_then(|a| a.to_str()).map(str::to_string);
@@ -180,6 +182,64 @@ fn run(args: Vec<OsString>) -> Result<String, String> {
         let _ = writeln!(stderr, "{line}");
     }
     result
+}
+
+/// What capstan does, for a missing subcommand.
+const USAGE: &str = "Usage:
+  capstan template [NAME] CHART [flags]        render like `helm template`
+  capstan explain values [NAME] CHART [flags] [PATH] [-o text|json]
+                                               every final value and the layer that set it
+  capstan show chart|values|readme|crds|all CHART";
+
+/// `capstan explain values [NAME] CHART [template flags] [PATH] [-o text|json]`.
+fn run_explain(args: Vec<OsString>) -> Result<String, String> {
+    let mut args = args.into_iter();
+    match args.next().and_then(|a| a.into_string().ok()).as_deref() {
+        Some("values") => {}
+        Some(other) => return Err(format!("unknown subject \"{other}\" for \"capstan explain\": only \"values\"")),
+        None => return Err(format!("capstan explain needs a subject\n\n{USAGE}")),
+    }
+    let rest: Vec<OsString> = args.collect();
+    let last = rest.last().and_then(|a| a.to_str()).map(str::to_string);
+    let matches = template_command()
+        .arg(value_flag("output").short('o'))
+        .no_binary_name(true)
+        .try_get_matches_from(rest)
+        .map_err(|e| flag_error(&e, last.as_deref()))?;
+    let mut opts = options(&matches)?;
+    let path = split_explain_path(&mut opts.args);
+    let items = chart::explain::explain_values(&opts, path.as_deref()).map_err(|e| e.to_string())?;
+    match matches.get_one::<String>("output").map(String::as_str) {
+        None | Some("text") => Ok(chart::explain::to_text(&items)),
+        Some("json") => Ok(chart::explain::to_json(&items)),
+        Some(other) => Err(format!("invalid argument \"{other}\" for \"-o, --output\" flag: use text or json")),
+    }
+}
+
+/// Takes the optional value PATH off `[NAME] CHART [PATH]`: three words always end in
+/// a path; of two, the second is a path when the first is a chart.
+fn split_explain_path(args: &mut Vec<String>) -> Option<String> {
+    let is_chart = |p: &str| {
+        let path = std::path::Path::new(p);
+        path.join("Chart.yaml").is_file() || (path.is_file() && (p.ends_with(".tgz") || p.ends_with(".tar.gz")))
+    };
+    match args.len() {
+        3 => args.pop(),
+        2 if is_chart(&args[0]) => args.pop(),
+        _ => None,
+    }
+}
+
+/// `capstan show chart|values|readme|crds|all CHART`.
+fn run_show(args: Vec<OsString>) -> Result<String, String> {
+    let words: Vec<String> = args.into_iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    match words.as_slice() {
+        [kind, chart] => match chart::show::ShowKind::parse(kind) {
+            Some(k) => chart::show::show(k, chart).map_err(|e| e.to_string()),
+            None => Err(format!("unknown command \"{kind}\" for \"capstan show\"")),
+        },
+        _ => Err(format!("capstan show takes a kind and a chart\n\n{USAGE}")),
+    }
 }
 
 /// Deeply nested charts and values recurse deeply; run on a large stack.

@@ -48,3 +48,42 @@ fn missing_chart_is_an_error_with_nothing_on_stdout() {
     assert!(stdout.is_empty());
     assert!(stderr.starts_with("Error: "), "stderr: {stderr}");
 }
+
+#[test]
+fn explain_values_names_the_file_line_and_flag_of_each_value() {
+    let (code, stdout, stderr) = render(&[
+        "explain",
+        "values",
+        "examples/hello",
+        "-f",
+        "examples/hello/values-prod.yaml",
+        "--set",
+        "service.port=9090",
+    ]);
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert!(
+        stdout.contains(
+            "config.LOG_LEVEL = \"WARNING\"\n  set by    examples/hello/values-prod.yaml:4:14  (values-file)\n  overrode  examples/hello/values.yaml:9:14 = \"INFO\"  (chart-values)\n"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("service.port = 9090\n  set by    --set service.port=9090  (set)\n"), "{stdout}");
+}
+
+#[test]
+fn explain_values_at_a_path_as_json() {
+    let (code, stdout, stderr) = render(&["explain", "values", "examples/hello", "replicas", "-o", "json"]);
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert_eq!(
+        stdout,
+        "[{\"path\":\"replicas\",\"value\":1,\"origin\":{\"kind\":\"chart-values\",\"file\":\"examples/hello/values.yaml\",\"line\":2,\"column\":11,\"arg\":null},\"overrode\":[]}]\n"
+    );
+}
+
+#[test]
+fn show_values_prints_the_file_as_written() {
+    let (code, stdout, _) = render(&["show", "values", "examples/hello"]);
+    assert_eq!(code, 0);
+    let raw = std::fs::read_to_string(workspace_root().join("examples/hello/values.yaml")).expect("example values");
+    assert_eq!(stdout, format!("{raw}\n"));
+}

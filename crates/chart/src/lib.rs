@@ -8,12 +8,14 @@
 pub mod archive;
 pub mod deps;
 pub mod error;
+pub mod explain;
 pub mod glob;
 pub mod load;
 pub mod manifest;
 pub mod objects;
 pub mod provenance;
 pub mod render;
+pub mod show;
 pub mod strvals;
 pub mod values;
 
