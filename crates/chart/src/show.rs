@@ -63,7 +63,9 @@ pub fn show(kind: ShowKind, chart_path: &str) -> Result<String, Error> {
     }
     if matches!(kind, ShowKind::Crds | ShowKind::All) {
         for crd in crds(&chart) {
-            out.push_str("---\n");
+            if !crd.starts_with("---") {
+                out.push_str("---\n");
+            }
             out.push_str(&crd);
             out.push('\n');
         }
@@ -184,15 +186,18 @@ mod tests {
         std::fs::write(dir.join("values.yaml"), "a: 1\n# comment\nb: x\n").unwrap();
         std::fs::write(dir.join("README.md"), "# Readme\ntext\n").unwrap();
         std::fs::write(dir.join("crds/x.yaml"), "kind: CustomResourceDefinition\n").unwrap();
+        std::fs::write(dir.join("crds/y.yaml"), "---\nkind: CustomResourceDefinition\n").unwrap();
         let path = dir.to_string_lossy().into_owned();
         // Expected bytes recorded from `helm show` (Helm 4.3.1) on the same chart.
         assert_eq!(show(ShowKind::Chart, &path).unwrap(), "apiVersion: v2\ndescription: d\nname: c\nversion: 0.1.0\n\n");
         assert_eq!(show(ShowKind::Values, &path).unwrap(), "a: 1\n# comment\nb: x\n\n");
         assert_eq!(show(ShowKind::Readme, &path).unwrap(), "# Readme\ntext\n\n");
-        assert_eq!(show(ShowKind::Crds, &path).unwrap(), "---\nkind: CustomResourceDefinition\n\n");
+        // A CRD file that starts with its own `---` gets no second one.
+        let crds = "---\nkind: CustomResourceDefinition\n\n";
+        assert_eq!(show(ShowKind::Crds, &path).unwrap(), format!("{crds}{crds}"));
         assert_eq!(
             show(ShowKind::All, &path).unwrap(),
-            "apiVersion: v2\ndescription: d\nname: c\nversion: 0.1.0\n\n---\na: 1\n# comment\nb: x\n\n---\n# Readme\ntext\n\n---\nkind: CustomResourceDefinition\n\n"
+            "apiVersion: v2\ndescription: d\nname: c\nversion: 0.1.0\n\n---\na: 1\n# comment\nb: x\n\n---\n# Readme\ntext\n\n---\nkind: CustomResourceDefinition\n\n---\nkind: CustomResourceDefinition\n\n"
         );
         std::fs::remove_dir_all(&dir).ok();
     }
