@@ -11,7 +11,7 @@ use govalue::{FuncError, FuncResult, FuncSpec, Host, MapEntries, Object, Param, 
 
 use crate::conv::{arg, arg_int, arg_str, err, fallible, func};
 
-use Param::{Any as A, Int, String as S};
+use Param::{Any as A, Int, List as L, String as S};
 
 /// The crypto functions.
 pub(crate) fn functions() -> Vec<FuncSpec> {
@@ -50,12 +50,12 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
             let now = now_seconds(h);
             pair(gocrypto::gen_ca_with_key(arg_str(a, 0), arg_int(a, 1), arg_str(a, 2), &mut HostRandom(h), now))
         }),
-        fallible("genSelfSignedCert", &[S, A, A, Int], |h, a| {
+        fallible("genSelfSignedCert", &[S, L, L, Int], |h, a| {
             let (ips, dns) = (strings_arg(&arg(a, 1), "ip")?, strings_arg(&arg(a, 2), "dns")?);
             let now = now_seconds(h);
             pair(gocrypto::gen_self_signed_cert(arg_str(a, 0), &ips, &dns, arg_int(a, 3), &mut HostRandom(h), now))
         }),
-        fallible("genSelfSignedCertWithKey", &[S, A, A, Int, S], |h, a| {
+        fallible("genSelfSignedCertWithKey", &[S, L, L, Int, S], |h, a| {
             let (ips, dns) = (strings_arg(&arg(a, 1), "ip")?, strings_arg(&arg(a, 2), "dns")?);
             let now = now_seconds(h);
             let key = arg_str(a, 4);
@@ -69,13 +69,13 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
                 now,
             ))
         }),
-        fallible("genSignedCert", &[S, A, A, Int, A], |h, a| {
+        fallible("genSignedCert", &[S, L, L, Int, A], |h, a| {
             let ca = ca_arg(&arg(a, 4))?;
             let (ips, dns) = (strings_arg(&arg(a, 1), "ip")?, strings_arg(&arg(a, 2), "dns")?);
             let now = now_seconds(h);
             pair(gocrypto::gen_signed_cert(arg_str(a, 0), &ips, &dns, arg_int(a, 3), &ca, &mut HostRandom(h), now))
         }),
-        fallible("genSignedCertWithKey", &[S, A, A, Int, A, S], |h, a| {
+        fallible("genSignedCertWithKey", &[S, L, L, Int, A, S], |h, a| {
             let ca = ca_arg(&arg(a, 4))?;
             let (ips, dns) = (strings_arg(&arg(a, 1), "ip")?, strings_arg(&arg(a, 2), "dns")?);
             let now = now_seconds(h);
