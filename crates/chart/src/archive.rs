@@ -9,8 +9,9 @@ use std::io::Read;
 
 /// The most a whole chart may hold once decompressed (Helm's default, 100 MiB).
 pub const MAX_CHART_BYTES: u64 = 100 * 1024 * 1024;
-/// The most one file of a chart may hold once decompressed (Helm's default, 5 MiB).
-pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
+/// The most one file of a chart may hold once decompressed. Helm 4.3.1's `template`
+/// accepts a single file as large as the whole chart may be.
+pub const MAX_FILE_BYTES: u64 = MAX_CHART_BYTES;
 
 /// One regular file of an archive, its path relative to the chart's top folder.
 #[derive(Debug, Clone, PartialEq, Eq)]

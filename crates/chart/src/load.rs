@@ -168,7 +168,7 @@ pub fn load(path: &str) -> Result<Chart, Error> {
                 "file '{path}' does not appear to be a gzipped archive; got 'application/octet-stream'"
             )));
         }
-        let files = archive_files(&data).map_err(|_| Error::new("unable to load chart archive"))?;
+        let files = archive_files(&data).map_err(|e| Error::new(format!("unable to load chart archive: {}", e.message())))?;
         if !files.iter().any(|f| f.name == "Chart.yaml") {
             return Err(Error::new("unable to detect chart version, no Chart.yaml found"));
         }
