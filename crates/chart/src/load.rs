@@ -234,7 +234,7 @@ fn read_limited(p: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     let mut data = Vec::new();
     f.take(limit + 1).read_to_end(&mut data)?;
     if data.len() as u64 > limit {
-        return Err(std::io::Error::other("file too large"));
+        return Err(std::io::Error::new(std::io::ErrorKind::FileTooLarge, "file too large"));
     }
     Ok(data)
 }
@@ -351,19 +351,26 @@ fn walk(
         return Err(Error::new(format!("chart directory {rel} is nested too deeply")));
     }
     let entries = std::fs::read_dir(dir).map_err(|e| Error::new(format!("error reading {rel}: {e}")))?;
-    let mut names: Vec<(String, PathBuf)> = entries
+    let mut names: Vec<(String, PathBuf, Option<std::fs::FileType>)> = entries
         .filter_map(|e| e.ok())
-        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path(), e.file_type().ok()))
         .collect();
-    names.sort();
-    for (name, path) in names {
+    names.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, path, file_type) in names {
         let n = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
-        let real = std::fs::canonicalize(&path).map_err(|e| Error::new(format!("error reading {n}: {e}")))?;
-        if !real.starts_with(root) {
-            return Err(Error::new(format!("chart file {n} is a symbolic link that leaves the chart directory")));
-        }
-        let meta = std::fs::metadata(&real).map_err(|e| Error::new(format!("error reading {n}: {e}")))?;
-        if meta.is_dir() {
+        // `dir` is already free of links, so only a link needs resolving and checking.
+        let (real, is_dir, is_file) = match file_type {
+            Some(t) if !t.is_symlink() => (path.clone(), t.is_dir(), t.is_file()),
+            _ => {
+                let real = std::fs::canonicalize(&path).map_err(|e| Error::new(format!("error reading {n}: {e}")))?;
+                if !real.starts_with(root) {
+                    return Err(Error::new(format!("chart file {n} is a symbolic link that leaves the chart directory")));
+                }
+                let meta = std::fs::metadata(&real).map_err(|e| Error::new(format!("error reading {n}: {e}")))?;
+                (real, meta.is_dir(), meta.is_file())
+            }
+        };
+        if is_dir {
             if rules.ignore(&n, true) {
                 continue;
             }
@@ -373,23 +380,26 @@ fn walk(
         if rules.ignore(&n, false) {
             continue;
         }
-        if !meta.is_file() {
+        if !is_file {
             return Err(Error::new(format!(
                 "cannot load irregular file {} as it has file mode type bits set",
                 path.display()
             )));
         }
-        if meta.len() > MAX_FILE_SIZE {
-            return Err(Error::new(format!(
-                "chart file {} is larger than the maximum file size {MAX_FILE_SIZE}",
-                govalue::strconv::quote(&name)
-            )));
-        }
-        *total += meta.len();
+        let data = match read_limited(&real, MAX_FILE_SIZE) {
+            Ok(data) => data,
+            Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+                return Err(Error::new(format!(
+                    "chart file {} is larger than the maximum file size {MAX_FILE_SIZE}",
+                    govalue::strconv::quote(&name)
+                )))
+            }
+            Err(e) => return Err(Error::new(format!("error reading {n}: {e}"))),
+        };
+        *total += data.len() as u64;
         if *total > MAX_CHART_SIZE || out.len() >= MAX_FILES {
             return Err(Error::new(format!("chart is larger than the maximum size {MAX_CHART_SIZE}")));
         }
-        let data = read_limited(&real, MAX_FILE_SIZE).map_err(|e| Error::new(format!("error reading {n}: {e}")))?;
         out.push(File { name: n, data: strip_bom(data) });
     }
     Ok(())

@@ -216,9 +216,13 @@ fn kind_rank(kind: &str) -> (usize, &str) {
 /// Reads the head of every document, in parallel when there are many (the YAML
 /// of large CRDs dominates this step); results keep the documents' order.
 fn parse_heads(docs: &[(&String, String)]) -> Vec<Result<Head, String>> {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
     let total: usize = docs.iter().map(|(_, d)| d.len()).sum();
-    if threads < 2 || docs.len() < 2 || total < 256 * 1024 {
+    if docs.len() < 2 || total < 256 * 1024 {
+        return docs.iter().map(|(_, d)| parse_head(d)).collect();
+    }
+    // Asking for the parallelism reads cgroup files: only worth it for large output.
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+    if threads < 2 {
         return docs.iter().map(|(_, d)| parse_head(d)).collect();
     }
     let chunk = docs.len().div_ceil(threads);
