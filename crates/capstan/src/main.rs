@@ -50,7 +50,6 @@ const NO_EFFECT_BOOL_FLAGS: &[&str] = &[
     "replace",
     "hide-notes",
     "take-ownership",
-    "validate",
 ];
 
 /// Install flags with a value that `helm template` accepts without effect on its output.
@@ -89,6 +88,7 @@ fn template_command() -> Command {
         .arg(Arg::new("dry-run").long("dry-run").num_args(0..=1).require_equals(true).default_missing_value("unset"))
         .arg(Arg::new("wait").long("wait").num_args(0..=1).require_equals(true).default_missing_value("watcher"))
         .arg(value_flag("seed"))
+        .arg(bool_flag("validate"))
 }
 
 /// Turns clap's error into pflag's wording; `last` is the last command-line word.
@@ -133,7 +133,20 @@ fn comma_list(m: &ArgMatches, id: &str) -> Vec<String> {
     strings(m, id).iter().flat_map(|s| s.split(',').map(str::to_string).collect::<Vec<_>>()).collect()
 }
 
+/// Flags whose only purpose is to ask a Kubernetes cluster something.
+fn refuse_cluster_flags(m: &ArgMatches) -> Result<(), String> {
+    let offline = "capstan renders offline and never contacts a Kubernetes cluster";
+    if flag(m, "validate")? {
+        return Err(format!("--validate checks the manifests against a cluster: {offline}"));
+    }
+    if m.get_one::<String>("dry-run").is_some_and(|v| v == "server") {
+        return Err(format!("--dry-run=server asks a cluster to check the manifests: {offline}"));
+    }
+    Ok(())
+}
+
 fn options(m: &ArgMatches) -> Result<chart::TemplateOptions, String> {
+    refuse_cluster_flags(m)?;
     let seed = match m.get_one::<String>("seed") {
         Some(s) => Some(s.parse::<u64>().map_err(|_| format!("invalid argument \"{s}\" for \"--seed\" flag"))?),
         None => None,
@@ -165,6 +178,9 @@ fn options(m: &ArgMatches) -> Result<chart::TemplateOptions, String> {
 }
 
 fn run(args: Vec<OsString>) -> Result<String, String> {
+    if args.iter().skip(1).any(|a| a == "-h" || a == "--help") {
+        return Ok(format!("capstan: a drop-in `helm template`.\n\n{USAGE}\n\n{TEMPLATE_FLAGS}"));
+    }
     let mut rest = args.into_iter().skip(1);
     match rest.next().and_then(|a| a.into_string().ok()).as_deref() {
         Some("template") => {}
@@ -195,6 +211,33 @@ const USAGE: &str = "Usage:
   capstan explain values [NAME] CHART [flags] [PATH] [-o text|json]
                                                every final value and the layer that set it
   capstan show chart|values|readme|crds|all CHART";
+
+/// The flags of `template` (and `explain values`), for `--help`.
+const TEMPLATE_FLAGS: &str = "Flags (as helm template):
+  -f, --values FILE          values file, repeatable; later files win
+      --set a.b=c,l[0]=x     set values (integers int64, true/false booleans, null deletes)
+      --set-string a=b       set values as strings
+      --set-file a=PATH      set a value to a file's contents
+      --set-json a=JSON      set values from JSON
+      --set-literal a=b,c    set one value literally
+  -n, --namespace NS         .Release.Namespace
+  -s, --show-only PATH       only the manifests of these templates
+      --include-crds         print the charts' crds/
+      --skip-crds            leave crds/ out
+      --skip-tests           leave test hooks out
+      --no-hooks             leave hooks out
+      --is-upgrade           .Release.IsUpgrade true
+      --kube-version V       .Capabilities.KubeVersion (default v1.37.0)
+  -a, --api-versions V       extra .Capabilities.APIVersions
+      --name-template T      make the release name from a template
+  -g, --generate-name        generate the release name
+      --output-dir DIR       write each template's output under DIR
+      --skip-schema-validation
+                             do not check values.schema.json
+capstan only:
+      --seed N               deterministic random and time functions
+      --enable-dns           let getHostByName resolve names
+  -o, --output text|json     (explain) the report's format";
 
 /// `capstan explain values [NAME] CHART [template flags] [PATH] [-o text|json]`.
 fn run_explain(args: Vec<OsString>) -> Result<String, String> {

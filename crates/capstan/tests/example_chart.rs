@@ -87,3 +87,22 @@ fn show_values_prints_the_file_as_written() {
     let raw = std::fs::read_to_string(workspace_root().join("examples/hello/values.yaml")).expect("example values");
     assert_eq!(stdout, format!("{raw}\n"));
 }
+
+#[test]
+fn cluster_flags_are_refused_clearly() {
+    for flag in ["--validate", "--dry-run=server"] {
+        let (code, stdout, stderr) = render(&["template", "demo", "examples/hello", flag]);
+        assert_eq!(code, 1, "{flag}");
+        assert!(stdout.is_empty());
+        assert!(stderr.contains("never contacts a Kubernetes cluster"), "{flag}: {stderr}");
+    }
+    let (code, _, _) = render(&["template", "demo", "examples/hello", "--dry-run=client"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn help_lists_the_commands_and_flags() {
+    let (code, stdout, _) = render(&["template", "--help"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("capstan explain values") && stdout.contains("--set-json"), "{stdout}");
+}
