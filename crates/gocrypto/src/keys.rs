@@ -2,10 +2,13 @@
 //! (Sprig's `parsePrivateKeyPEM`), public-key encodings and certificate signing.
 
 use crate::encoding::{bit_string, oid, pem_decode, pem_encode, read_tlv, seq, tag, tlv, uint};
+use crate::prime::{random_prime, small_odd_primes};
 use crate::rng::{Random, RngAdapter};
 use p256::elliptic_curve::sec1::ToEncodedPoint;
 use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};
 use rsa::traits::PublicKeyParts;
+use rand_core::SeedableRng;
+use rand_chacha::ChaCha20Rng;
 use rsa::RsaPrivateKey;
 
 const OID_RSA: &[u64] = &[1, 2, 840, 113549, 1, 1, 1];
@@ -50,7 +53,9 @@ fn strip_zeros(b: &[u8]) -> Vec<u8> {
 }
 
 /// Generates an RSA key of `bits` bits (exponent 65537), like Go: each prime has
-/// its top two bits set, so the modulus always has exactly `bits` bits.
+/// its top two bits set, so the modulus always has exactly `bits` bits. The two
+/// primes are searched for on two threads, each from its own ChaCha20 stream seeded
+/// from `rng`, so a seeded `rng` still gives the same key everywhere.
 pub fn generate_rsa(bits: usize, rng: &mut dyn Random) -> Result<PrivateKey, String> {
     use rsa::BigUint;
     if bits < 64 || bits % 16 != 0 {
@@ -58,119 +63,78 @@ pub fn generate_rsa(bits: usize, rng: &mut dyn Random) -> Result<PrivateKey, Str
             .map(|k| PrivateKey::Rsa(Box::new(k)))
             .map_err(|e| e.to_string());
     }
-    let mut rng = RngAdapter(rng);
+    let mut streams = [[0u8; 32]; 2];
+    for seed in &mut streams {
+        rand_core::RngCore::fill_bytes(&mut RngAdapter(rng), seed);
+    }
+    let [mut p_rng, mut q_rng] = streams.map(ChaCha20Rng::from_seed);
     let e = BigUint::from(65537u32);
     let sieve = small_odd_primes();
     let usable = |p: &BigUint| (p - 1u32) % &e != BigUint::from(0u32);
-    let p = loop {
-        let p = random_prime(&mut rng, bits / 2, &sieve);
+    let search = |rng: &mut ChaCha20Rng| loop {
+        let p = random_prime(&mut RngAdapter(rng), bits / 2, &sieve);
         if usable(&p) {
             break p;
         }
     };
-    let q = loop {
-        let q = random_prime(&mut rng, bits / 2, &sieve);
-        if q != p && usable(&q) {
-            break q;
-        }
-    };
+    let (p, mut q) = std::thread::scope(|s| {
+        let mut worker_rng = p_rng.clone();
+        let search = &search;
+        let worker = std::thread::Builder::new().spawn_scoped(s, move || search(&mut worker_rng));
+        let q = search(&mut q_rng);
+        // Without a worker thread, p comes from the same stream on this one.
+        let p = worker.ok().and_then(|w| w.join().ok()).unwrap_or_else(|| search(&mut p_rng));
+        (p, q)
+    });
+    while q == p {
+        q = search(&mut q_rng);
+    }
     let key = RsaPrivateKey::from_p_q(p, q, e).map_err(|e| e.to_string())?;
     Ok(PrivateKey::Rsa(Box::new(key)))
 }
 
-/// How many small primes rule candidates out before the costly tests.
-const SIEVE_PRIMES: usize = 2000;
-
-fn small_odd_primes() -> Vec<u32> {
-    let mut primes: Vec<u32> = Vec::with_capacity(SIEVE_PRIMES);
-    let mut c = 3u32;
-    while primes.len() < SIEVE_PRIMES {
-        if primes.iter().take_while(|&&p| p * p <= c).all(|&p| c % p != 0) {
-            primes.push(c);
-        }
-        c += 2;
-    }
-    primes
-}
-
-/// `n mod p` for a big-endian number.
-fn rem_small(bytes: &[u8], p: u32) -> u32 {
-    bytes.iter().fold(0u64, |r, &b| (r * 256 + u64::from(b)) % u64::from(p)) as u32
-}
-
-/// A random probable prime of `bits` bits (a multiple of 8) with the top two bits
-/// set: from a random odd start, the first number that no small prime divides and
-/// that passes Miller-Rabin with base 2 and eight random bases.
-fn random_prime(rng: &mut RngAdapter<'_>, bits: usize, sieve: &[u32]) -> rsa::BigUint {
-    use rsa::BigUint;
-    const STEPS: u32 = 1 << 20;
-    loop {
-        let mut bytes = rng.bytes(bits / 8);
-        bytes[0] |= 0xC0;
-        if let Some(last) = bytes.last_mut() {
-            *last |= 1;
-        }
-        let start = BigUint::from_bytes_be(&bytes);
-        let rems: Vec<u32> = sieve.iter().map(|&p| rem_small(&bytes, p)).collect();
-        let mut delta = 0u32;
-        while delta < STEPS {
-            let clear = sieve.iter().zip(&rems).all(|(&p, &r)| (r + delta % p) % p != 0);
-            if clear {
-                let candidate = &start + delta;
-                if miller_rabin(&candidate, &BigUint::from(2u32))
-                    && (0..8).all(|_| {
-                        let base = BigUint::from_bytes_be(&rng.bytes(bits / 8 - 1)) + 2u32;
-                        miller_rabin(&candidate, &base)
-                    })
-                {
-                    return candidate;
-                }
-            }
-            delta += 2;
-        }
-    }
-}
-
-/// One Miller-Rabin round: whether `n` (odd, > 3) is a strong probable prime to `base`.
-fn miller_rabin(n: &rsa::BigUint, base: &rsa::BigUint) -> bool {
-    use rsa::BigUint;
-    let one = BigUint::from(1u32);
-    let n_minus_1 = n - &one;
-    let s = n_minus_1.trailing_zeros().unwrap_or(0) as usize;
-    let d = &n_minus_1 >> s;
-    let mut x = base.modpow(&d, n);
-    if x == one || x == n_minus_1 {
-        return true;
-    }
-    let two = BigUint::from(2u32);
-    for _ in 1..s {
-        x = x.modpow(&two, n);
-        if x == n_minus_1 {
-            return true;
-        }
-        if x == one {
-            return false;
-        }
-    }
-    false
-}
-
 #[cfg(test)]
-mod prime_tests {
+mod rsa_tests {
     use super::*;
+    use rsa::traits::PrivateKeyParts;
+
+    /// A fixed stream of numbers.
+    struct Counter(u64);
+
+    impl Random for Counter {
+        fn next_u64(&mut self) -> u64 {
+            self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            self.0
+        }
+    }
+
+    fn key(bits: usize, seed: u64) -> RsaPrivateKey {
+        match generate_rsa(bits, &mut Counter(seed)) {
+            Ok(PrivateKey::Rsa(k)) => *k,
+            _ => panic!("no RSA key"),
+        }
+    }
 
     #[test]
-    fn miller_rabin_tells_primes_from_composites() {
-        let prime = rsa::BigUint::from(1_000_000_007u64);
-        let composite = rsa::BigUint::from(1_000_000_007u64 * 3);
-        let two = rsa::BigUint::from(2u32);
-        assert!(miller_rabin(&prime, &two));
-        assert!(!miller_rabin(&composite, &two));
-        // 3215031751 is a strong pseudoprime to bases 2, 3, 5 and 7, but not to 11.
-        let spsp = rsa::BigUint::from(3_215_031_751u64);
-        assert!(miller_rabin(&spsp, &two));
-        assert!(!miller_rabin(&spsp, &rsa::BigUint::from(11u32)));
-        assert_eq!(rem_small(&[1, 0], 7), 256 % 7);
+    fn same_seed_same_key_and_go_rules() {
+        let a = key(2048, 7);
+        assert_eq!(a, key(2048, 7));
+        let b = key(2048, 8);
+        assert_ne!(a.n(), b.n());
+        for k in [&a, &b] {
+            assert_eq!(k.n().bits(), 2048);
+            assert_eq!(k.e(), &rsa::BigUint::from(65537u32));
+            let [p, q] = k.primes() else { panic!("not two primes") };
+            assert_ne!(p, q);
+            for f in [p, q] {
+                assert_eq!(f.bits(), 1024);
+                assert_eq!(f >> 1022usize, rsa::BigUint::from(3u32), "top two bits set");
+                assert_ne!((f - 1u32) % 65537u32, rsa::BigUint::from(0u32));
+            }
+            k.validate().unwrap();
+        }
+        // A size the fixed-size arithmetic does not cover still works.
+        assert_eq!(key(1536, 9).n().bits(), 1536);
     }
 }
 

@@ -23,6 +23,7 @@ mod cert;
 mod encoding;
 mod hashes;
 mod keys;
+mod prime;
 mod rng;
 #[cfg(test)]
 mod tests;

@@ -7,6 +7,12 @@ pub trait Random {
     fn next_u64(&mut self) -> u64;
 }
 
+impl Random for rand_chacha::ChaCha20Rng {
+    fn next_u64(&mut self) -> u64 {
+        rand_core::RngCore::next_u64(self)
+    }
+}
+
 impl<R: Random + ?Sized> Random for &mut R {
     fn next_u64(&mut self) -> u64 {
         (**self).next_u64()
