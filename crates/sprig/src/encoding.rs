@@ -31,7 +31,8 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
 
 /// Go's `base64.StdEncoding.EncodeToString`.
 pub(crate) fn base64_encode(data: &[u8]) -> String {
-    encode_bits(data, B64, 6, 4)
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(data)
 }
 
 /// Go's `base32.StdEncoding.EncodeToString`.
