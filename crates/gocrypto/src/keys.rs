@@ -93,51 +93,6 @@ pub fn generate_rsa(bits: usize, rng: &mut dyn Random) -> Result<PrivateKey, Str
     Ok(PrivateKey::Rsa(Box::new(key)))
 }
 
-#[cfg(test)]
-mod rsa_tests {
-    use super::*;
-    use rsa::traits::PrivateKeyParts;
-
-    /// A fixed stream of numbers.
-    struct Counter(u64);
-
-    impl Random for Counter {
-        fn next_u64(&mut self) -> u64 {
-            self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            self.0
-        }
-    }
-
-    fn key(bits: usize, seed: u64) -> RsaPrivateKey {
-        match generate_rsa(bits, &mut Counter(seed)) {
-            Ok(PrivateKey::Rsa(k)) => *k,
-            _ => panic!("no RSA key"),
-        }
-    }
-
-    #[test]
-    fn same_seed_same_key_and_go_rules() {
-        let a = key(2048, 7);
-        assert_eq!(a, key(2048, 7));
-        let b = key(2048, 8);
-        assert_ne!(a.n(), b.n());
-        for k in [&a, &b] {
-            assert_eq!(k.n().bits(), 2048);
-            assert_eq!(k.e(), &rsa::BigUint::from(65537u32));
-            let [p, q] = k.primes() else { panic!("not two primes") };
-            assert_ne!(p, q);
-            for f in [p, q] {
-                assert_eq!(f.bits(), 1024);
-                assert_eq!(f >> 1022usize, rsa::BigUint::from(3u32), "top two bits set");
-                assert_ne!((f - 1u32) % 65537u32, rsa::BigUint::from(0u32));
-            }
-            k.validate().unwrap();
-        }
-        // A size the fixed-size arithmetic does not cover still works.
-        assert_eq!(key(1536, 9).n().bits(), 1536);
-    }
-}
-
 /// Generates DSA L2048N256 parameters and a key, kept in Sprig's `DSAKeyFormat`
 /// (version 0, P, Q, G, Y, X).
 fn generate_dsa(rng: &mut dyn Random) -> PrivateKey {
@@ -509,4 +464,49 @@ fn oid_to_string(body: &[u8]) -> String {
         }
     }
     arcs.iter().map(u64::to_string).collect::<Vec<_>>().join(".")
+}
+
+#[cfg(test)]
+mod rsa_tests {
+    use super::*;
+    use rsa::traits::PrivateKeyParts;
+
+    /// A fixed stream of numbers.
+    struct Counter(u64);
+
+    impl Random for Counter {
+        fn next_u64(&mut self) -> u64 {
+            self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            self.0
+        }
+    }
+
+    fn key(bits: usize, seed: u64) -> RsaPrivateKey {
+        match generate_rsa(bits, &mut Counter(seed)) {
+            Ok(PrivateKey::Rsa(k)) => *k,
+            _ => panic!("no RSA key"),
+        }
+    }
+
+    #[test]
+    fn same_seed_same_key_and_go_rules() {
+        let a = key(2048, 7);
+        assert_eq!(a, key(2048, 7));
+        let b = key(2048, 8);
+        assert_ne!(a.n(), b.n());
+        for k in [&a, &b] {
+            assert_eq!(k.n().bits(), 2048);
+            assert_eq!(k.e(), &rsa::BigUint::from(65537u32));
+            let [p, q] = k.primes() else { panic!("not two primes") };
+            assert_ne!(p, q);
+            for f in [p, q] {
+                assert_eq!(f.bits(), 1024);
+                assert_eq!(f >> 1022usize, rsa::BigUint::from(3u32), "top two bits set");
+                assert_ne!((f - 1u32) % 65537u32, rsa::BigUint::from(0u32));
+            }
+            k.validate().unwrap();
+        }
+        // A size the fixed-size arithmetic does not cover still works.
+        assert_eq!(key(1536, 9).n().bits(), 1536);
+    }
 }
