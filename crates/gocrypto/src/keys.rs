@@ -58,7 +58,7 @@ fn strip_zeros(b: &[u8]) -> Vec<u8> {
 /// from `rng`, so a seeded `rng` still gives the same key everywhere.
 pub fn generate_rsa(bits: usize, rng: &mut dyn Random) -> Result<PrivateKey, String> {
     use rsa::BigUint;
-    if bits < 64 || bits % 16 != 0 {
+    if bits < 64 || !bits.is_multiple_of(16) {
         return RsaPrivateKey::new(&mut RngAdapter(rng), bits)
             .map(|k| PrivateKey::Rsa(Box::new(k)))
             .map_err(|e| e.to_string());

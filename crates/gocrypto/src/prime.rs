@@ -13,7 +13,7 @@ pub(crate) fn small_odd_primes() -> Vec<u32> {
     let mut primes: Vec<u32> = Vec::with_capacity(SIEVE_PRIMES);
     let mut c = 3u32;
     while primes.len() < SIEVE_PRIMES {
-        if primes.iter().take_while(|&&p| p * p <= c).all(|&p| c % p != 0) {
+        if primes.iter().take_while(|&&p| p * p <= c).all(|&p| !c.is_multiple_of(p)) {
             primes.push(c);
         }
         c += 2;
@@ -41,7 +41,7 @@ pub(crate) fn random_prime(rng: &mut RngAdapter<'_>, bits: usize, sieve: &[u32])
         let rems: Vec<u32> = sieve.iter().map(|&p| rem_small(&bytes, p)).collect();
         let mut delta = 0u32;
         while delta < STEPS {
-            let clear = sieve.iter().zip(&rems).all(|(&p, &r)| (r + delta % p) % p != 0);
+            let clear = sieve.iter().zip(&rems).all(|(&p, &r)| !(r + delta % p).is_multiple_of(p));
             if clear {
                 let candidate = &start + delta;
                 if miller_rabin(&candidate, &BigUint::from(2u32))

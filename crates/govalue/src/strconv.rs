@@ -171,7 +171,7 @@ mod tests {
 
     #[test]
     fn fixed_and_exponent_forms() {
-        assert_eq!(format_float(3.14159, b'f', 2), "3.14");
+        assert_eq!(format_float(1.23456, b'f', 2), "1.23");
         assert_eq!(format_float(0.125, b'f', 2), "0.12");
         assert_eq!(format_float(1.5, b'f', -1), "1.5");
         assert_eq!(format_float(1e21, b'f', -1), "1000000000000000000000");
