@@ -260,7 +260,7 @@ fn run_explain(args: Vec<OsString>) -> Result<String, String> {
 }
 
 /// Takes the optional value PATH off `[NAME] CHART [PATH]`: three words always end in
-/// a path; of two, the second is a path when the first is a chart.
+/// a path; of two, the second is a path when it is not a chart and the first is.
 fn split_explain_path(args: &mut Vec<String>) -> Option<String> {
     let is_chart = |p: &str| {
         let path = std::path::Path::new(p);
@@ -268,7 +268,7 @@ fn split_explain_path(args: &mut Vec<String>) -> Option<String> {
     };
     match args.len() {
         3 => args.pop(),
-        2 if is_chart(&args[0]) => args.pop(),
+        2 if is_chart(&args[0]) && !is_chart(&args[1]) => args.pop(),
         _ => None,
     }
 }

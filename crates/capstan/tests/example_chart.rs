@@ -106,3 +106,10 @@ fn help_lists_the_commands_and_flags() {
     assert_eq!(code, 0);
     assert!(stdout.contains("capstan explain values") && stdout.contains("--set-json"), "{stdout}");
 }
+
+#[test]
+fn explain_values_takes_a_release_name_equal_to_the_chart_path() {
+    let (code, stdout, stderr) = render(&["explain", "values", "examples/hello", "examples/hello", "-o", "json"]);
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert!(stdout.contains("\"path\":\"replicas\""), "{stdout}");
+}
