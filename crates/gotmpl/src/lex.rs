@@ -559,21 +559,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_char(&mut self) -> (Option<Item>, Option<State>) {
-        loop {
-            match self.next() {
-                Some('\\') => {
-                    let r = self.next();
-                    if r.is_some() && r != Some('\n') {
-                        continue;
-                    }
-                    return (self.errorf("unterminated character constant".into()), None);
-                }
-                None | Some('\n') => return (self.errorf("unterminated character constant".into()), None),
-                Some('\'') => break,
-                _ => {}
-            }
-        }
-        (self.emit(ItemType::CharConstant), Some(State::InsideAction))
+        self.lex_escaped('\'', "unterminated character constant", ItemType::CharConstant)
     }
 
     fn lex_number(&mut self) -> (Option<Item>, Option<State>) {
@@ -625,6 +611,12 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_quote(&mut self) -> (Option<Item>, Option<State>) {
+        self.lex_escaped('"', "unterminated quoted string", ItemType::String)
+    }
+
+    /// Scans to the closing `close` of a rune or string literal, honouring backslash
+    /// escapes; a newline or the end of input first is `unterminated`.
+    fn lex_escaped(&mut self, close: char, unterminated: &str, item: ItemType) -> (Option<Item>, Option<State>) {
         loop {
             match self.next() {
                 Some('\\') => {
@@ -632,14 +624,14 @@ impl<'a> Lexer<'a> {
                     if r.is_some() && r != Some('\n') {
                         continue;
                     }
-                    return (self.errorf("unterminated quoted string".into()), None);
+                    return (self.errorf(unterminated.into()), None);
                 }
-                None | Some('\n') => return (self.errorf("unterminated quoted string".into()), None),
-                Some('"') => break,
+                None | Some('\n') => return (self.errorf(unterminated.into()), None),
+                Some(c) if c == close => break,
                 _ => {}
             }
         }
-        (self.emit(ItemType::String), Some(State::InsideAction))
+        (self.emit(item), Some(State::InsideAction))
     }
 
     fn lex_raw_quote(&mut self) -> (Option<Item>, Option<State>) {
