@@ -17,12 +17,7 @@ fn go_bool(s: &str) -> Result<bool, String> {
 }
 
 fn bool_flag(name: &'static str) -> Arg {
-    Arg::new(name)
-        .long(name)
-        .num_args(0..=1)
-        .require_equals(true)
-        .default_missing_value("true")
-        .action(ArgAction::Set)
+    Arg::new(name).long(name).num_args(0..=1).require_equals(true).default_missing_value("true").action(ArgAction::Set)
 }
 
 fn list_flag(name: &'static str) -> Arg {
@@ -341,7 +336,9 @@ mod tests {
 
     #[test]
     fn flags_in_any_position() {
-        let o = parse(&["rel", "-f", "a.yaml,b.yaml", "./c", "--set", "x=1,y=2", "--namespace", "ns", "--include-crds"]).unwrap();
+        let o =
+            parse(&["rel", "-f", "a.yaml,b.yaml", "./c", "--set", "x=1,y=2", "--namespace", "ns", "--include-crds"])
+                .unwrap();
         assert_eq!(o.args, ["rel", "./c"]);
         assert_eq!(o.value_files, ["a.yaml", "b.yaml"]);
         assert_eq!(o.set, ["x=1,y=2"]);

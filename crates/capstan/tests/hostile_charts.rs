@@ -86,7 +86,10 @@ fn archive_entries_leaving_the_chart_are_refused() {
     );
     let abs = tgz(&[("evil/Chart.yaml", CHART_YAML), ("evil//etc/passwd", b"x: 1\n")]);
     std::fs::write(dir.join("abs.tgz"), abs).expect("write");
-    assert_fails_with(template(&dir, "abs.tgz", &[]), "unable to load chart archive: chart illegally contains absolute paths");
+    assert_fails_with(
+        template(&dir, "abs.tgz", &[]),
+        "unable to load chart archive: chart illegally contains absolute paths",
+    );
 }
 
 #[test]

@@ -39,11 +39,8 @@ fn run_with_ratchet(runner: &Path, extra: &[&str], ratchet: &str) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     let summary: Vec<&str> = stdout.lines().rev().take(3).collect();
     eprintln!("{}: {}", ratchet, summary.into_iter().rev().collect::<Vec<_>>().join(" | "));
-    let regressions: Vec<&str> = stdout
-        .lines()
-        .chain(stderr.lines())
-        .filter(|l| l.to_lowercase().contains("ratchet"))
-        .collect();
+    let regressions: Vec<&str> =
+        stdout.lines().chain(stderr.lines()).filter(|l| l.to_lowercase().contains("ratchet")).collect();
     assert!(
         out.status.success(),
         "cases listed in tests/ratchet/{ratchet} no longer pass:\n{}\n{}",

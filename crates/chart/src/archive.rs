@@ -39,7 +39,8 @@ fn read_with_limits(bytes: &[u8], max_total: u64, max_file: u64) -> Result<Vec<A
     for entry in entries {
         let mut entry = entry.map_err(|e| e.to_string())?;
         let kind = entry.header().entry_type();
-        if kind.is_dir() || kind.is_pax_global_extensions() || kind.is_pax_local_extensions() || kind.is_gnu_longname() {
+        if kind.is_dir() || kind.is_pax_global_extensions() || kind.is_pax_local_extensions() || kind.is_gnu_longname()
+        {
             continue;
         }
         let raw_name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();

@@ -50,10 +50,8 @@ fn process_enabled(c: &mut Chart, v: &Map, path: &str, compatible: RangeCheck, d
         }
     }
     for req in &mut c.metadata.dependencies {
-        if let Some(found) = c
-            .dependencies
-            .iter()
-            .find(|ch| ch.name() == req.name && compatible(&req.version, &ch.metadata.version))
+        if let Some(found) =
+            c.dependencies.iter().find(|ch| ch.name() == req.name && compatible(&req.version, &ch.metadata.version))
         {
             let mut copy = found.clone();
             if !req.alias.is_empty() {
@@ -98,8 +96,7 @@ fn process_enabled(c: &mut Chart, v: &Map, path: &str, compatible: RangeCheck, d
             }
         }
     }
-    let disabled: Vec<String> =
-        c.metadata.dependencies.iter().filter(|r| !r.enabled).map(|r| r.name.clone()).collect();
+    let disabled: Vec<String> = c.metadata.dependencies.iter().filter(|r| !r.enabled).map(|r| r.name.clone()).collect();
     c.dependencies.retain(|d| !disabled.iter().any(|n| n == d.name()));
     c.metadata.dependencies.retain(|r| !disabled.contains(&r.name));
     for t in &mut c.dependencies {

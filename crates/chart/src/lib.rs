@@ -170,7 +170,9 @@ fn validate_release_name(name: &str) -> Result<(), Error> {
 /// `action.Install.NameAndChart` for `helm template` (whose default name is `release-name`).
 fn name_and_chart(opts: &TemplateOptions) -> Result<(String, String), Error> {
     match opts.args.as_slice() {
-        [] => Err(Error::new("\"helm template\" requires at least 1 argument\n\nUsage:  helm template [NAME] [CHART] [flags]")),
+        [] => Err(Error::new(
+            "\"helm template\" requires at least 1 argument\n\nUsage:  helm template [NAME] [CHART] [flags]",
+        )),
         [name, chart] => {
             if opts.generate_name {
                 return Err(Error::new("cannot set --generate-name and also specify a name"));
@@ -192,10 +194,9 @@ fn name_and_chart(opts: &TemplateOptions) -> Result<(String, String), Error> {
             }
             Ok(("release-name".into(), chart.clone()))
         }
-        [_, _, rest @ ..] => Err(Error::new(format!(
-            "expected at most two arguments, unexpected arguments: {}",
-            rest.join(", ")
-        ))),
+        [_, _, rest @ ..] => {
+            Err(Error::new(format!("expected at most two arguments, unexpected arguments: {}", rest.join(", "))))
+        }
     }
 }
 
@@ -270,9 +271,7 @@ fn locate_chart(name: &str) -> Result<(), Error> {
     }
     match name.split_once('/') {
         Some((repo, _)) => Err(Error::new(format!("repo {repo} not found"))),
-        None => Err(Error::new(format!(
-            "non-absolute URLs should be in form of repo_name/path_to_chart, got: {name}"
-        ))),
+        None => Err(Error::new(format!("non-absolute URLs should be in form of repo_name/path_to_chart, got: {name}"))),
     }
 }
 
@@ -281,9 +280,9 @@ fn locate_chart(name: &str) -> Result<(), Error> {
 /// `log`, whether the render succeeds or not.
 pub fn template(opts: &TemplateOptions, log: &mut Vec<String>) -> Result<String, Error> {
     let kube_version = match &opts.kube_version {
-        Some(v) if !v.is_empty() => Some(
-            KubeVersion::parse(v).map_err(|e| Error::new(format!("invalid kube version '{v}': {e}")))?,
-        ),
+        Some(v) if !v.is_empty() => {
+            Some(KubeVersion::parse(v).map_err(|e| Error::new(format!("invalid kube version '{v}': {e}")))?)
+        }
         _ => None,
     };
     let (release_name, chart_path) = name_and_chart(opts)?;

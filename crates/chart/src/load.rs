@@ -146,17 +146,13 @@ pub fn load(path: &str) -> Result<Chart, Error> {
         let chart_yaml = absolute(p).join("Chart.yaml");
         if let Err(e) = std::fs::metadata(&chart_yaml) {
             let shown = chart_yaml.display().to_string();
-            return Err(Error::new(format!(
-                "unable to detect chart at {shown}: {}",
-                go_os_error("open", &shown, &e)
-            )));
+            return Err(Error::new(format!("unable to detect chart at {shown}: {}", go_os_error("open", &shown, &e))));
         }
         let files = read_dir_files(p)?;
         check_api_version(&files)?;
         load_files(files, 0)
     } else {
-        let data = read_limited(p, MAX_CHART_SIZE)
-            .map_err(|e| Error::new(go_os_error("open", path, &e)))?;
+        let data = read_limited(p, MAX_CHART_SIZE).map_err(|e| Error::new(go_os_error("open", path, &e)))?;
         if !data.starts_with(&[0x1f, 0x8b]) {
             if path.ends_with(".yml") || path.ends_with(".yaml") {
                 return Err(Error::new(format!(
@@ -168,7 +164,8 @@ pub fn load(path: &str) -> Result<Chart, Error> {
                 "file '{path}' does not appear to be a gzipped archive; got 'application/octet-stream'"
             )));
         }
-        let files = archive_files(&data).map_err(|e| Error::new(format!("unable to load chart archive: {}", e.message())))?;
+        let files =
+            archive_files(&data).map_err(|e| Error::new(format!("unable to load chart archive: {}", e.message())))?;
         if !files.iter().any(|f| f.name == "Chart.yaml") {
             return Err(Error::new("unable to detect chart version, no Chart.yaml found"));
         }
@@ -364,7 +361,9 @@ fn walk(
             _ => {
                 let real = std::fs::canonicalize(&path).map_err(|e| Error::new(format!("error reading {n}: {e}")))?;
                 if !real.starts_with(root) {
-                    return Err(Error::new(format!("chart file {n} is a symbolic link that leaves the chart directory")));
+                    return Err(Error::new(format!(
+                        "chart file {n} is a symbolic link that leaves the chart directory"
+                    )));
                 }
                 let meta = std::fs::metadata(&real).map_err(|e| Error::new(format!("error reading {n}: {e}")))?;
                 (real, meta.is_dir(), meta.is_file())
@@ -437,12 +436,14 @@ pub fn load_files(files: Vec<File>, depth: usize) -> Result<Chart, Error> {
             "Chart.yaml" | "Chart.lock" | "requirements.lock" => {}
             "values.yaml" => {
                 let text = String::from_utf8_lossy(&f.data).into_owned();
-                c.values = values::load_values(&text).map_err(|e| Error::new(format!("cannot load values.yaml: {e}")))?;
+                c.values =
+                    values::load_values(&text).map_err(|e| Error::new(format!("cannot load values.yaml: {e}")))?;
                 c.values_text = Some(text);
             }
             "values.schema.json" => c.schema = Some(f.data),
             "requirements.yaml" => {
-                let meta = parse_metadata(&f.data).map_err(|e| Error::new(format!("cannot load requirements.yaml: {e}")))?;
+                let meta =
+                    parse_metadata(&f.data).map_err(|e| Error::new(format!("cannot load requirements.yaml: {e}")))?;
                 c.metadata.dependencies = meta.dependencies;
                 if c.metadata.api_version == "v1" {
                     c.files.push(f);
@@ -528,7 +529,9 @@ fn is_valid_semver(v: &str) -> bool {
     let v = v.strip_prefix('v').unwrap_or(v);
     let (main, _build) = match v.split_once('+') {
         Some((m, b)) => {
-            if b.is_empty() || !b.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')) {
+            if b.is_empty()
+                || !b.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+            {
                 return false;
             }
             (m, Some(b))
@@ -540,7 +543,9 @@ fn is_valid_semver(v: &str) -> bool {
         None => (main, None),
     };
     if let Some(p) = pre {
-        if p.is_empty() || !p.split('.').all(|x| !x.is_empty() && x.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')) {
+        if p.is_empty()
+            || !p.split('.').all(|x| !x.is_empty() && x.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        {
             return false;
         }
     }
@@ -641,14 +646,14 @@ fn parse_metadata(data: &[u8]) -> Result<Metadata, String> {
         Value::Nil => Map::new(),
         other => {
             return Err(format!(
-                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type v2.Metadata",
-                match other {
-                    Value::List(_) => "array",
-                    Value::Bool(_) => "bool",
-                    Value::String(_) => "string",
-                    _ => "number",
-                }
-            ))
+            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type v2.Metadata",
+            match other {
+                Value::List(_) => "array",
+                Value::Bool(_) => "bool",
+                Value::String(_) => "string",
+                _ => "number",
+            }
+        ))
         }
     };
     let s = |k: &str| -> Result<String, String> { as_string(&m.get(k).unwrap_or(Value::Nil), k) };

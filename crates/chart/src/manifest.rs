@@ -347,7 +347,10 @@ mod tests {
     #[test]
     fn show_only_reports_missing() {
         let full = "---\n# Source: c/templates/a.yaml\na: 1\n\n---\n# Source: c/templates/b.yaml\nb: 2\n";
-        assert_eq!(show_only(full, &["templates/a.yaml".into()]).unwrap(), "---\n# Source: c/templates/a.yaml\na: 1\n\n\n");
+        assert_eq!(
+            show_only(full, &["templates/a.yaml".into()]).unwrap(),
+            "---\n# Source: c/templates/a.yaml\na: 1\n\n\n"
+        );
         assert_eq!(
             show_only(full, &["templates/z.yaml".into()]).unwrap_err().to_string(),
             "could not find template templates/z.yaml in chart"
@@ -370,7 +373,10 @@ mod tests {
         assert!(manifests[0].content.contains("name: n19"));
         files.insert("c/templates/b.yaml".to_string(), "a: b\n c: d\n".to_string());
         let e = sort_manifests(&files).unwrap_err().to_string();
-        assert!(e.starts_with("YAML parse error on c/templates/b.yaml: error converting YAML to JSON: yaml: line 2"), "{e}");
+        assert!(
+            e.starts_with("YAML parse error on c/templates/b.yaml: error converting YAML to JSON: yaml: line 2"),
+            "{e}"
+        );
     }
 
     #[test]

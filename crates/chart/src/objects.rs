@@ -94,12 +94,7 @@ pub struct KubeVersion {
 
 impl Default for KubeVersion {
     fn default() -> Self {
-        KubeVersion {
-            version: "v1.37.0".into(),
-            normalized: "v1.37.0".into(),
-            major: "1".into(),
-            minor: "37".into(),
-        }
+        KubeVersion { version: "v1.37.0".into(), normalized: "v1.37.0".into(), major: "1".into(), minor: "37".into() }
     }
 }
 
@@ -565,7 +560,9 @@ mod tests {
     fn capabilities_print_like_go() {
         let caps = Capabilities::new(None, &["foo/v1".into()]);
         assert!(caps.format_v().starts_with("{{v1.37.0 v1.37.0 1 37} [v1 admissionregistration.k8s.io/v1 "));
-        assert!(caps.format_v().ends_with(" foo/v1] {v4.3.1 c0d08d0d6d9424d4a14febb5e8a3e51b0dd00dff clean go1.27.2 v1.37}}"));
+        assert!(caps
+            .format_v()
+            .ends_with(" foo/v1] {v4.3.1 c0d08d0d6d9424d4a14febb5e8a3e51b0dd00dff clean go1.27.2 v1.37}}"));
         assert_eq!(caps.api_versions.0.len(), 58);
         let has = caps.api_versions.call_method("Has", &[Value::str("apps/v1")]);
         assert!(matches!(has, Some(Ok(Value::Bool(true)))));

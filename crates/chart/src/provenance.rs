@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use goyaml::{Node, NodeKind};
 use govalue::{Map, Value};
+use goyaml::{Node, NodeKind};
 
 use crate::load::Chart;
 use crate::values::{parse_document, split_documents};

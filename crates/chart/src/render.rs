@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use govalue::{FuncError, Host, Map, MapKind, Value};
 use gotmpl::Templates;
+use govalue::{FuncError, Host, Map, MapKind, Value};
 
 use crate::error::Error;
 use crate::load::Chart;
@@ -155,12 +155,16 @@ mod tests {
 
     #[test]
     fn order_is_deepest_first_then_reverse_name() {
-        let names: Vec<String> = ["c/templates/a.yaml", "c/templates/b.yaml", "c/charts/s/templates/z.yaml", "c/templates/_h.tpl"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let names: Vec<String> =
+            ["c/templates/a.yaml", "c/templates/b.yaml", "c/charts/s/templates/z.yaml", "c/templates/_h.tpl"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
         let order: Vec<&str> = execution_order(names.iter()).into_iter().map(|s| s.as_str()).collect();
-        assert_eq!(order, ["c/charts/s/templates/z.yaml", "c/templates/b.yaml", "c/templates/a.yaml", "c/templates/_h.tpl"]);
+        assert_eq!(
+            order,
+            ["c/charts/s/templates/z.yaml", "c/templates/b.yaml", "c/templates/a.yaml", "c/templates/_h.tpl"]
+        );
     }
 
     #[test]

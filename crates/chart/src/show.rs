@@ -189,7 +189,10 @@ mod tests {
         std::fs::write(dir.join("crds/y.yaml"), "---\nkind: CustomResourceDefinition\n").unwrap();
         let path = dir.to_string_lossy().into_owned();
         // Expected bytes recorded from `helm show` (Helm 4.3.1) on the same chart.
-        assert_eq!(show(ShowKind::Chart, &path).unwrap(), "apiVersion: v2\ndescription: d\nname: c\nversion: 0.1.0\n\n");
+        assert_eq!(
+            show(ShowKind::Chart, &path).unwrap(),
+            "apiVersion: v2\ndescription: d\nname: c\nversion: 0.1.0\n\n"
+        );
         assert_eq!(show(ShowKind::Values, &path).unwrap(), "a: 1\n# comment\nb: x\n\n");
         assert_eq!(show(ShowKind::Readme, &path).unwrap(), "# Readme\ntext\n\n");
         // A CRD file that starts with its own `---` gets no second one.

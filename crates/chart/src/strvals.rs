@@ -124,9 +124,7 @@ fn set_index(mut list: Vec<Value>, index: i64, val: Value) -> PResult<Vec<Value>
         return Err(PErr::Msg(format!("negative {index} index not allowed")));
     }
     if index > MAX_INDEX {
-        return Err(PErr::Msg(format!(
-            "index of {index} is greater than maximum supported index of {MAX_INDEX}"
-        )));
+        return Err(PErr::Msg(format!("index of {index} is greater than maximum supported index of {MAX_INDEX}")));
     }
     let i = index as usize;
     if list.len() <= i {

@@ -29,10 +29,9 @@ fn copy_depth(v: &Value, depth: usize) -> Value {
     }
     match v {
         Value::Map(m) => Value::Map(copy_map_depth(m, depth)),
-        Value::List(l) => Value::List(govalue::List::typed(
-            l.items().iter().map(|i| copy_depth(i, depth + 1)).collect(),
-            l.elem(),
-        )),
+        Value::List(l) => {
+            Value::List(govalue::List::typed(l.items().iter().map(|i| copy_depth(i, depth + 1)).collect(), l.elem()))
+        }
         other => other.clone(),
     }
 }
@@ -397,10 +396,7 @@ mod tests {
         sub.metadata.name = "sub".into();
         c.dependencies.push(sub);
         let out = coalesce_values(&c, &Map::new()).unwrap();
-        assert_eq!(
-            Value::Map(out).to_go_string(),
-            "map[global:map[g:1] sub:map[global:map[g:1] w:2 x:1]]"
-        );
+        assert_eq!(Value::Map(out).to_go_string(), "map[global:map[g:1] sub:map[global:map[g:1] w:2 x:1]]");
     }
 
     #[test]
@@ -419,7 +415,10 @@ mod tests {
         assert_eq!(Value::Map(m).to_go_string(), "map[a:1 b:2]");
         let e = load_values("x: 1\n---\na: b\n c: d\n").err().unwrap_or_default();
         assert!(e.ends_with("yaml: line 2: mapping values are not allowed in this context"), "{e}");
-        assert!(load_values("- a\n").err().unwrap_or_default().ends_with("cannot unmarshal array into Go value of type map[string]interface {}"));
+        assert!(load_values("- a\n")
+            .err()
+            .unwrap_or_default()
+            .ends_with("cannot unmarshal array into Go value of type map[string]interface {}"));
         assert!(load_values("--- x\n").is_err());
     }
 

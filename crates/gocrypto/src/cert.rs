@@ -269,7 +269,8 @@ fn cert_and_key(
     signer: &PrivateKey,
     rng: &mut dyn Random,
 ) -> Result<CertPair, String> {
-    let der = create_certificate(t, signee, parent, signer, rng).map_err(|e| format!("error creating certificate: {e}"))?;
+    let der =
+        create_certificate(t, signee, parent, signer, rng).map_err(|e| format!("error creating certificate: {e}"))?;
     let key = signee.to_pem().map_err(|e| format!("error pem-encoding key: {e}"))?;
     Ok(CertPair { cert: pem_encode("CERTIFICATE", &der), key })
 }

@@ -75,10 +75,8 @@ pub fn b64_decode(src: &[u8]) -> Result<Vec<u8>, String> {
             dlen = j;
             break;
         }
-        let v = (u32::from(dbuf[0]) << 18)
-            | (u32::from(dbuf[1]) << 12)
-            | (u32::from(dbuf[2]) << 6)
-            | u32::from(dbuf[3]);
+        let v =
+            (u32::from(dbuf[0]) << 18) | (u32::from(dbuf[1]) << 12) | (u32::from(dbuf[2]) << 6) | u32::from(dbuf[3]);
         let bytes = [(v >> 16) as u8, (v >> 8) as u8, v as u8];
         out.extend_from_slice(&bytes[..dlen - 1]);
         if let Some(e) = trailing_err {
@@ -203,18 +201,9 @@ pub fn pem_decode(data: &[u8]) -> Option<PemBlock> {
         if !get_line(rest_of_end_line).0.is_empty() {
             continue;
         }
-        let body: Vec<u8> = rest[..end_index]
-            .iter()
-            .copied()
-            .filter(|&b| b != b' ' && b != b'\t')
-            .collect();
+        let body: Vec<u8> = rest[..end_index].iter().copied().filter(|&b| b != b' ' && b != b'\t').collect();
         match b64_decode(&body) {
-            Ok(der) => {
-                return Some(PemBlock {
-                    kind: String::from_utf8_lossy(type_line).into_owned(),
-                    der,
-                })
-            }
+            Ok(der) => return Some(PemBlock { kind: String::from_utf8_lossy(type_line).into_owned(), der }),
             Err(_) => continue,
         }
     }

@@ -5,10 +5,10 @@ use crate::encoding::{bit_string, oid, pem_decode, pem_encode, read_tlv, seq, ta
 use crate::prime::{random_prime, small_odd_primes};
 use crate::rng::{Random, RngAdapter};
 use p256::elliptic_curve::sec1::ToEncodedPoint;
+use rand_chacha::ChaCha20Rng;
+use rand_core::SeedableRng;
 use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};
 use rsa::traits::PublicKeyParts;
-use rand_core::SeedableRng;
-use rand_chacha::ChaCha20Rng;
 use rsa::RsaPrivateKey;
 
 const OID_RSA: &[u64] = &[1, 2, 840, 113549, 1, 1, 1];
@@ -159,11 +159,8 @@ impl PrivateKey {
             }
             PrivateKey::Dsa(der) => Ok(pem_encode("DSA PRIVATE KEY", der)),
             PrivateKey::X25519(k) => {
-                let der = seq(&[
-                    &uint(&[0]),
-                    &seq(&[&oid(OID_X25519)]),
-                    &tlv(tag::OCTET_STRING, &tlv(tag::OCTET_STRING, k)),
-                ]);
+                let der =
+                    seq(&[&uint(&[0]), &seq(&[&oid(OID_X25519)]), &tlv(tag::OCTET_STRING, &tlv(tag::OCTET_STRING, k))]);
                 Ok(pem_encode("PRIVATE KEY", &der))
             }
         }
@@ -182,10 +179,9 @@ impl PrivateKey {
                 k.public_key().to_encoded_point(false).as_bytes().to_vec(),
             ),
             PrivateKey::Ed25519(k) => (seq(&[&oid(OID_ED25519)]), k.verifying_key().to_bytes().to_vec()),
-            PrivateKey::X25519(k) => (
-                seq(&[&oid(OID_X25519)]),
-                curve25519_dalek::MontgomeryPoint::mul_base_clamped(*k).to_bytes().to_vec(),
-            ),
+            PrivateKey::X25519(k) => {
+                (seq(&[&oid(OID_X25519)]), curve25519_dalek::MontgomeryPoint::mul_base_clamped(*k).to_bytes().to_vec())
+            }
             PrivateKey::Dsa(_) => return Err("x509: unsupported public key type: *dsa.PublicKey".to_string()),
         };
         Ok((seq(&[&alg, &bit_string(&raw)]), raw))
@@ -201,7 +197,9 @@ impl PrivateKey {
     /// (SHA256WithRSA, ECDSAWithSHA256 or PureEd25519).
     pub fn signature_algorithm(&self) -> Vec<u8> {
         match self {
-            PrivateKey::Rsa(_) | PrivateKey::Dsa(_) | PrivateKey::X25519(_) => seq(&[&oid(OID_SHA256_RSA), &tlv(tag::NULL, &[])]),
+            PrivateKey::Rsa(_) | PrivateKey::Dsa(_) | PrivateKey::X25519(_) => {
+                seq(&[&oid(OID_SHA256_RSA), &tlv(tag::NULL, &[])])
+            }
             PrivateKey::Ecdsa(_) => seq(&[&oid(OID_ECDSA_SHA256)]),
             PrivateKey::Ed25519(_) => seq(&[&oid(OID_ED25519)]),
         }
@@ -314,9 +312,8 @@ fn looks_pkcs1(der: &[u8]) -> bool {
 
 /// Whether `der` has the shape of a SEC 1 EC private key.
 fn looks_sec1(der: &[u8]) -> bool {
-    sequence_items(der).is_some_and(|items| {
-        items.len() >= 2 && items[0].0 == tag::INTEGER && items[1].0 == tag::OCTET_STRING
-    })
+    sequence_items(der)
+        .is_some_and(|items| items.len() >= 2 && items[0].0 == tag::INTEGER && items[1].0 == tag::OCTET_STRING)
 }
 
 /// Whether `der` has the shape of a PKCS#8 PrivateKeyInfo.
@@ -423,26 +420,21 @@ fn parse_pkcs8(der: &[u8]) -> Result<PrivateKey, String> {
             Some((tag::OCTET_STRING, seed, _, [])) => seed,
             _ => return Err(format!("x509: invalid Ed25519 private key: {ASN1_ERROR}")),
         };
-        let seed: [u8; 32] = seed
-            .try_into()
-            .map_err(|_| format!("x509: invalid Ed25519 private key length: {}", seed.len()))?;
+        let seed: [u8; 32] =
+            seed.try_into().map_err(|_| format!("x509: invalid Ed25519 private key length: {}", seed.len()))?;
         Ok(PrivateKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&seed)))
     } else if alg_id == &oid(OID_X25519)[2..] {
         if !params.is_empty() {
             return Err("x509: invalid X25519 private key parameters".to_string());
         }
         match read_tlv(private_key) {
-            Some((tag::OCTET_STRING, k, _, [])) => k
-                .try_into()
-                .map(PrivateKey::X25519)
-                .map_err(|_| "crypto/ecdh: invalid private key size".to_string()),
+            Some((tag::OCTET_STRING, k, _, [])) => {
+                k.try_into().map(PrivateKey::X25519).map_err(|_| "crypto/ecdh: invalid private key size".to_string())
+            }
             _ => Err(format!("x509: invalid X25519 private key: {ASN1_ERROR}")),
         }
     } else {
-        Err(format!(
-            "x509: PKCS#8 wrapping contained private key with unknown algorithm: {}",
-            oid_to_string(alg_id)
-        ))
+        Err(format!("x509: PKCS#8 wrapping contained private key with unknown algorithm: {}", oid_to_string(alg_id)))
     }
 }
 

@@ -29,12 +29,12 @@ mod rng;
 mod tests;
 
 pub use cert::{
-    build_custom_cert, gen_ca, gen_ca_with_key, gen_self_signed_cert, gen_self_signed_cert_with_key,
-    gen_signed_cert, gen_signed_cert_with_key, CertPair,
+    build_custom_cert, gen_ca, gen_ca_with_key, gen_self_signed_cert, gen_self_signed_cert_with_key, gen_signed_cert,
+    gen_signed_cert_with_key, CertPair,
 };
 pub use hashes::{
-    adler32sum, bcrypt, decrypt_aes, derive_password, encrypt_aes, htpasswd, rand_bytes, sha1sum,
-    sha256sum, sha512sum, uuidv4,
+    adler32sum, bcrypt, decrypt_aes, derive_password, encrypt_aes, htpasswd, rand_bytes, sha1sum, sha256sum, sha512sum,
+    uuidv4,
 };
 pub use rng::Random;
 

@@ -26,10 +26,7 @@ impl Random for SplitMix {
 }
 
 fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 /// The CA every RSA test shares: generated once, with a fixed clock.
@@ -194,10 +191,12 @@ fn ecdsa_and_ed25519_keys_and_chains() {
 
     let ec_ca = gen_ca_with_key("ec-ca", 5, &ec, &mut SplitMix(1), t).unwrap();
     assert_eq!(ec_ca.key, ec, "the key comes back in the same PEM form");
-    let ed_leaf = gen_signed_cert_with_key("leaf", &[], &["leaf.local".into()], 5, &ec_ca, &ed, &mut SplitMix(2), t).unwrap();
+    let ed_leaf =
+        gen_signed_cert_with_key("leaf", &[], &["leaf.local".into()], 5, &ec_ca, &ed, &mut SplitMix(2), t).unwrap();
     assert_eq!(ed_leaf.key, ed);
     let ed_ca = gen_ca_with_key("ed-ca", 5, &ed, &mut SplitMix(3), t).unwrap();
-    let ec_leaf = gen_signed_cert_with_key("leaf2", &["127.0.0.1".into()], &[], 5, &ed_ca, &ec, &mut SplitMix(4), t).unwrap();
+    let ec_leaf =
+        gen_signed_cert_with_key("leaf2", &["127.0.0.1".into()], &[], 5, &ed_ca, &ec, &mut SplitMix(4), t).unwrap();
     let ec_self = gen_self_signed_cert_with_key("self", &[], &[], 5, &ec, &mut SplitMix(5), t).unwrap();
     if !have_openssl() {
         return;
@@ -254,13 +253,22 @@ fn errors_use_sprig_texts() {
         "parsing private key: no private key data in PEM block of type CERTIFICATE"
     );
     let foo = "-----BEGIN FOO PRIVATE KEY-----\nAAAA\n-----END FOO PRIVATE KEY-----\n";
-    assert_eq!(gen_ca_with_key("x", 1, foo, r, t).unwrap_err(), "parsing private key: invalid private key type FOO PRIVATE KEY");
+    assert_eq!(
+        gen_ca_with_key("x", 1, foo, r, t).unwrap_err(),
+        "parsing private key: invalid private key type FOO PRIVATE KEY"
+    );
     let bad_rsa = "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n";
-    assert!(gen_ca_with_key("x", 1, bad_rsa, r, t).unwrap_err().starts_with("parsing private key: parsing RSA private key from PEM: "));
+    assert!(gen_ca_with_key("x", 1, bad_rsa, r, t)
+        .unwrap_err()
+        .starts_with("parsing private key: parsing RSA private key from PEM: "));
     let bad_ec = "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n";
-    assert!(gen_ca_with_key("x", 1, bad_ec, r, t).unwrap_err().starts_with("parsing private key: parsing EC private key from PEM: "));
+    assert!(gen_ca_with_key("x", 1, bad_ec, r, t)
+        .unwrap_err()
+        .starts_with("parsing private key: parsing EC private key from PEM: "));
     let bad_p8 = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
-    assert!(gen_ca_with_key("x", 1, bad_p8, r, t).unwrap_err().starts_with("parsing private key: decoding PEM as PKCS#8: "));
+    assert!(gen_ca_with_key("x", 1, bad_p8, r, t)
+        .unwrap_err()
+        .starts_with("parsing private key: decoding PEM as PKCS#8: "));
     // Keys in the wrong PEM block get Go's hints.
     let ec_der = ec.lines().filter(|l| !l.starts_with("-----")).collect::<String>();
     let ed_der = ed.lines().filter(|l| !l.starts_with("-----")).collect::<String>();
@@ -322,8 +330,12 @@ fn errors_use_sprig_texts() {
         "error creating certificate: x509: provided PrivateKey doesn't match parent's PublicKey"
     );
     let no_cert = CertPair { cert: "nothing".into(), key: ec.clone() };
-    assert_eq!(gen_signed_cert_with_key("x", &[], &[], 1, &no_cert, &ec, r, t).unwrap_err(), "unable to decode certificate");
-    let junk_cert = CertPair { cert: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".into(), key: ec.clone() };
+    assert_eq!(
+        gen_signed_cert_with_key("x", &[], &[], 1, &no_cert, &ec, r, t).unwrap_err(),
+        "unable to decode certificate"
+    );
+    let junk_cert =
+        CertPair { cert: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".into(), key: ec.clone() };
     assert_eq!(
         gen_signed_cert_with_key("x", &[], &[], 1, &junk_cert, &ec, r, t).unwrap_err(),
         "error parsing certificate: decodedSignerCert.Bytes: x509: malformed certificate"
@@ -357,7 +369,8 @@ fn build_custom_cert_validates_and_returns_pems() {
     assert_eq!(build_custom_cert(&b64(&ca.cert), "%%%").unwrap_err(), "unable to decode base64 private key");
     assert_eq!(build_custom_cert(&b64("plain text"), &b64(&ca.key)).unwrap_err(), "unable to decode certificate");
     assert_eq!(
-        build_custom_cert(&b64("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), &b64(&ca.key)).unwrap_err(),
+        build_custom_cert(&b64("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), &b64(&ca.key))
+            .unwrap_err(),
         "error parsing certificate: decodedCert.Bytes: x509: malformed certificate"
     );
     assert_eq!(

@@ -317,11 +317,7 @@ fn eq(arg1: &Val, rest: &[Val]) -> Result<bool, String> {
                 (Some(x), Some(y)) => match (x, y) {
                     (Value::Object(p), Value::Object(q)) => std::rc::Rc::ptr_eq(p, q),
                     (_, y) => {
-                        return Err(format!(
-                            "non-comparable type {}: {}",
-                            gofmt::format_verb(y, 's'),
-                            y.type_name()
-                        ))
+                        return Err(format!("non-comparable type {}: {}", gofmt::format_verb(y, 's'), y.type_name()))
                     }
                 },
             }
@@ -369,8 +365,7 @@ fn eval_args(args: Vec<Value>) -> String {
     if let [Value::String(s)] = args.as_slice() {
         return s.to_string();
     }
-    let args: Vec<Value> =
-        args.into_iter().map(|a| if a.is_nil() { Value::str("<no value>") } else { a }).collect();
+    let args: Vec<Value> = args.into_iter().map(|a| if a.is_nil() { Value::str("<no value>") } else { a }).collect();
     gofmt::sprint(&args)
 }
 
@@ -435,7 +430,10 @@ mod tests {
 
     #[test]
     fn comparisons_follow_go_type_rules() {
-        assert_eq!(eq(&v(Value::Int(1)), &[v(Value::Float(1.0))]).unwrap_err(), "incompatible types for comparison: int and float64");
+        assert_eq!(
+            eq(&v(Value::Int(1)), &[v(Value::Float(1.0))]).unwrap_err(),
+            "incompatible types for comparison: int and float64"
+        );
         assert_eq!(eq(&Val::Missing, &[v(Value::Int(1))]), Ok(false));
         assert_eq!(eq(&Val::Missing, &[Val::NilIface]), Ok(true));
         assert_eq!(eq(&v(Value::Int64(1)), &[v(Value::Int(1))]), Ok(true));
@@ -459,8 +457,14 @@ mod tests {
     fn index_errors() {
         let l = v(Value::list(vec![Value::str("a")]));
         assert_eq!(index(&l, &[v(Value::Int(5))]).err().as_deref(), Some("index out of range: 5"));
-        assert_eq!(index(&l, &[v(Value::str("0"))]).err().as_deref(), Some("cannot index slice/array with type string"));
-        assert_eq!(index(&v(Value::str("abc")), &[v(Value::Int(3))]).err().as_deref(), Some("reflect: string index out of range"));
+        assert_eq!(
+            index(&l, &[v(Value::str("0"))]).err().as_deref(),
+            Some("cannot index slice/array with type string")
+        );
+        assert_eq!(
+            index(&v(Value::str("abc")), &[v(Value::Int(3))]).err().as_deref(),
+            Some("reflect: string index out of range")
+        );
         assert_eq!(index(&Val::NilIface, &[v(Value::str("x"))]).err().as_deref(), Some("index of untyped nil"));
     }
 }

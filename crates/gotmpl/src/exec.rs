@@ -9,8 +9,8 @@ use govalue::strconv::quote;
 use govalue::{FuncError, FuncMap, FuncSpec, GoType, Host, List, Map, MapKind, Object, Param, Value};
 
 use crate::builtins::{self, Builtin};
-use crate::values::ValuesMethod;
 use crate::parse::{self, Arg, Branch, Command, Node, Number, Pipe, Template, Variable};
+use crate::values::ValuesMethod;
 
 /// Go's `maxExecDepth`: nested `{{template}}` calls allowed in one execution.
 pub(crate) const MAX_EXEC_DEPTH: usize = 100_000;
@@ -350,7 +350,8 @@ impl<'a> Ctx<'a> {
         match self.run(&layer, &trees.main, data) {
             Ok(out) => Ok(out.replace("<no value>", "")),
             Err(e) => {
-                let mut chain = vec![format!("error during tpl function execution for {}: {}", quote(text), e.message())];
+                let mut chain =
+                    vec![format!("error during tpl function execution for {}: {}", quote(text), e.message())];
                 chain.extend(e.chain);
                 Err(GoError { chain, is_exec: e.is_exec })
             }
@@ -610,10 +611,8 @@ impl<'a> State<'a> {
                 }
                 Value::Int(n) | Value::Int64(n) => {
                     if b.pipe.decl.len() > 1 {
-                        return Err(self.error(format!(
-                            "can't use {} to iterate over more than one variable",
-                            v.to_go_string()
-                        )));
+                        return Err(self
+                            .error(format!("can't use {} to iterate over more than one variable", v.to_go_string())));
                     }
                     let is_int64 = matches!(v, Value::Int64(_));
                     for i in 0..*n {
@@ -912,7 +911,14 @@ impl<'a> State<'a> {
             Value::Map(m) => {
                 if m.kind() == MapKind::Values {
                     if let Some(method) = ValuesMethod::by_name(name) {
-                        return self.eval_call(dot, Callee::Values(m.clone(), method), At::Arg(node), name, args, final_);
+                        return self.eval_call(
+                            dot,
+                            Callee::Values(m.clone(), method),
+                            At::Arg(node),
+                            name,
+                            args,
+                            final_,
+                        );
                     }
                 }
                 if has_args {
@@ -1074,7 +1080,9 @@ impl<'a> State<'a> {
                         if let Some(rest) = message.strip_prefix("wrong number of args: ") {
                             return Err(self.error(format!("wrong number of args for {name}: {rest}")));
                         }
-                        if message.starts_with("wrong number of args for ") || message.starts_with("wrong type for value;") {
+                        if message.starts_with("wrong number of args for ")
+                            || message.starts_with("wrong type for value;")
+                        {
                             return Err(self.error(message));
                         }
                         Err(self.error_with_cause(

@@ -489,10 +489,9 @@ impl Printer {
         if self.f.sharp {
             match base {
                 2 => out.extend_from_slice(b"b0"),
-                8
-                    if out.last() != Some(&b'0') => {
-                        out.push(b'0');
-                    }
+                8 if out.last() != Some(&b'0') => {
+                    out.push(b'0');
+                }
                 16 => {
                     out.push(if verb == 'X' { b'X' } else { b'x' });
                     out.push(b'0');
@@ -883,7 +882,10 @@ mod tests {
         assert_eq!(f("%e", &[Value::Float(1234.5678)]), "1.234568e+03");
         assert_eq!(f("%", &[]), "%!(NOVERB)");
         assert_eq!(f("%x", &[s("hi")]), "6869");
-        assert_eq!(f("%#g|%#.3x|%#.0f", &[Value::Float(1.0), Value::Float(1.5), Value::Float(2.0)]), "1.00000|0x1.800p+00|2.");
+        assert_eq!(
+            f("%#g|%#.3x|%#.0f", &[Value::Float(1.0), Value::Float(1.5), Value::Float(2.0)]),
+            "1.00000|0x1.800p+00|2."
+        );
         assert_eq!(f("%.*d", &[Value::Int(-1), Value::Int(5)]), "%!(BADPREC)5");
     }
 

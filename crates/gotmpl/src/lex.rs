@@ -150,10 +150,9 @@ fn is_unicode_digit(c: char) -> bool {
 /// blocks are runs of ten code points starting at a zero digit.
 fn is_nd(c: char) -> bool {
     const ZEROS: &[u32] = &[
-        0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
-        0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0,
-        0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0,
-        0xAA50, 0xABF0, 0xFF10,
+        0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66, 0x0DE6, 0x0E50,
+        0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50,
+        0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10,
     ];
     let v = c as u32;
     ZEROS.iter().any(|&z| v >= z && v < z + 10)
@@ -244,12 +243,8 @@ impl<'a> Lexer<'a> {
     }
 
     fn emit(&mut self, typ: ItemType) -> Option<Item> {
-        let item = Item {
-            typ,
-            pos: self.start,
-            val: self.slice(self.start, self.pos).to_string(),
-            line: self.start_line,
-        };
+        let item =
+            Item { typ, pos: self.start, val: self.slice(self.start, self.pos).to_string(), line: self.start_line };
         self.start = self.pos;
         self.start_line = self.line;
         Some(item)
@@ -361,7 +356,9 @@ impl<'a> Lexer<'a> {
 
     fn at_right_delim(&self) -> (bool, bool) {
         let rest = self.bytes_from(self.pos);
-        if has_right_trim_marker(rest) && self.bytes_from(self.pos + TRIM_MARKER_LEN).starts_with(RIGHT_DELIM.as_bytes()) {
+        if has_right_trim_marker(rest)
+            && self.bytes_from(self.pos + TRIM_MARKER_LEN).starts_with(RIGHT_DELIM.as_bytes())
+        {
             return (true, true);
         }
         if rest.starts_with(RIGHT_DELIM.as_bytes()) {
@@ -479,9 +476,7 @@ impl<'a> Lexer<'a> {
                 item
             }
             Some(c) if c.is_ascii() && !c.is_ascii_control() => self.emit(ItemType::Char),
-            Some(c) => {
-                return (self.errorf(format!("unrecognized character in action: {}", unicode_hash(c))), None)
-            }
+            Some(c) => return (self.errorf(format!("unrecognized character in action: {}", unicode_hash(c))), None),
         };
         (item, Some(State::InsideAction))
     }

@@ -458,9 +458,7 @@ impl<'a> Parser<'a> {
         match token.typ {
             ItemType::Block => return self.block_control().map(Parsed::Node),
             ItemType::Break => return self.break_control("{{break}}").map(|_| Parsed::Node(Node::Break)),
-            ItemType::Continue => {
-                return self.break_control("{{continue}}").map(|_| Parsed::Node(Node::Continue))
-            }
+            ItemType::Continue => return self.break_control("{{continue}}").map(|_| Parsed::Node(Node::Continue)),
             ItemType::Else => return self.else_control(),
             ItemType::End => {
                 self.expect(ItemType::RightDelim, "end")?;
@@ -797,8 +795,7 @@ fn new_number(pos: Pos, text: &str, typ: ItemType) -> Result<Number, String> {
                 .char_indices()
                 .skip(1)
                 .filter(|(i, c)| {
-                    (*c == '+' || *c == '-')
-                        && !matches!(text.as_bytes().get(i - 1), Some(b'e' | b'E' | b'p' | b'P'))
+                    (*c == '+' || *c == '-') && !matches!(text.as_bytes().get(i - 1), Some(b'e' | b'E' | b'p' | b'P'))
                 })
                 .map(|(i, _)| i)
                 .last();

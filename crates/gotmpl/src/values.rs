@@ -105,9 +105,18 @@ mod tests {
     #[test]
     fn tables_and_path_values() {
         let v = sample();
-        assert_eq!(ValuesMethod::Table.call(&v, &[Value::str("nope")]).err().as_deref(), Some("\"nope\" is not a table"));
-        assert_eq!(ValuesMethod::PathValue.call(&v, &[Value::str("a.b")]).ok().map(|x| x.to_go_string()), Some("2".into()));
+        assert_eq!(
+            ValuesMethod::Table.call(&v, &[Value::str("nope")]).err().as_deref(),
+            Some("\"nope\" is not a table")
+        );
+        assert_eq!(
+            ValuesMethod::PathValue.call(&v, &[Value::str("a.b")]).ok().map(|x| x.to_go_string()),
+            Some("2".into())
+        );
         assert_eq!(ValuesMethod::PathValue.call(&v, &[Value::str("a")]).err().as_deref(), Some("\"a\" is not a value"));
-        assert_eq!(ValuesMethod::Table.call(&v, &[Value::str("a")]).ok().map(|x| x.type_name()), Some("common.Values".into()));
+        assert_eq!(
+            ValuesMethod::Table.call(&v, &[Value::str("a")]).ok().map(|x| x.type_name()),
+            Some("common.Values".into())
+        );
     }
 }

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use govalue::{Map, MapKind, Value};
 use gotmpl::Templates;
+use govalue::{Map, MapKind, Value};
 
 const HEADER: &str = "---\n# Source: c/templates/t.yaml\n";
 
@@ -146,7 +146,10 @@ fn template_areas_render_like_helm() {
                 total += n;
                 failed += failures.len();
                 for f in failures {
-                    report.push_str(&format!("--- {area}/{}\nexpected: {:?}\n     got: {:?}\n", f.name, f.expected, f.got));
+                    report.push_str(&format!(
+                        "--- {area}/{}\nexpected: {:?}\n     got: {:?}\n",
+                        f.name, f.expected, f.got
+                    ));
                 }
             }
             (total, failed, report)

@@ -1,8 +1,8 @@
 //! Engine behaviour with a small function map of its own: Helm's `include`,
 //! `tpl` and `fail`, error presentation, scoping and limits.
 
-use govalue::{FuncError, FuncMap, FuncSpec, Map, Param, Value};
 use gotmpl::Templates;
+use govalue::{FuncError, FuncMap, FuncSpec, Map, Param, Value};
 
 fn funcs() -> FuncMap {
     let mut m = FuncMap::new();
@@ -165,9 +165,7 @@ fn variables_follow_go_scoping() {
 fn runaway_recursion_stops_without_overflowing_the_stack() {
     let handle = std::thread::Builder::new()
         .stack_size(8 << 20)
-        .spawn(|| {
-            render("{{- define \"loop\" }}{{ template \"loop\" . }}{{ end -}}\n# {{ template \"loop\" . }}\n")
-        })
+        .spawn(|| render("{{- define \"loop\" }}{{ template \"loop\" . }}{{ end -}}\n# {{ template \"loop\" . }}\n"))
         .expect("spawn");
     let out = handle.join().expect("no overflow");
     assert!(out.ends_with("exceeded maximum template depth (100000)"), "{out}");
@@ -196,11 +194,70 @@ fn seeded_random_source_is_repeatable() {
 #[test]
 fn arbitrary_input_never_panics() {
     const PIECES: &[&str] = &[
-        "{{", "}}", "{{-", "-}}", " ", "\n", ".", ".Values", ".s", ".n", "$", "$x", ":=", "=", "|", "(", ")", "\"a\"",
-        "`r`", "'c'", "1", "-2", "0x1p4", "2i", "1e9", "if", "else", "end", "range", "with", "define", "template",
-        "block", "break", "continue", "nil", "true", "and", "or", "not", "len", "index", "slice", "printf", "\"%d %s %v %[2]q %*d %.2f %x\"",
-        "print", "println", "eq", "lt", "html", "js", "urlquery", "call", "include", "tpl", "upper", "add1", ",", "/*", "*/",
-        "%", "é", "\\", "\"",
+        "{{",
+        "}}",
+        "{{-",
+        "-}}",
+        " ",
+        "\n",
+        ".",
+        ".Values",
+        ".s",
+        ".n",
+        "$",
+        "$x",
+        ":=",
+        "=",
+        "|",
+        "(",
+        ")",
+        "\"a\"",
+        "`r`",
+        "'c'",
+        "1",
+        "-2",
+        "0x1p4",
+        "2i",
+        "1e9",
+        "if",
+        "else",
+        "end",
+        "range",
+        "with",
+        "define",
+        "template",
+        "block",
+        "break",
+        "continue",
+        "nil",
+        "true",
+        "and",
+        "or",
+        "not",
+        "len",
+        "index",
+        "slice",
+        "printf",
+        "\"%d %s %v %[2]q %*d %.2f %x\"",
+        "print",
+        "println",
+        "eq",
+        "lt",
+        "html",
+        "js",
+        "urlquery",
+        "call",
+        "include",
+        "tpl",
+        "upper",
+        "add1",
+        ",",
+        "/*",
+        "*/",
+        "%",
+        "é",
+        "\\",
+        "\"",
     ];
     let mut state: u64 = 0x2545_F491_4F6C_DD1D;
     let mut next = move || {

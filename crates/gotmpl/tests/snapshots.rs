@@ -2,8 +2,8 @@
 //! functions, and the error texts Helm would print for broken ones. The snapshots in
 //! `tests/snapshots/` were checked against Helm 4.3.1's output for the same templates.
 
-use govalue::{Map, MapEntries, Value};
 use gotmpl::Templates;
+use govalue::{Map, MapEntries, Value};
 
 fn values() -> Value {
     let mut config = MapEntries::new();

@@ -125,7 +125,11 @@ impl<'a> Decoder<'a> {
         result
     }
 
-    fn alias<T>(&mut self, id: usize, f: impl FnOnce(&mut Self, usize) -> Result<T, YamlError>) -> Result<T, YamlError> {
+    fn alias<T>(
+        &mut self,
+        id: usize,
+        f: impl FnOnce(&mut Self, usize) -> Result<T, YamlError>,
+    ) -> Result<T, YamlError> {
         let YKind::Alias { name, target } = &self.doc.nodes[id].kind else {
             return Err(decode_error("internal error: not an alias".into()));
         };
@@ -161,7 +165,12 @@ impl<'a> Decoder<'a> {
             }
             let value = match v {
                 Some(v) => self.unmarshal(v)?,
-                None => DNode { line: key.line, column: key.column, offset: key.offset, kind: DKind::Scalar(Resolved::Null) },
+                None => DNode {
+                    line: key.line,
+                    column: key.column,
+                    offset: key.offset,
+                    kind: DKind::Scalar(Resolved::Null),
+                },
             };
             insert_pair(map, key, value);
         }
@@ -374,7 +383,8 @@ impl Converter {
                 Resolved::Uint(u) => Value::Float(u as f64),
                 Resolved::Float(f) => {
                     if !f.is_finite() && self.json_error.is_none() {
-                        self.json_error = Some(format!("json: unsupported value: {}", strconv::format_float(f, b'g', -1)));
+                        self.json_error =
+                            Some(format!("json: unsupported value: {}", strconv::format_float(f, b'g', -1)));
                     }
                     Value::Float(f)
                 }
@@ -410,14 +420,8 @@ impl Converter {
 /// With `typed`, integers stay `Value::Int64` (what a typed Go struct field sees
 /// before the JSON round trip turns them into float64).
 pub fn decode_document(doc: &Doc, typed: bool) -> Result<Node, YamlError> {
-    let mut d = Decoder {
-        doc,
-        decode_count: 0,
-        alias_count: 0,
-        alias_depth: 0,
-        active_aliases: HashSet::new(),
-        depth: 0,
-    };
+    let mut d =
+        Decoder { doc, decode_count: 0, alias_count: 0, alias_depth: 0, active_aliases: HashSet::new(), depth: 0 };
     let dn = d.unmarshal(doc.root)?;
     let mut c = Converter { json_error: None, typed };
     let node = c.convert(dn)?;

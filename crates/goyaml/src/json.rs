@@ -381,7 +381,9 @@ impl JsonParser<'_> {
             .collect();
         match self.path.last() {
             None => format!("json: cannot unmarshal number {text} into Go value of type float64"),
-            Some(PathSeg::Key(_)) => format!("json: cannot unmarshal number {text} into Go struct field {path} of type float64"),
+            Some(PathSeg::Key(_)) => {
+                format!("json: cannot unmarshal number {text} into Go struct field {path} of type float64")
+            }
             Some(PathSeg::Index(_)) => format!("json: cannot unmarshal number {text} into {path} of type float64"),
         }
     }
@@ -602,7 +604,10 @@ mod tests {
     #[test]
     fn marshal_indent() {
         let v = m(&[("a", Value::list(vec![Value::Float(1.0)])), ("b", m(&[])), ("c", Value::list(vec![]))]);
-        assert_eq!(to_json_indent(&v, "  ").unwrap_or_default(), "{\n  \"a\": [\n    1\n  ],\n  \"b\": {},\n  \"c\": []\n}");
+        assert_eq!(
+            to_json_indent(&v, "  ").unwrap_or_default(),
+            "{\n  \"a\": [\n    1\n  ],\n  \"b\": {},\n  \"c\": []\n}"
+        );
     }
 
     #[test]
@@ -619,7 +624,10 @@ mod tests {
     #[test]
     fn unmarshal_like_go() {
         let v = parse_json(r#" {"a": [1, 2.5, "x\u00e9\ud83d\ude00"], "b": null, "c": {"d": true}} "#);
-        assert_eq!(v.map(|v| v.to_go_string()).unwrap_or_default(), "map[a:[1 2.5 x\u{e9}\u{1f600}] b:<nil> c:map[d:true]]");
+        assert_eq!(
+            v.map(|v| v.to_go_string()).unwrap_or_default(),
+            "map[a:[1 2.5 x\u{e9}\u{1f600}] b:<nil> c:map[d:true]]"
+        );
         assert_eq!(parse_json("x").unwrap_err(), "invalid character 'x' looking for beginning of value");
         assert_eq!(parse_json("").unwrap_err(), "unexpected end of JSON input");
         assert_eq!(parse_json("{\"a\" 1}").unwrap_err(), "invalid character '1' after object key");
@@ -640,7 +648,13 @@ mod tests {
     fn number_overflow_keeps_decoding() {
         let (v, e) = parse_json_partial(r#"{"a":[{"b": 1e400}], "c": 2, "d": 1e999}"#).unwrap_or((Value::Nil, None));
         assert_eq!(v.to_go_string(), "map[a:[map[b:0]] c:2 d:0]");
-        assert_eq!(e.as_deref(), Some("json: cannot unmarshal number 1e400 into Go struct field .a.0.b of type float64"));
-        assert_eq!(parse_json("[1, [2, 1e400]]").unwrap_err(), "json: cannot unmarshal number 1e400 into .1.1 of type float64");
+        assert_eq!(
+            e.as_deref(),
+            Some("json: cannot unmarshal number 1e400 into Go struct field .a.0.b of type float64")
+        );
+        assert_eq!(
+            parse_json("[1, [2, 1e400]]").unwrap_err(),
+            "json: cannot unmarshal number 1e400 into .1.1 of type float64"
+        );
     }
 }

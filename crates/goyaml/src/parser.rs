@@ -106,7 +106,11 @@ impl EventParser {
                 let (t, s, _) = self.peek()?;
                 if matches!(
                     t,
-                    Tok::VersionDirective(..) | Tok::TagDirective(..) | Tok::DocumentStart | Tok::DocumentEnd | Tok::StreamEnd
+                    Tok::VersionDirective(..)
+                        | Tok::TagDirective(..)
+                        | Tok::DocumentStart
+                        | Tok::DocumentEnd
+                        | Tok::StreamEnd
                 ) {
                     self.pop_state();
                     return Ok(empty_scalar(s));
@@ -205,7 +209,9 @@ impl EventParser {
                 (t, s, _) = self.peek()?;
             }
         }
-        if implicit && !matches!(t, Tok::VersionDirective(..) | Tok::TagDirective(..) | Tok::DocumentStart | Tok::StreamEnd) {
+        if implicit
+            && !matches!(t, Tok::VersionDirective(..) | Tok::TagDirective(..) | Tok::DocumentStart | Tok::StreamEnd)
+        {
             self.process_directives()?;
             self.states.push(State::DocumentEnd);
             self.state = State::BlockNode;

@@ -210,12 +210,8 @@ impl Scanner {
     }
 
     fn err(&mut self, context_mark: Mark, problem: &str) -> RawError {
-        let e = RawError {
-            kind: ErrorKind::Scanner,
-            problem: problem.to_string(),
-            problem_mark: self.mark,
-            context_mark,
-        };
+        let e =
+            RawError { kind: ErrorKind::Scanner, problem: problem.to_string(), problem_mark: self.mark, context_mark };
         self.error = Some(e.clone());
         e
     }
@@ -344,11 +340,26 @@ impl Scanner {
         let indicator = is_blankz(c)
             || matches!(
                 c,
-                '-' | '?' | ':' | ',' | '[' | ']' | '{' | '}' | '#' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@' | '`'
+                '-' | '?'
+                    | ':'
+                    | ','
+                    | '['
+                    | ']'
+                    | '{'
+                    | '}'
+                    | '#'
+                    | '&'
+                    | '*'
+                    | '!'
+                    | '|'
+                    | '>'
+                    | '\''
+                    | '"'
+                    | '%'
+                    | '@'
+                    | '`'
             );
-        if !indicator
-            || (c == '-' && !is_blank(n))
-            || (self.flow_level == 0 && (c == '?' || c == ':') && !is_blankz(n))
+        if !indicator || (c == '-' && !is_blank(n)) || (self.flow_level == 0 && (c == '?' || c == ':') && !is_blankz(n))
         {
             return self.fetch_plain_scalar();
         }
@@ -783,7 +794,25 @@ impl Scanner {
             let ok = is_alpha(c)
                 || matches!(
                     c,
-                    ';' | '/' | '?' | ':' | '@' | '&' | '=' | '+' | '$' | ',' | '.' | '!' | '~' | '*' | '\'' | '(' | ')' | '[' | ']' | '%'
+                    ';' | '/'
+                        | '?'
+                        | ':'
+                        | '@'
+                        | '&'
+                        | '='
+                        | '+'
+                        | '$'
+                        | ','
+                        | '.'
+                        | '!'
+                        | '~'
+                        | '*'
+                        | '\''
+                        | '('
+                        | ')'
+                        | '['
+                        | ']'
+                        | '%'
                 );
             if !ok {
                 break;
@@ -910,7 +939,13 @@ impl Scanner {
         Ok(Token { kind: Tok::Scalar(s, style), start, end })
     }
 
-    fn block_scalar_breaks(&mut self, indent: &mut i64, breaks: &mut String, start: Mark, end: &mut Mark) -> SResult<()> {
+    fn block_scalar_breaks(
+        &mut self,
+        indent: &mut i64,
+        breaks: &mut String,
+        start: Mark,
+        end: &mut Mark,
+    ) -> SResult<()> {
         *end = self.mark;
         let mut max_indent = 0i64;
         loop {

@@ -50,7 +50,10 @@ fn numbers() {
     );
     assert_eq!(v("a: 9007199254740993"), "map[a:9.007199254740992e+15]");
     assert_eq!(v("a: '1'\nb: \"2\"\n"), "map[a:1 b:2]");
-    assert_eq!(parse("a: '1'").ok().and_then(|m| m.as_map().and_then(|m| m.get("a"))).map(|x| x.type_name()), Some("string".into()));
+    assert_eq!(
+        parse("a: '1'").ok().and_then(|m| m.as_map().and_then(|m| m.get("a"))).map(|x| x.type_name()),
+        Some("string".into())
+    );
 }
 
 #[test]
@@ -168,9 +171,53 @@ impl Rng {
 #[test]
 fn random_yaml_like_input_never_panics() {
     const PIECES: &[&str] = &[
-        "a", "b", ": ", ":", "- ", "-", "\n", "\n  ", "\n    ", " ", "\t", "[", "]", "{", "}", ",", "?", "? ", "&x ", "*x",
-        "&y", "*y ", "!!str ", "!t ", "|", ">", "|-", ">+2", "'", "\"", "\\", "#", "%YAML 1.1", "---", "...", "<<: ",
-        "1", "0x", "1e3", "~", "é", "\u{2028}", "\r\n", "!<x>", "%TAG ! !x\n", "\\u12", "@",
+        "a",
+        "b",
+        ": ",
+        ":",
+        "- ",
+        "-",
+        "\n",
+        "\n  ",
+        "\n    ",
+        " ",
+        "\t",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "?",
+        "? ",
+        "&x ",
+        "*x",
+        "&y",
+        "*y ",
+        "!!str ",
+        "!t ",
+        "|",
+        ">",
+        "|-",
+        ">+2",
+        "'",
+        "\"",
+        "\\",
+        "#",
+        "%YAML 1.1",
+        "---",
+        "...",
+        "<<: ",
+        "1",
+        "0x",
+        "1e3",
+        "~",
+        "é",
+        "\u{2028}",
+        "\r\n",
+        "!<x>",
+        "%TAG ! !x\n",
+        "\\u12",
+        "@",
     ];
     let mut rng = Rng(0x2545F4914F6CDD1D);
     for _ in 0..20000 {
@@ -208,7 +255,8 @@ fn deep_values_serialize_without_overflow() {
 
 #[test]
 fn typed_parse_for_struct_fields() {
-    let v = parse_typed("a: 20240101\nb: 3.14159265358979\nc: yes\nd: x\ne: 1e3\nf: 12345678901234567890\n").unwrap_or(Value::Nil);
+    let v = parse_typed("a: 20240101\nb: 3.14159265358979\nc: yes\nd: x\ne: 1e3\nf: 12345678901234567890\n")
+        .unwrap_or(Value::Nil);
     let m = v.as_map().cloned().unwrap_or_default();
     let field = |k: &str| m.get(k).and_then(|x| string_field_text(&x)).unwrap_or_default();
     assert_eq!(field("a"), "20240101");
@@ -272,11 +320,17 @@ fn go_yaml_error_catalogue() {
         ("a: 1\nb: 'unclosed\n", "yaml: line 3: found unexpected end of stream"),
         ("a:\n  b: 1\n  c: [1,\n  d: 2\n", "yaml: line 4: did not find expected ',' or ']'"),
         ("a:\n  b: {x: 1\n  c: 2\n", "yaml: line 2: did not find expected ',' or '}'"),
-        ("spec:\n  containers:\n  - name: x\n    image: y\n     ports: 1\n", "yaml: line 5: mapping values are not allowed in this context"),
+        (
+            "spec:\n  containers:\n  - name: x\n    image: y\n     ports: 1\n",
+            "yaml: line 5: mapping values are not allowed in this context",
+        ),
         ("spec:\n  containers:\n  - name: x\n   image: y\n", "yaml: line 3: did not find expected key"),
         ("a:\n  - b\n  c: d\n", "yaml: line 2: did not find expected '-' indicator"),
         ("a: b\n c: d\n", "yaml: line 2: mapping values are not allowed in this context"),
-        ("metadata:\n  labels:\n    app: x\n  app: y\n    z: 1\n", "yaml: line 5: mapping values are not allowed in this context"),
+        (
+            "metadata:\n  labels:\n    app: x\n  app: y\n    z: 1\n",
+            "yaml: line 5: mapping values are not allowed in this context",
+        ),
         ("a: |\n  ok\n bad: 1\n", "yaml: line 2: did not find expected key"),
         ("a: >\n  x\n\ty\n", "yaml: line 3: found a tab character where an indentation space is expected"),
         ("a: 'x'\nb: \"y\" z\n", "yaml: line 1: did not find expected key"),

@@ -130,7 +130,8 @@ impl Encoder {
                 self.out.push(']');
             }
             Value::Map(m) => {
-                let entries: Vec<(String, Value)> = m.borrow().iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+                let entries: Vec<(String, Value)> =
+                    m.borrow().iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
                 let (mut direct, mut sub) = (Vec::new(), Vec::new());
                 for (k, val) in entries {
                     if goes_in_table_section(&val)? {

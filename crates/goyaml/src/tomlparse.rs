@@ -230,11 +230,8 @@ impl Parser {
             None => return self.err("unexpected EOF; expected key separator '='"),
             Some(_) => return self.err(format!("expected key separator '=', but got {} instead", self.found())),
         }
-        self.last_key = if self.key_prefix.is_empty() {
-            full.join(".")
-        } else {
-            format!("{}.{}", self.key_prefix, full.join("."))
-        };
+        self.last_key =
+            if self.key_prefix.is_empty() { full.join(".") } else { format!("{}.{}", self.key_prefix, full.join(".")) };
         self.skip_ws();
         let v = self.value(depth)?;
         let (parent_key, last) = full.split_at(full.len() - 1);
@@ -314,9 +311,13 @@ impl Parser {
         let b: Vec<char> = tok.chars().collect();
         for (k, &c) in b.iter().enumerate() {
             if c == '_' {
-                let ok = k > 0 && k + 1 < b.len() && b[k - 1].is_ascii_alphanumeric() && b[k + 1].is_ascii_alphanumeric();
+                let ok =
+                    k > 0 && k + 1 < b.len() && b[k - 1].is_ascii_alphanumeric() && b[k + 1].is_ascii_alphanumeric();
                 if !ok {
-                    return self.err(format!("Invalid {kind} {}: underscores must be surrounded by digits", strconv::quote(tok)));
+                    return self.err(format!(
+                        "Invalid {kind} {}: underscores must be surrounded by digits",
+                        strconv::quote(tok)
+                    ));
                 }
             }
         }
@@ -355,7 +356,8 @@ impl Parser {
         let clean = tok.replace('_', "");
         if let Some(p) = clean.find('.') {
             if !clean[p + 1..].starts_with(|c: char| c.is_ascii_digit()) {
-                return self.err(format!("Invalid float {}: '.' must be followed by one or more digits", strconv::quote(tok)));
+                return self
+                    .err(format!("Invalid float {}: '.' must be followed by one or more digits", strconv::quote(tok)));
             }
         }
         let body = clean.trim_start_matches(['+', '-']);
@@ -516,10 +518,8 @@ impl Parser {
                     return self.err("expected a comma (',') or array terminator (']'), but got end of file");
                 }
                 Some(_) => {
-                    return self.err(format!(
-                        "expected a comma (',') or array terminator (']'), but got {}",
-                        self.found()
-                    ))
+                    return self
+                        .err(format!("expected a comma (',') or array terminator (']'), but got {}", self.found()))
                 }
             }
         }
@@ -549,7 +549,8 @@ impl Parser {
                         return Ok(());
                     }
                     None => {
-                        return self.err("expected a comma or an inline table terminator '}', but got end of file instead");
+                        return self
+                            .err("expected a comma or an inline table terminator '}', but got end of file instead");
                     }
                     Some(_) => {
                         return self.err(format!(

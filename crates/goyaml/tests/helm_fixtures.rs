@@ -23,7 +23,10 @@ fn to_json_matches_helm() {
 
 #[test]
 fn to_pretty_json_matches_helm() {
-    assert_eq!(goyaml::to_json_indent(&values(), "  ").unwrap_or_default(), include_str!("fixtures/tricky.toprettyjson"));
+    assert_eq!(
+        goyaml::to_json_indent(&values(), "  ").unwrap_or_default(),
+        include_str!("fixtures/tricky.toprettyjson")
+    );
 }
 
 #[test]

@@ -380,7 +380,8 @@ impl<'s> Validator<'s> {
                         Json::Array(required) => {
                             let missing = missing_of(obj, required);
                             if !missing.is_empty() {
-                                let msg = format!("properties {} required, if {} exists", join_quoted(&missing), quote(name));
+                                let msg =
+                                    format!("properties {} required, if {} exists", join_quoted(&missing), quote(name));
                                 errors.push(Failure::new(loc, msg));
                             }
                         }
@@ -398,7 +399,9 @@ impl<'s> Validator<'s> {
             Some(p) => p
                 .iter()
                 .map(|(re, sch)| {
-                    regex::Regex::new(re).map(|r| (r, sch)).map_err(|e| format!("invalid patternProperties regex {re:?}: {e}"))
+                    regex::Regex::new(re)
+                        .map(|r| (r, sch))
+                        .map_err(|e| format!("invalid patternProperties regex {re:?}: {e}"))
                 })
                 .collect::<Result<Vec<_>, _>>()?,
             None => Vec::new(),
@@ -452,7 +455,8 @@ impl<'s> Validator<'s> {
                     if let (true, Json::Array(required)) = (obj.contains_key(name.as_str()), required) {
                         let missing = missing_of(obj, required);
                         if !missing.is_empty() {
-                            let msg = format!("properties {} required, if {} exists", join_quoted(&missing), quote(name));
+                            let msg =
+                                format!("properties {} required, if {} exists", join_quoted(&missing), quote(name));
                             errors.push(Failure::new(loc, msg));
                         }
                     }
@@ -803,10 +807,8 @@ mod tests {
     fn arrays_and_combinators() {
         let schema = r#"{"properties":{"l":{"type":"array","items":{"type":"integer"},"uniqueItems":true},
             "o":{"oneOf":[{"type":"string"},{"type":"integer"}]}}}"#;
-        let v = obj(&[
-            ("l", Value::List(List::new(vec![Value::Float(1.0), Value::Float(1.0)]))),
-            ("o", Value::Bool(true)),
-        ]);
+        let v =
+            obj(&[("l", Value::List(List::new(vec![Value::Float(1.0), Value::Float(1.0)]))), ("o", Value::Bool(true))]);
         let err = validate(schema, &v).unwrap_err();
         assert!(err.contains("- at '/l': items at 0 and 1 are equal"), "{err}");
         assert!(err.contains("- at '/o': oneOf failed, none matched\n  - at '/o': got boolean, want string"), "{err}");

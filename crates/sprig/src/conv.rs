@@ -307,12 +307,9 @@ fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
                 return true;
             }
             let (xb, yb) = (x.borrow(), y.borrow());
-            xb.len() == yb.len()
-                && xb.iter().all(|(k, v)| yb.get(k).is_some_and(|w| deep_equal_at(v, w, depth + 1)))
+            xb.len() == yb.len() && xb.iter().all(|(k, v)| yb.get(k).is_some_and(|w| deep_equal_at(v, w, depth + 1)))
         }
-        (Value::Object(x), Value::Object(y)) => {
-            x.type_name() == y.type_name() && x.format_v() == y.format_v()
-        }
+        (Value::Object(x), Value::Object(y)) => x.type_name() == y.type_name() && x.format_v() == y.format_v(),
         _ => false,
     }
 }

@@ -183,7 +183,11 @@ mod tests {
         assert_eq!(r.to_go_string(), "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
         let r = call(&mut h, "adler32sum", &[Value::str("hello")]).unwrap();
         assert_eq!(r.to_go_string(), "103547413");
-        let r = call(&mut h, "derivePassword", &[Value::Int(1), Value::str("long"), Value::str("password"), Value::str("user"), Value::str("example.com")]);
+        let r = call(
+            &mut h,
+            "derivePassword",
+            &[Value::Int(1), Value::str("long"), Value::str("password"), Value::str("user"), Value::str("example.com")],
+        );
         assert_eq!(r.unwrap().to_go_string(), "ZedaFaxcZaso9*");
         let b = call(&mut h, "bcrypt", &[Value::str("pw")]).unwrap().to_go_string();
         assert!(b.starts_with("$2a$10$"), "{b}");
@@ -222,11 +226,16 @@ mod tests {
         )
         .unwrap();
         assert!(leaf.to_go_string().contains("BEGIN CERTIFICATE"));
-        let bad_ip = call(&mut h, "genSelfSignedCertWithKey", &[Value::str("x"), Value::list(vec![Value::Int(5)]), Value::Nil, Value::Int(1), Value::str("")]);
+        let bad_ip = call(
+            &mut h,
+            "genSelfSignedCertWithKey",
+            &[Value::str("x"), Value::list(vec![Value::Int(5)]), Value::Nil, Value::Int(1), Value::str("")],
+        );
         assert_eq!(bad_ip.unwrap_err().message, "error parsing ip: 5 is not a string");
         let bad = call(&mut h, "buildCustomCert", &[Value::str("bad"), Value::str("bad")]);
         assert_eq!(bad.unwrap_err().message, "unable to decode base64 certificate");
-        let not_ca = call(&mut h, "genSignedCert", &[Value::str("x"), Value::Nil, Value::Nil, Value::Int(1), Value::str("ca")]);
+        let not_ca =
+            call(&mut h, "genSignedCert", &[Value::str("x"), Value::Nil, Value::Nil, Value::Int(1), Value::str("ca")]);
         assert!(not_ca.is_err());
     }
 }

@@ -187,8 +187,20 @@ struct Fields {
     offset: i32,
 }
 
-const MONTHS: [&str; 12] =
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
 /// Days since 1970-01-01 of a proleptic Gregorian date.
@@ -249,11 +261,7 @@ impl Time {
         let nsec = nsec.rem_euclid(NANOS);
         // Go's arithmetic wraps for absurd dates; so does this.
         let days = days_from_civil(year, month, 1).wrapping_add(day - 1);
-        let local = days
-            .wrapping_mul(86_400)
-            .wrapping_add(hour * 3600)
-            .wrapping_add(min * 60)
-            .wrapping_add(sec);
+        let local = days.wrapping_mul(86_400).wrapping_add(hour * 3600).wrapping_add(min * 60).wrapping_add(sec);
         let (_, off1) = loc.lookup(local);
         let mut unix = local.wrapping_sub(off1 as i64);
         let (_, off2) = loc.lookup(unix);
@@ -867,7 +875,13 @@ fn parse(layout_str: &str, value_str: &str) -> Result<Time, String> {
         let Some((p, std, len)) = chunk else {
             if !value.is_empty() {
                 let extra = String::from_utf8_lossy(value);
-                return Err(parse_error(layout_str, value_str, b"", b"", &format!(": extra text: {}", strconv::quote(&extra))));
+                return Err(parse_error(
+                    layout_str,
+                    value_str,
+                    b"",
+                    b"",
+                    &format!(": extra text: {}", strconv::quote(&extra)),
+                ));
             }
             break;
         };
@@ -1358,7 +1372,10 @@ mod tests {
             text(call(&mut h, "dateInZone", &[Value::str("15:04 -0700 MST"), tz, Value::str("Asia/Tokyo")])),
             "21:00 +0900 JST"
         );
-        assert_eq!(text(call(&mut h, "date", &[Value::str("2006-01-02 15:04:05"), Value::Int(86400)])), "1970-01-02 00:00:00");
+        assert_eq!(
+            text(call(&mut h, "date", &[Value::str("2006-01-02 15:04:05"), Value::Int(86400)])),
+            "1970-01-02 00:00:00"
+        );
         assert_eq!(text(call(&mut h, "unixEpoch", &[d("2006-01-02", "2021-03-04")])), "1614816000");
     }
 

@@ -18,9 +18,7 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
             })
         }),
         func("empty", &[Any], |_, a| Ok(Value::Bool(empty(&arg(a, 0))))),
-        variadic("coalesce", &[], Any, false, |_, a| {
-            Ok(a.iter().find(|v| !empty(v)).cloned().unwrap_or(Value::Nil))
-        }),
+        variadic("coalesce", &[], Any, false, |_, a| Ok(a.iter().find(|v| !empty(v)).cloned().unwrap_or(Value::Nil))),
         variadic("all", &[], Any, false, |_, a| Ok(Value::Bool(a.iter().all(|v| !empty(v))))),
         variadic("any", &[], Any, false, |_, a| Ok(Value::Bool(a.iter().any(|v| !empty(v))))),
         func("ternary", &[Any, Any, Param::Bool], |_, a| Ok(if arg_bool(a, 2) { arg(a, 0) } else { arg(a, 1) })),

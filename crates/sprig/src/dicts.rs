@@ -116,7 +116,9 @@ pub(crate) fn merge_into(dst: &Map, src: &Map, overwrite: bool, depth: usize) {
             continue;
         }
         if let Some(d) = &dv {
-            if !crate::conv::empty(d) && (matches!(sv, Value::List(_)) || matches!((&sv, d), (Value::Map(_), Value::Map(_)))) {
+            if !crate::conv::empty(d)
+                && (matches!(sv, Value::List(_)) || matches!((&sv, d), (Value::Map(_), Value::Map(_))))
+            {
                 continue;
             }
         }
@@ -212,7 +214,8 @@ mod tests {
     #[test]
     fn merge_fills_missing_and_empty() {
         let dst = m(&[("a", Value::str("")), ("b", Value::Bool(false)), ("c", Value::str("keep"))]);
-        let src = m(&[("a", Value::str("x")), ("b", Value::Bool(true)), ("c", Value::str("no")), ("d", Value::Int64(1))]);
+        let src =
+            m(&[("a", Value::str("x")), ("b", Value::Bool(true)), ("c", Value::str("no")), ("d", Value::Int64(1))]);
         merge_into(&dst, &src, false, 0);
         assert_eq!(Value::Map(dst).to_go_string(), "map[a:x b:true c:keep d:1]");
     }

@@ -23,14 +23,10 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         func("fromYaml", &[S], |_, a| Ok(from_yaml(arg_str(a, 0)))),
         func("fromYamlArray", &[S], |_, a| Ok(from_yaml_array(arg_str(a, 0)))),
         func("toJson", &[Any], |_, a| Ok(Value::string(goyaml::to_json(&arg(a, 0)).unwrap_or_default()))),
-        fallible("mustToJson", &[Any], |_, a| {
-            goyaml::to_json(&arg(a, 0)).map(Value::string).map_err(FuncError::new)
-        }),
+        fallible("mustToJson", &[Any], |_, a| goyaml::to_json(&arg(a, 0)).map(Value::string).map_err(FuncError::new)),
         func("fromJson", &[S], |_, a| Ok(from_json(arg_str(a, 0)))),
         func("fromJsonArray", &[S], |_, a| Ok(from_json_array(arg_str(a, 0)))),
-        func("toToml", &[Any], |_, a| {
-            Ok(Value::string(goyaml::to_toml(&arg(a, 0)).unwrap_or_else(|e| e)))
-        }),
+        func("toToml", &[Any], |_, a| Ok(Value::string(goyaml::to_toml(&arg(a, 0)).unwrap_or_else(|e| e)))),
         func("fromToml", &[S], |_, a| Ok(from_toml(arg_str(a, 0)))),
         fallible("mustToToml", &[Any], |_, a| goyaml::to_toml(&arg(a, 0)).map(Value::string).map_err(FuncError::new)),
         fallible("include", &[S, Any], |h, a| h.include(arg_str(a, 0), &arg(a, 1)).map(Value::string)),
@@ -52,9 +48,7 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
 pub(crate) fn sprig_json_functions() -> Vec<FuncSpec> {
     vec![
         func("toJson", &[Any], |_, a| Ok(Value::string(goyaml::to_json(&arg(a, 0)).unwrap_or_default()))),
-        fallible("mustToJson", &[Any], |_, a| {
-            goyaml::to_json(&arg(a, 0)).map(Value::string).map_err(FuncError::new)
-        }),
+        fallible("mustToJson", &[Any], |_, a| goyaml::to_json(&arg(a, 0)).map(Value::string).map_err(FuncError::new)),
         func("fromJson", &[S], |_, a| Ok(goyaml::parse_json(arg_str(a, 0)).unwrap_or(Value::Nil))),
         fallible("mustFromJson", &[S], |_, a| goyaml::parse_json(arg_str(a, 0)).map_err(FuncError::new)),
         func("toPrettyJson", &[Any], |_, a| {
@@ -306,7 +300,8 @@ fn from_toml(text: &str) -> Value {
             let line = before.matches('\n').count() + 1;
             let at_eof = at >= text.trim_end().len();
             let msg = e.message();
-            let (msg, with_key) = if let Some(k) = msg.strip_prefix("duplicate key `").and_then(|m| m.split('`').next()) {
+            let (msg, with_key) = if let Some(k) = msg.strip_prefix("duplicate key `").and_then(|m| m.split('`').next())
+            {
                 (format!("Key '{k}' has already been defined."), true)
             } else if msg.is_empty() && at_eof {
                 ("unexpected EOF; expected value".to_string(), true)

@@ -25,9 +25,9 @@ mod reflect;
 mod regex;
 mod semver;
 mod strings;
-mod url;
 #[cfg(test)]
 mod testing;
+mod url;
 
 use govalue::{FuncMap, FuncSpec};
 
@@ -84,7 +84,22 @@ mod robustness {
 
     /// Candidate arguments of each Go parameter type, edge cases included.
     fn candidates(p: Param) -> Vec<Value> {
-        let strings = ["", "a", "é☃", "-1", "0x1F", "99999999999999999999", "[", "(", "a,b", "\n", "2006-01-02", "1.2.3", "*", "\\"];
+        let strings = [
+            "",
+            "a",
+            "é☃",
+            "-1",
+            "0x1F",
+            "99999999999999999999",
+            "[",
+            "(",
+            "a,b",
+            "\n",
+            "2006-01-02",
+            "1.2.3",
+            "*",
+            "\\",
+        ];
         let ints = [0, 1, -1, 3, 64, i64::MAX, i64::MIN, 1 << 40];
         match p {
             Param::String => strings.iter().map(|s| Value::str(s)).collect(),
@@ -93,7 +108,9 @@ mod robustness {
             Param::Float64 => [0.0, -1.5, f64::NAN, f64::INFINITY, 1e300].iter().map(|f| Value::Float(*f)).collect(),
             Param::Bool => vec![Value::Bool(true), Value::Bool(false)],
             Param::List => vec![Value::list(vec![]), Value::list(vec![Value::Int(1), Value::Nil, Value::str("x")])],
-            Param::StringList => vec![Value::List(List::typed(vec![Value::str("b"), Value::str("a")], govalue::GoType::String))],
+            Param::StringList => {
+                vec![Value::List(List::typed(vec![Value::str("b"), Value::str("a")], govalue::GoType::String))]
+            }
             Param::Map => {
                 let m = Map::new();
                 m.insert("a", Value::Map(Map::new()));
@@ -130,7 +147,11 @@ mod robustness {
             let map = crate::helm_func_map();
             for name in ["merge", "mergeOverwrite", "deepCopy", "deepEqual", "uniq"] {
                 let Some(spec) = map.get(name) else { continue };
-                let arg = if name == "uniq" { Value::list(vec![Value::Map(cyclic.clone())]) } else { Value::Map(cyclic.clone()) };
+                let arg = if name == "uniq" {
+                    Value::list(vec![Value::Map(cyclic.clone())])
+                } else {
+                    Value::Map(cyclic.clone())
+                };
                 let _ = (spec.body)(&mut h, &[arg, Value::Map(other.clone())]);
             }
         };
@@ -140,7 +161,8 @@ mod robustness {
 
     #[test]
     fn no_function_panics_on_edge_arguments() {
-        const SLOW: [&str; 6] = ["genCA", "genSelfSignedCert", "genSignedCert", "genPrivateKey", "derivePassword", "bcrypt"];
+        const SLOW: [&str; 6] =
+            ["genCA", "genSelfSignedCert", "genSignedCert", "genPrivateKey", "derivePassword", "bcrypt"];
         let mut h = TestHost::new();
         for spec in crate::sprig_functions().into_iter().chain(crate::helm_functions()) {
             if SLOW.contains(&spec.name) || spec.name == "htpasswd" {
@@ -156,10 +178,8 @@ mod robustness {
                 }
                 let pools: Vec<Vec<Value>> = params.iter().map(|p| candidates(*p)).collect();
                 for _ in 0..60 {
-                    let args: Vec<Value> = pools
-                        .iter()
-                        .map(|pool| pool[(h.random_u64() % pool.len() as u64) as usize].clone())
-                        .collect();
+                    let args: Vec<Value> =
+                        pools.iter().map(|pool| pool[(h.random_u64() % pool.len() as u64) as usize].clone()).collect();
                     let result = (spec.body)(&mut h, &args);
                     assert!(
                         spec.can_fail || result.is_ok(),

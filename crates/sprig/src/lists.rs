@@ -3,8 +3,8 @@
 use govalue::{FuncError, FuncResult, FuncSpec, GoType, List, Param, Value};
 
 use crate::conv::{
-    arg, arg_int, deep_equal, empty, err, fallible, int_list, kind_of, list_arg, ok_list, rest_args,
-    slice_items, string_list, strval, to_int64, variadic, NIL_DEREF,
+    arg, arg_int, deep_equal, empty, err, fallible, int_list, kind_of, list_arg, ok_list, rest_args, slice_items,
+    string_list, strval, to_int64, variadic, NIL_DEREF,
 };
 use crate::strings::strslice;
 
@@ -148,7 +148,8 @@ fn has(a: &[Value]) -> FuncResult {
     if hay.is_nil() {
         return Ok(Value::Bool(false));
     }
-    let items = slice_items(&hay).ok_or_else(|| FuncError::new(format!("Cannot find has on type {}", kind_of(&hay))))?;
+    let items =
+        slice_items(&hay).ok_or_else(|| FuncError::new(format!("Cannot find has on type {}", kind_of(&hay))))?;
     Ok(Value::Bool(items.iter().any(|x| deep_equal(&needle, x))))
 }
 

@@ -18,9 +18,7 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         variadic("add", &[], Any, false, |_, a| {
             Ok(Value::Int64(a.iter().fold(0i64, |acc, v| acc.wrapping_add(to_int64(v)))))
         }),
-        func("sub", &[Any, Any], |_, a| {
-            Ok(Value::Int64(to_int64(&arg(a, 0)).wrapping_sub(to_int64(&arg(a, 1)))))
-        }),
+        func("sub", &[Any, Any], |_, a| Ok(Value::Int64(to_int64(&arg(a, 0)).wrapping_sub(to_int64(&arg(a, 1)))))),
         fallible("div", &[Any, Any], |_, a| {
             let (x, y) = (to_int64(&arg(a, 0)), to_int64(&arg(a, 1)));
             if y == 0 {

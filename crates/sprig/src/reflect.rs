@@ -34,9 +34,6 @@ mod tests {
         assert_eq!(call(&mut h, "typeOf", &[Value::Float(1.0)]).unwrap().to_go_string(), "float64");
         assert_eq!(call(&mut h, "kindOf", &[Value::list(vec![])]).unwrap().to_go_string(), "slice");
         assert_eq!(call(&mut h, "kindIs", &[Value::str("invalid"), Value::Nil]).unwrap().to_go_string(), "true");
-        assert_eq!(
-            call(&mut h, "deepEqual", &[Value::Int64(1), Value::Float(1.0)]).unwrap().to_go_string(),
-            "false"
-        );
+        assert_eq!(call(&mut h, "deepEqual", &[Value::Int64(1), Value::Float(1.0)]).unwrap().to_go_string(), "false");
     }
 }

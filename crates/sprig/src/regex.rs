@@ -256,7 +256,10 @@ fn rust_error_text(expr: &str, e: &regex::Error) -> String {
         return format!("invalid escape sequence: `{}`", escape_at(expr, &text));
     }
     if text.contains("look-around") {
-        return format!("invalid or unsupported Perl syntax: `{}`", expr.get(expr.find("(?").unwrap_or(0)..).map(|s| s.chars().take(3).collect::<String>()).unwrap_or_default());
+        return format!(
+            "invalid or unsupported Perl syntax: `{}`",
+            expr.get(expr.find("(?").unwrap_or(0)..).map(|s| s.chars().take(3).collect::<String>()).unwrap_or_default()
+        );
     }
     text.lines().last().unwrap_or("").trim_start_matches("error: ").to_string()
 }
@@ -375,7 +378,10 @@ mod tests {
         assert!(compile("^\\Qa.b\\E$").unwrap().is_match("a.b"));
         assert!(compile("^[]a]+$").unwrap().is_match("]a"));
         assert!(compile("^[a[]+$").unwrap().is_match("[a"));
-        assert_eq!(compile("a**").unwrap_err().message, "error parsing regexp: invalid nested repetition operator: `**`");
+        assert_eq!(
+            compile("a**").unwrap_err().message,
+            "error parsing regexp: invalid nested repetition operator: `**`"
+        );
         assert!(compile("a*?b+?").is_ok());
         assert_eq!(compile("a{2,1}").unwrap_err().message, "error parsing regexp: invalid repeat count: `{2,1}`");
     }

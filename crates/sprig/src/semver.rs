@@ -44,9 +44,8 @@ static RANGE: LazyLock<Regex> = LazyLock::new(|| regex_or_never(&format!(r"\s*({
 /// Finds each operator and version in a conjunction.
 static FIND: LazyLock<Regex> = LazyLock::new(|| regex_or_never(&format!(r"({OPS})\s*({CV})")));
 /// A whole conjunction (comma or space separated).
-static VALID: LazyLock<Regex> = LazyLock::new(|| {
-    regex_or_never(&format!(r"^(\s*({OPS})\s*({CV})\s*)((?:\s+|,\s*)({OPS})\s*({CV})\s*)*$"))
-});
+static VALID: LazyLock<Regex> =
+    LazyLock::new(|| regex_or_never(&format!(r"^(\s*({OPS})\s*({CV})\s*)((?:\s+|,\s*)({OPS})\s*({CV})\s*)*$")));
 
 /// Compiles one of the fixed patterns above (a pattern that never matches if it
 /// somehow failed to compile, rather than a panic).
@@ -101,16 +100,14 @@ impl Version {
 
     /// `Version.Compare`: -1, 0 or 1 (metadata ignored).
     fn compare(&self, o: &Version) -> Ordering {
-        self.major
-            .cmp(&o.major)
-            .then(self.minor.cmp(&o.minor))
-            .then(self.patch.cmp(&o.patch))
-            .then_with(|| match (self.pre.is_empty(), o.pre.is_empty()) {
+        self.major.cmp(&o.major).then(self.minor.cmp(&o.minor)).then(self.patch.cmp(&o.patch)).then_with(|| {
+            match (self.pre.is_empty(), o.pre.is_empty()) {
                 (true, true) => Ordering::Equal,
                 (true, false) => Ordering::Greater,
                 (false, true) => Ordering::Less,
                 (false, false) => compare_prerelease(&self.pre, &o.pre),
-            })
+            }
+        })
     }
 
     /// `Version.String`.
@@ -217,7 +214,14 @@ fn compare_pre_part(s: &str, o: &str) -> Ordering {
 /// `deepCopy` yields the zero version), or `None` for other objects.
 pub(crate) fn deep_copied(o: &dyn Object) -> Option<Value> {
     o.as_any().downcast_ref::<Version>().map(|_| {
-        version_value(Version { major: 0, minor: 0, patch: 0, pre: String::new(), metadata: String::new(), original: String::new() })
+        version_value(Version {
+            major: 0,
+            minor: 0,
+            patch: 0,
+            pre: String::new(),
+            metadata: String::new(),
+            original: String::new(),
+        })
     })
 }
 
@@ -262,11 +266,24 @@ impl Object for Version {
                 version_value(self.derived(n))
             }
             "IncMinor" => {
-                let n = Version { minor: self.minor.wrapping_add(1), patch: 0, pre: String::new(), metadata: String::new(), ..self.clone() };
+                let n = Version {
+                    minor: self.minor.wrapping_add(1),
+                    patch: 0,
+                    pre: String::new(),
+                    metadata: String::new(),
+                    ..self.clone()
+                };
                 version_value(self.derived(n))
             }
             "IncMajor" => {
-                let n = Version { major: self.major.wrapping_add(1), minor: 0, patch: 0, pre: String::new(), metadata: String::new(), ..self.clone() };
+                let n = Version {
+                    major: self.major.wrapping_add(1),
+                    minor: 0,
+                    patch: 0,
+                    pre: String::new(),
+                    metadata: String::new(),
+                    ..self.clone()
+                };
                 version_value(self.derived(n))
             }
             _ => return None,
@@ -276,7 +293,14 @@ impl Object for Version {
     fn has_method(&self, name: &str) -> bool {
         matches!(
             name,
-            "Compare" | "LessThan" | "LessThanEqual" | "GreaterThan" | "GreaterThanEqual" | "Equal" | "SetPrerelease" | "SetMetadata"
+            "Compare"
+                | "LessThan"
+                | "LessThanEqual"
+                | "GreaterThan"
+                | "GreaterThanEqual"
+                | "Equal"
+                | "SetPrerelease"
+                | "SetMetadata"
         )
     }
 

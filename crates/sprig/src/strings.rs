@@ -3,9 +3,7 @@
 
 use govalue::{strconv, FuncResult, FuncSpec, Host, Param, Value};
 
-use crate::conv::{
-    arg, arg_int, arg_str, err, fallible, func, string_list, string_map, strval, variadic,
-};
+use crate::conv::{arg, arg_int, arg_str, err, fallible, func, string_list, string_map, strval, variadic};
 use crate::random;
 
 use Param::{Any, Int, String as Str};
@@ -70,9 +68,7 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         }),
         func("split", &[Str, Str], |_, a| Ok(split_map(go_split(arg_str(a, 1), arg_str(a, 0), -1)))),
         func("splitList", &[Str, Str], |_, a| Ok(string_list(go_split(arg_str(a, 1), arg_str(a, 0), -1)))),
-        func("splitn", &[Str, Int, Str], |_, a| {
-            Ok(split_map(go_split(arg_str(a, 2), arg_str(a, 0), arg_int(a, 1))))
-        }),
+        func("splitn", &[Str, Int, Str], |_, a| Ok(split_map(go_split(arg_str(a, 2), arg_str(a, 0), arg_int(a, 1))))),
         func("toStrings", &[Any], |_, a| Ok(string_list(strslice(&arg(a, 0))))),
         func("join", &[Str, Any], |_, a| Ok(Value::string(strslice(&arg(a, 1)).join(arg_str(a, 0))))),
     ]

@@ -42,8 +42,26 @@ fn should_escape(c: u8, mode: Mode) -> bool {
     if mode == Mode::Host {
         return !matches!(
             c,
-            b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'[' | b']' | b'<' | b'>' | b'"'
-                | b'-' | b'_' | b'.' | b'~'
+            b'!' | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b':'
+                | b'['
+                | b']'
+                | b'<'
+                | b'>'
+                | b'"'
+                | b'-'
+                | b'_'
+                | b'.'
+                | b'~'
         );
     }
     match c {
@@ -237,7 +255,8 @@ impl Url {
 
 /// Sprig's `urlParse`.
 fn url_parse(raw: &str) -> FuncResult {
-    let u = parse(raw).map_err(|e| FuncError::new(format!("unable to parse url: parse {}: {e}", strconv::quote(raw))))?;
+    let u =
+        parse(raw).map_err(|e| FuncError::new(format!("unable to parse url: parse {}: {e}", strconv::quote(raw))))?;
     let m = Map::new();
     m.insert("scheme", Value::str(&u.scheme));
     m.insert("host", Value::str(&u.host));
@@ -256,10 +275,9 @@ fn dict_string(d: &Map, key: &str) -> Result<String, FuncError> {
         None => Ok(String::new()),
         Some(Value::String(s)) => Ok(s.to_string()),
         Some(Value::Nil) => err(crate::conv::NIL_DEREF),
-        Some(other) => err(format!(
-            "unable to parse {key} key, must be of type string, but {} found",
-            other.kind_name()
-        )),
+        Some(other) => {
+            err(format!("unable to parse {key} key, must be of type string, but {} found", other.kind_name()))
+        }
     }
 }
 
@@ -299,7 +317,14 @@ mod tests {
         assert_eq!(parse("/rel/path").unwrap().path, "/rel/path");
         assert_eq!(parse("%zz").unwrap_err(), "invalid URL escape \"%zz\"");
         let d = Map::new();
-        for (k, v) in [("scheme", "https"), ("host", "h.com"), ("path", "/p"), ("query", "a=b"), ("fragment", "f"), ("userinfo", "u:p")] {
+        for (k, v) in [
+            ("scheme", "https"),
+            ("host", "h.com"),
+            ("path", "/p"),
+            ("query", "a=b"),
+            ("fragment", "f"),
+            ("userinfo", "u:p"),
+        ] {
             d.insert(k, Value::str(v));
         }
         assert_eq!(url_join(&d).unwrap().to_go_string(), "https://u:p@h.com/p?a=b#f");
