@@ -287,6 +287,7 @@ const STACK_SIZE: usize = 512 * 1024 * 1024;
 /// (a thread of its own would grow its arena one `mprotect` call at a time), which
 /// grows in 64 MiB steps and is never trimmed. Untouched pages cost no memory.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)] // glibc's mallopt has no safe wrapper; see the SAFETY note.
 fn tune_allocator() {
     // SAFETY: mallopt only sets allocator parameters; it is called before any other
     // thread exists.

@@ -1,6 +1,8 @@
 //! Hostile and broken charts: each must give a clear `Error: …` on stderr, nothing on
 //! stdout and exit code 1 — never a panic (exit 101), a hang or a file read outside
 //! the chart.
+// Test code: a failed unwrap or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

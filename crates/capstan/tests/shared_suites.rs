@@ -1,23 +1,17 @@
 //! Runs the shared suites (`../shared` beside the repository) against the capstan
 //! binary with the conformance ratchet: every case listed in `tests/ratchet/*.txt`
-//! must still pass. When `../shared` or python3 is absent the tests say so and skip.
+//! must still pass. When `../shared` or python3 is absent the tests say so and skip; in CI (`CI=true`)
+//! they fail.
 //!
 //! To record newly passing cases, run `scripts/update-ratchet`.
+// Test code: a failed unwrap or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn shared_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
-    if !dir.join("conformance/run").is_file() {
-        eprintln!("SKIPPED: no shared suites at {} (they live beside the repository)", dir.display());
-        return None;
-    }
-    if Command::new("python3").arg("--version").output().is_err() {
-        eprintln!("SKIPPED: python3 is needed to run the shared suites");
-        return None;
-    }
-    Some(dir)
+    testkit::shared_dir_with("conformance/run", "python3")
 }
 
 fn ratchet_file(name: &str) -> PathBuf {

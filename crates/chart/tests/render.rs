@@ -1,5 +1,7 @@
 //! Renders the fixture charts in `tests/fixtures` and compares with what Helm 4.3.1
 //! printed for the same command (recorded in `tests/expected`).
+// Test code: a failed unwrap or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chart::{template, TemplateOptions};
 

@@ -1,5 +1,7 @@
 //! Engine behaviour with a small function map of its own: Helm's `include`,
 //! `tpl` and `fail`, error presentation, scoping and limits.
+// Test code: a failed unwrap or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use gotmpl::Templates;
 use govalue::{FuncError, FuncMap, FuncSpec, Map, Param, Value};

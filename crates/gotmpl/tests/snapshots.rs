@@ -1,6 +1,8 @@
 //! Snapshot tests of the engine: representative templates rendered with Sprig's
 //! functions, and the error texts Helm would print for broken ones. The snapshots in
 //! `tests/snapshots/` were checked against Helm 4.3.1's output for the same templates.
+// Test code: a failed unwrap or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use gotmpl::Templates;
 use govalue::{Map, MapEntries, Value};

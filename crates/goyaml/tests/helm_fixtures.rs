@@ -1,6 +1,8 @@
 //! Output fixtures recorded with the reference Helm 4.3.1: `tricky.yaml` used as a
 //! chart's values.yaml, printed with `toYaml`, `toJson`, `toPrettyJson` and `toToml`
 //! (Helm's `toYaml` trims one final newline; `toToml` output is used as is).
+// Test code: a failed unwrap or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 const INPUT: &str = include_str!("fixtures/tricky.yaml");
 
