@@ -252,6 +252,7 @@ fn basic_kind(v: Option<&Value>) -> Option<Kind> {
         Value::Float(_) => Some(Kind::Float),
         Value::String(_) => Some(Kind::String),
         Value::Object(o) if o.as_any().is::<Complex>() => Some(Kind::Complex),
+        Value::Object(o) if o.integer().is_some() => Some(Kind::Int),
         _ => None,
     }
 }
@@ -271,12 +272,22 @@ fn reflect_kind(v: Option<&Value>) -> String {
     }
 }
 
+/// The integer of an integer-kind value (`int`, `int64`, a named integer type).
+fn integer_of(v: &Value) -> Option<i64> {
+    match v {
+        Value::Int(i) | Value::Int64(i) => Some(*i),
+        Value::Object(o) => o.integer(),
+        _ => None,
+    }
+}
+
 fn basic_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Bool(x), Value::Bool(y)) => x == y,
         (Value::Int(x) | Value::Int64(x), Value::Int(y) | Value::Int64(y)) => x == y,
         (Value::Float(x), Value::Float(y)) => x == y,
         (Value::String(x), Value::String(y)) => x == y,
+        (Value::Object(x), y) | (y, Value::Object(x)) if x.integer().is_some() => x.integer() == integer_of(y),
         (x, y) => complex_parts(x).is_some_and(|a| Some(a) == complex_parts(y)),
     }
 }

@@ -293,7 +293,14 @@ impl Printer {
         } else {
             self.buf.push_str(&value.type_name());
             self.buf.push('=');
-            self.print_value(value, 'v', 0);
+            match value {
+                // While reporting an error Go skips `String` methods: a named
+                // integer prints as its number.
+                Value::Object(o) if o.integer().is_some() => {
+                    self.print_value(&Value::Int64(o.integer().unwrap_or(0)), 'v', 0)
+                }
+                _ => self.print_value(value, 'v', 0),
+            }
         }
         self.buf.push(')');
     }
@@ -403,6 +410,9 @@ impl Printer {
                 let text = o.format_v();
                 match verb {
                     'v' | 's' | 'x' | 'X' | 'q' => self.fmt_string(&text, verb, value),
+                    'd' | 'b' | 'o' | 'O' | 'c' | 'U' if o.integer().is_some() => {
+                        self.fmt_integer_verb(o.integer().unwrap_or(0), verb, value)
+                    }
                     _ => self.bad_verb(verb, value),
                 }
             }

@@ -255,6 +255,12 @@ pub trait Object {
         None
     }
 
+    /// For a named integer type with a `String` method (Go's `time.Duration`): the
+    /// integer, which `%d` and the other integer verbs print.
+    fn integer(&self) -> Option<i64> {
+        None
+    }
+
     /// Downcasting support, so functions can recognise their own object types.
     fn as_any(&self) -> &dyn Any;
 }

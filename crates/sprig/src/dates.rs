@@ -1296,7 +1296,7 @@ fn frac_digits(v: u64, prec: u32) -> (String, u64) {
 }
 
 /// Go's `Duration.Round(m)`.
-fn round_duration(d: i64, m: i64) -> i64 {
+pub(crate) fn round_duration(d: i64, m: i64) -> i64 {
     let r = d % m;
     let less_than_half = |x: i64| (x as u64).wrapping_add(x as u64) < m as u64;
     if d < 0 {

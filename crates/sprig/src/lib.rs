@@ -12,6 +12,7 @@ mod crypto;
 mod dates;
 mod defaults;
 mod dicts;
+mod durations;
 mod encoding;
 #[cfg(test)]
 mod golden;
@@ -47,6 +48,7 @@ pub fn sprig_functions() -> Vec<FuncSpec> {
     v.extend(random::functions());
     v.extend(semver::functions());
     v.extend(dates::functions());
+    v.extend(durations::functions());
     v.extend(crypto::functions());
     v.extend(network::functions());
     v.extend(url::functions());
