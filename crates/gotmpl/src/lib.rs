@@ -86,8 +86,15 @@ impl Templates {
         self.set.contains_key(name)
     }
 
-    /// Executes template `name` with `data` as dot and `$`.
+    /// Executes template `name` with `data` as dot and `$`, as text: bytes that are
+    /// not valid UTF-8 become U+FFFD (see [`Templates::execute_bytes`]).
     pub fn execute(&self, name: &str, data: &Value) -> Result<String, TemplateError> {
+        self.execute_bytes(name, data).map(|out| String::from_utf8_lossy(&out).into_owned())
+    }
+
+    /// Executes template `name` with `data` as dot and `$`; the output is bytes, as
+    /// in Go (a binary string printed by an action is copied exactly).
+    pub fn execute_bytes(&self, name: &str, data: &Value) -> Result<Vec<u8>, TemplateError> {
         let ctx = Ctx {
             stack_floor: self.stack_floor(),
             funcs: &self.funcs,
@@ -289,4 +296,24 @@ fn helm_exec_message(file: &str, e: &GoError) -> String {
         step.render(&mut out);
     }
     out.trim().to_string()
+}
+
+/// Removes every `<no value>` from an output, as Helm does after rendering
+/// (and `tpl` after executing).
+pub fn strip_no_value(out: Vec<u8>) -> Vec<u8> {
+    const MARK: &[u8] = b"<no value>";
+    if !out.windows(MARK.len()).any(|w| w == MARK) {
+        return out;
+    }
+    let mut kept = Vec::with_capacity(out.len());
+    let mut i = 0;
+    while i < out.len() {
+        if out[i..].starts_with(MARK) {
+            i += MARK.len();
+        } else {
+            kept.push(out[i]);
+            i += 1;
+        }
+    }
+    kept
 }

@@ -140,6 +140,13 @@ fn check(text: &str) -> Result<(), YamlError> {
     scanner::check_input(text).map_err(YamlError::from)
 }
 
+/// go-yaml's reader check of raw bytes: the error go-yaml gives for a document
+/// that is not valid UTF-8 or holds a character YAML forbids (`yaml: invalid
+/// leading UTF-8 octet`, `yaml: control characters are not allowed`, ...).
+pub fn check_bytes(input: &[u8]) -> Result<(), YamlError> {
+    scanner::check_input_bytes(input).map_err(YamlError::from)
+}
+
 /// `sigs.k8s.io/yaml.Unmarshal` into `interface{}`: the first document of `text`
 /// (later documents are not even scanned, as in go-yaml). Numbers become
 /// `Value::Float`, YAML 1.1 booleans (`yes`, `off`, `y`...) become booleans (as keys:
