@@ -52,6 +52,10 @@ stringData:
   secrets: {{ (.Files.Glob "files/keystore.bin").AsSecrets | sha256sum }}
   print: {{ print ("aGVsbG8g/w==" | b64dec) 1 | b64enc }}
   include: {{ include "bt.raw" . | b64enc }}
+  trim: {{ "ICBoZWxsbyD/IAo=" | b64dec | trim | b64enc }}
+  trimAll: {{ "aGVsbG8g/w==" | b64dec | trimAll "h" | b64enc }}
+  nindent: {{ "aGVsbG8g/w==" | b64dec | nindent 2 | b64enc }}
+  fromYaml: {{ "aGVsbG8g/w==" | b64dec | fromYaml | toJson | quote }}
 "#;
 
 const RAW_YAML: &str = r#"{{- if eq .Values.raw "byte" }}

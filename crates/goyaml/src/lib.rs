@@ -156,6 +156,15 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
     Ok(parse_node(text)?.map(|n| n.to_value()).unwrap_or(Value::Nil))
 }
 
+/// [`parse`] of raw bytes, as go-yaml reads them: input that is not valid UTF-8
+/// fails with go-yaml's reader error (see [`check_bytes`]).
+pub fn parse_bytes(input: &[u8]) -> Result<Value, YamlError> {
+    match std::str::from_utf8(input) {
+        Ok(text) => parse(text),
+        Err(_) => check_bytes(input).and_then(|()| parse(&String::from_utf8_lossy(input))),
+    }
+}
+
 /// Every document of a `---`-separated stream, each converted as [`parse`] does
 /// (an empty document is `Value::Nil`). Line numbers in errors count from the start
 /// of the stream.

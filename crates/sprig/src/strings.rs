@@ -22,15 +22,15 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
             Ok(Value::string(abbrevboth(arg_int(a, 0), arg_int(a, 1), arg_str(a, 2))))
         }),
         fallible("trunc", &[Int, Str], |_, a| trunc(arg_int(a, 0), arg_bytes(a, 1))),
-        func("trim", &[Str], |_, a| Ok(Value::str(arg_str(a, 0).trim()))),
+        func("trim", &[Str], |_, a| Ok(Value::from_go_bytes(trim_space(arg_bytes(a, 0)).to_vec()))),
         func("upper", &[Str], |_, a| Ok(Value::string(map_runes(arg_str(a, 0), upper_rune)))),
         func("lower", &[Str], |_, a| Ok(Value::string(map_runes(arg_str(a, 0), lower_rune)))),
         func("title", &[Str], |_, a| Ok(Value::string(title(arg_str(a, 0))))),
         func("untitle", &[Str], |_, a| Ok(Value::string(untitle(arg_str(a, 0))))),
         fallible("substr", &[Int, Int, Str], |_, a| substr(arg_int(a, 0), arg_int(a, 1), arg_bytes(a, 2))),
         fallible("repeat", &[Int, Str], |_, a| repeat(arg_str(a, 1), arg_int(a, 0)).map(Value::string)),
-        func("trimall", &[Str, Str], |_, a| Ok(trim_set(arg_str(a, 1), arg_str(a, 0)))),
-        func("trimAll", &[Str, Str], |_, a| Ok(trim_set(arg_str(a, 1), arg_str(a, 0)))),
+        func("trimall", &[Str, Str], |_, a| Ok(trim_set(arg_bytes(a, 1), arg_str(a, 0)))),
+        func("trimAll", &[Str, Str], |_, a| Ok(trim_set(arg_bytes(a, 1), arg_str(a, 0)))),
         func("trimSuffix", &[Str, Str], |_, a| {
             let (suf, s) = (arg_bytes(a, 0), arg_bytes(a, 1));
             Ok(Value::from_go_bytes(s.strip_suffix(suf).unwrap_or(s).to_vec()))
@@ -131,9 +131,31 @@ pub(crate) fn lossy(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// Go's `strings.TrimSpace` over bytes: a byte that is not UTF-8 is not space.
+fn trim_space(s: &[u8]) -> &[u8] {
+    trim_runes(s, char::is_whitespace)
+}
+
+/// `s` without the leading and trailing runes for which `cut` holds; a byte that is
+/// not UTF-8 is the rune U+FFFD, as Go decodes it.
+fn trim_runes(s: &[u8], cut: impl Fn(char) -> bool) -> &[u8] {
+    let (mut start, mut end, mut at) = (None, 0, 0);
+    for chunk in s.utf8_chunks() {
+        let runes = chunk.valid().chars().map(|c| (c, c.len_utf8()));
+        for (c, len) in runes.chain(chunk.invalid().iter().map(|_| ('\u{FFFD}', 1))) {
+            if !cut(c) {
+                start.get_or_insert(at);
+                end = at + len;
+            }
+            at += len;
+        }
+    }
+    start.map_or(&s[..0], |st| &s[st..end])
+}
+
 /// `strings.Trim(s, cutset)`.
-fn trim_set(s: &str, cutset: &str) -> Value {
-    Value::str(s.trim_matches(|c| cutset.contains(c)))
+fn trim_set(s: &[u8], cutset: &str) -> Value {
+    Value::from_go_bytes(trim_runes(s, |c| cutset.contains(c)).to_vec())
 }
 
 /// Go's `strings.Title`: upper-cases the first letter of each word.
@@ -758,6 +780,10 @@ mod tests {
         let around = replace(b"a\xff", b"", b"-").unwrap();
         assert_eq!(around.go_bytes(), Some(&b"-a-\xff-"[..]));
         assert_eq!(indent(2, b"a\n\xff").unwrap(), b"  a\n  \xff");
+        assert_eq!(trim_space(b" \xff x\xc3\n "), b"\xff x\xc3");
+        assert_eq!(trim_space(" \u{a0}\t".as_bytes()), b"");
+        assert_eq!(trim_set(b"hello \xff", "h").go_bytes(), Some(&b"ello \xff"[..]));
+        assert_eq!(trim_set(b"hello \xff", "\u{FFFD}").go_bytes(), Some(&b"hello "[..]));
     }
 
     #[test]
