@@ -75,6 +75,12 @@ data:
 {{- end }}
 "#;
 
+const SET_FILE_YAML: &str = r#"{{- if .Values.k }}
+sf: {{ .Values.k | b64enc }}
+len: {{ .Values.k | len }}
+{{- end }}
+"#;
+
 fn write(path: &Path, data: &[u8]) {
     std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
     std::fs::write(path, data).expect("write");
@@ -96,6 +102,7 @@ fn binary_chart(tag: &str) -> PathBuf {
     );
     write(&chart.join("templates/bin.yaml"), BIN_YAML.as_bytes());
     write(&chart.join("templates/raw.yaml"), RAW_YAML.as_bytes());
+    write(&chart.join("templates/sf.yaml"), SET_FILE_YAML.as_bytes());
     chart
 }
 
@@ -164,4 +171,31 @@ fn invalid_utf8_in_a_manifest_fails_like_helm() {
         }
     }
     let _ = std::fs::remove_dir_all(chart.parent().expect("scratch root"));
+}
+
+#[test]
+fn binary_set_file_and_values_files_read_bytes_like_helm() {
+    let chart = binary_chart("values");
+    let root = chart.parent().expect("scratch root").to_path_buf();
+    let set_file = format!("k={}", chart.join("files/keystore.bin").display());
+    let args = ["--set-file", set_file.as_str(), "-s", "templates/sf.yaml"];
+    let (code, stdout, stderr) = run(&capstan(), &chart, &args);
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert_eq!(stdout, expected("binary-strings-set-file.yaml"));
+    let bad = root.join("bad-values.yaml");
+    write(&bad, b"a: \"x\xff\"\n");
+    let bad_arg = bad.to_string_lossy().into_owned();
+    let (code, stdout, stderr) = run(&capstan(), &chart, &["-f", &bad_arg]);
+    assert_eq!((code, stdout.is_empty()), (1, true), "stderr: {stderr}");
+    let want = format!(
+        "Error: failed to parse {bad_arg}: cannot unmarshal yaml document: error converting YAML to JSON: yaml: invalid leading UTF-8 octet\n"
+    );
+    assert_eq!(stderr, want);
+    if let Some(helm) = reference_helm() {
+        let (hcode, hout, herr) = run(&helm, &chart, &args);
+        assert_eq!((hcode, hout), (0, expected("binary-strings-set-file.yaml")), "helm stderr: {herr}");
+        let (hcode, _, herr) = run(&helm, &chart, &["-f", &bad_arg]);
+        assert_eq!((hcode, herr), (1, want));
+    }
+    let _ = std::fs::remove_dir_all(root);
 }
