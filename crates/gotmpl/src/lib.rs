@@ -302,18 +302,39 @@ fn helm_exec_message(file: &str, e: &GoError) -> String {
 /// (and `tpl` after executing).
 pub fn strip_no_value(out: Vec<u8>) -> Vec<u8> {
     const MARK: &[u8] = b"<no value>";
-    if !out.windows(MARK.len()).any(|w| w == MARK) {
-        return out;
-    }
+    let find = |from: usize| {
+        let mut at = from;
+        while let Some(p) = out[at..].iter().position(|&b| b == b'<') {
+            if out[at + p..].starts_with(MARK) {
+                return Some(at + p);
+            }
+            at += p + 1;
+        }
+        None
+    };
+    let Some(mut hit) = find(0) else { return out };
     let mut kept = Vec::with_capacity(out.len());
-    let mut i = 0;
-    while i < out.len() {
-        if out[i..].starts_with(MARK) {
-            i += MARK.len();
-        } else {
-            kept.push(out[i]);
-            i += 1;
+    let mut from = 0;
+    loop {
+        kept.extend_from_slice(&out[from..hit]);
+        from = hit + MARK.len();
+        match find(from) {
+            Some(next) => hit = next,
+            None => break,
         }
     }
+    kept.extend_from_slice(&out[from..]);
     kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_no_value;
+
+    #[test]
+    fn no_value_is_removed_and_other_bytes_kept() {
+        assert_eq!(strip_no_value(b"a<no value>b<<no value>\xffc<no value".to_vec()), b"ab<\xffc<no value");
+        assert_eq!(strip_no_value(b"<no value><no value>".to_vec()), b"");
+        assert_eq!(strip_no_value(b"plain".to_vec()), b"plain");
+    }
 }
