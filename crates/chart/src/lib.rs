@@ -109,8 +109,8 @@ pub fn user_values(opts: &TemplateOptions) -> Result<Map, Error> {
     let mut base = Map::new();
     for file in &opts.value_files {
         let raw = read_input(file).map_err(Error::new)?;
-        let text = String::from_utf8_lossy(&raw);
-        let current = values::load_values(&text).map_err(|e| Error::new(format!("failed to parse {file}: {e}")))?;
+        let current =
+            values::load_values_bytes(&raw).map_err(|e| Error::new(format!("failed to parse {file}: {e}")))?;
         base = values::merge_maps(&base, &current);
     }
     for value in &opts.set_json {
@@ -133,9 +133,7 @@ pub fn user_values(opts: &TemplateOptions) -> Result<Map, Error> {
             .map_err(|e| Error::new(format!("failed parsing --set-string data: {e}")))?;
     }
     for value in &opts.set_file {
-        let mut reader = |path: &str| -> Result<Value, String> {
-            read_input(path).map(|b| Value::string(String::from_utf8_lossy(&b).into_owned()))
-        };
+        let mut reader = |path: &str| -> Result<Value, String> { read_input(path).map(Value::from_go_bytes) };
         strvals::parse_into(value, &base, &mut strvals::Mode::File(&mut reader))
             .map_err(|e| Error::new(format!("failed parsing --set-file data: {e}")))?;
     }

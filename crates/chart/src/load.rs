@@ -435,10 +435,9 @@ pub fn load_files(files: Vec<File>, depth: usize) -> Result<Chart, Error> {
         match f.name.as_str() {
             "Chart.yaml" | "Chart.lock" | "requirements.lock" => {}
             "values.yaml" => {
-                let text = String::from_utf8_lossy(&f.data).into_owned();
-                c.values =
-                    values::load_values(&text).map_err(|e| Error::new(format!("cannot load values.yaml: {e}")))?;
-                c.values_text = Some(text);
+                c.values = values::load_values_bytes(&f.data)
+                    .map_err(|e| Error::new(format!("cannot load values.yaml: {e}")))?;
+                c.values_text = Some(String::from_utf8_lossy(&f.data).into_owned());
             }
             "values.schema.json" => c.schema = Some(f.data),
             "requirements.yaml" => {

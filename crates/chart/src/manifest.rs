@@ -93,24 +93,46 @@ pub struct Hook {
 /// `releaseutil.SplitManifests`: the documents of a stream, in order, each with
 /// leading whitespace removed; empty documents are dropped.
 pub fn split_manifests(big: &str) -> Vec<String> {
-    let trimmed = big.trim_start();
-    split_on_separators(trimmed)
+    split_manifest_bytes(big.as_bytes()).into_iter().map(|d| String::from_utf8_lossy(d).into_owned()).collect()
+}
+
+/// [`split_manifests`] of a rendered file's bytes, which need not be UTF-8.
+fn split_manifest_bytes(big: &[u8]) -> Vec<&[u8]> {
+    split_on_separators(trim_start_bytes(big))
         .into_iter()
-        .filter(|d| !d.trim().is_empty())
-        .map(|d| d.trim_start().to_string())
+        .filter(|d| !is_blank_bytes(d))
+        .map(trim_start_bytes)
         .collect()
 }
 
+/// `s` without leading Unicode white space; a byte that is not UTF-8 is not space.
+fn trim_start_bytes(s: &[u8]) -> &[u8] {
+    let mut skip = 0;
+    for chunk in s.utf8_chunks() {
+        let valid = chunk.valid();
+        let rest = valid.trim_start();
+        skip += valid.len() - rest.len();
+        if !rest.is_empty() || !chunk.invalid().is_empty() {
+            break;
+        }
+    }
+    &s[skip..]
+}
+
+/// Whether `s` is only Unicode white space.
+fn is_blank_bytes(s: &[u8]) -> bool {
+    s.utf8_chunks().all(|c| c.invalid().is_empty() && c.valid().trim().is_empty())
+}
+
 /// Splits at every `(?m)^---[ \t]*`, dropping the separators.
-fn split_on_separators(s: &str) -> Vec<&str> {
-    let b = s.as_bytes();
+fn split_on_separators(b: &[u8]) -> Vec<&[u8]> {
     let mut docs = Vec::new();
     let mut start = 0;
     let mut i = 0;
     while i < b.len() {
         let at_line_start = i == 0 || b[i - 1] == b'\n';
         if at_line_start && b[i..].starts_with(b"---") {
-            docs.push(&s[start..i]);
+            docs.push(&b[start..i]);
             let mut j = i + 3;
             while j < b.len() && (b[j] == b' ' || b[j] == b'\t') {
                 j += 1;
@@ -119,13 +141,27 @@ fn split_on_separators(s: &str) -> Vec<&str> {
             i = j;
             continue;
         }
-        match s[i..].find('\n') {
+        match b[i..].iter().position(|&c| c == b'\n') {
             Some(n) => i += n + 1,
             None => break,
         }
     }
-    docs.push(&s[start..]);
+    docs.push(&b[start..]);
     docs
+}
+
+/// A document of a rendered file: its text, or, when it is not valid UTF-8, the
+/// error reading it as YAML gives.
+type Doc<'a> = (&'a String, Result<String, String>);
+
+fn doc_text(doc: &[u8]) -> Result<String, String> {
+    match std::str::from_utf8(doc) {
+        Ok(text) => Ok(text.to_string()),
+        Err(_) => Err(match goyaml::check_bytes(doc) {
+            Err(e) => format!("error converting YAML to JSON: {e}"),
+            Ok(()) => "error converting YAML to JSON: yaml: invalid leading UTF-8 octet".to_string(),
+        }),
+    }
 }
 
 /// The part of a document Helm reads (`SimpleHead`).
@@ -215,21 +251,25 @@ fn kind_rank(kind: &str) -> (usize, &str) {
 
 /// Reads the head of every document, in parallel when there are many (the YAML
 /// of large CRDs dominates this step); results keep the documents' order.
-fn parse_heads(docs: &[(&String, String)]) -> Vec<Result<Head, String>> {
-    let total: usize = docs.iter().map(|(_, d)| d.len()).sum();
+fn parse_heads(docs: &[Doc<'_>]) -> Vec<Result<Head, String>> {
+    let total: usize = docs.iter().map(|(_, d)| d.as_ref().map_or(0, String::len)).sum();
+    let parse = |d: &Result<String, String>| match d {
+        Ok(text) => parse_head(text),
+        Err(e) => Err(e.clone()),
+    };
     if docs.len() < 2 || total < 256 * 1024 {
-        return docs.iter().map(|(_, d)| parse_head(d)).collect();
+        return docs.iter().map(|(_, d)| parse(d)).collect();
     }
     // Asking for the parallelism reads cgroup files: only worth it for large output.
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
     if threads < 2 {
-        return docs.iter().map(|(_, d)| parse_head(d)).collect();
+        return docs.iter().map(|(_, d)| parse(d)).collect();
     }
     let chunk = docs.len().div_ceil(threads);
     std::thread::scope(|scope| {
         let handles: Vec<_> = docs
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|(_, d)| parse_head(d)).collect::<Vec<_>>()))
+            .map(|part| scope.spawn(move || part.iter().map(|(_, d)| parse(d)).collect::<Vec<_>>()))
             .collect();
         handles
             .into_iter()
@@ -240,20 +280,24 @@ fn parse_heads(docs: &[(&String, String)]) -> Vec<Result<Head, String>> {
 
 /// `releaseutil.SortManifests`: documents of every non-partial, non-empty file (in
 /// path order), split into hooks and manifests, each sorted by kind.
-pub fn sort_manifests(files: &BTreeMap<String, String>) -> Result<(Vec<Hook>, Vec<Manifest>), Error> {
-    let mut docs: Vec<(&String, String)> = Vec::new();
+///
+/// Files are bytes, as Go renders them: a document that is not valid UTF-8 fails
+/// with go-yaml's reader error, as in Helm.
+pub fn sort_manifests(files: &BTreeMap<String, Vec<u8>>) -> Result<(Vec<Hook>, Vec<Manifest>), Error> {
+    let mut docs: Vec<Doc<'_>> = Vec::new();
     for (path, content) in files {
         let base = path.rsplit('/').next().unwrap_or(path);
-        if base.starts_with('_') || content.trim().is_empty() {
+        if base.starts_with('_') || is_blank_bytes(content) {
             continue;
         }
-        docs.extend(split_manifests(content).into_iter().map(|d| (path, d)));
+        docs.extend(split_manifest_bytes(content).into_iter().map(|d| (path, doc_text(d))));
     }
     let heads = parse_heads(&docs);
     let mut hooks = Vec::new();
     let mut generic = Vec::new();
     for ((path, doc), head) in docs.into_iter().zip(heads) {
         let head = head.map_err(|e| Error::new(format!("YAML parse error on {path}: {e}")))?;
+        let doc = doc.unwrap_or_default();
         let hook_types = match head.annotations.as_ref().filter(|a| !a.is_empty()) {
             Some(a) => a.get("helm.sh/hook").cloned(),
             None => None,
@@ -365,13 +409,13 @@ mod tests {
         for i in 0..20 {
             body.push_str(&format!("kind: K{}\nmetadata:\n  name: n{i}\n{filler}---\n", 19 - i));
         }
-        files.insert("c/templates/a.yaml".to_string(), body);
+        files.insert("c/templates/a.yaml".to_string(), body.into_bytes());
         let (_, manifests) = sort_manifests(&files).unwrap();
         let kinds: Vec<&str> = manifests.iter().map(|m| m.kind.as_str()).collect();
         assert_eq!(kinds.len(), 20);
         assert_eq!(kinds[0], "K0");
         assert!(manifests[0].content.contains("name: n19"));
-        files.insert("c/templates/b.yaml".to_string(), "a: b\n c: d\n".to_string());
+        files.insert("c/templates/b.yaml".to_string(), b"a: b\n c: d\n".to_vec());
         let e = sort_manifests(&files).unwrap_err().to_string();
         assert!(
             e.starts_with("YAML parse error on c/templates/b.yaml: error converting YAML to JSON: yaml: line 2"),

@@ -355,9 +355,8 @@ impl Files {
     fn lines(&self, path: &str) -> Value {
         let items = match self.0.get(path) {
             Some(data) if !data.is_empty() => {
-                let s = String::from_utf8_lossy(data);
-                let s = s.strip_suffix('\n').unwrap_or(&s);
-                s.split('\n').map(Value::str).collect()
+                let data = data.strip_suffix(b"\n").unwrap_or(data);
+                data.split(|&b| b == b'\n').map(|line| Value::from_go_bytes(line.to_vec())).collect()
             }
             _ => Vec::new(),
         };
@@ -369,8 +368,8 @@ impl Files {
         let m = Map::new().with_kind(MapKind::Strings);
         for (k, v) in &self.0 {
             let base = k.rsplit('/').next().unwrap_or(k);
-            let text = if encode { base64(v) } else { String::from_utf8_lossy(v).into_owned() };
-            m.insert(base, Value::string(text));
+            let text = if encode { Value::string(base64(v)) } else { Value::from_go_bytes(v.to_vec()) };
+            m.insert(base, text);
         }
         match goyaml::to_yaml(&Value::Map(m)) {
             Ok(y) => Value::string(y.strip_suffix('\n').unwrap_or(&y).to_string()),
@@ -381,7 +380,7 @@ impl Files {
 
 fn string_arg(args: &[Value]) -> Result<&str, String> {
     match args {
-        [Value::String(s)] => Ok(s),
+        [v] if v.is_string() => Ok(v.as_str().unwrap_or_default()),
         [other] => Err(format!("wrong type for value; expected string; got {}", other.type_name())),
         _ => Err(format!("wrong number of args: want 1 got {}", args.len())),
     }
@@ -414,7 +413,7 @@ impl Object for Files {
             Err(e) => return self.has_method(name).then_some(Err(e)),
         };
         Some(Ok(match name {
-            "Get" => Value::string(String::from_utf8_lossy(&self.get_bytes(arg)).into_owned()),
+            "Get" => Value::from_go_bytes(self.get_bytes(arg).to_vec()),
             "GetBytes" => Value::Bytes(self.get_bytes(arg)),
             "Glob" => Value::Object(Rc::new(self.glob(arg))),
             "Lines" => self.lines(arg),

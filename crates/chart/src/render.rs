@@ -91,8 +91,8 @@ pub fn execution_order<'a>(names: impl Iterator<Item = &'a String>) -> Vec<&'a S
 }
 
 /// Renders every template of `chart` with the coalesced `values`; returns each
-/// template's output (partials left out, `<no value>` removed) by full path.
-pub fn render(chart: &Chart, values: &Map, ctx: &RenderContext) -> Result<BTreeMap<String, String>, Error> {
+/// template's output bytes (partials left out, `<no value>` removed) by full path.
+pub fn render(chart: &Chart, values: &Map, ctx: &RenderContext) -> Result<BTreeMap<String, Vec<u8>>, Error> {
     let mut tpls = BTreeMap::new();
     collect(chart, values.with_kind(MapKind::Values), true, chart.name(), ctx, &mut tpls);
     let mut funcs = sprig::helm_func_map();
@@ -114,8 +114,8 @@ pub fn render(chart: &Chart, values: &Map, ctx: &RenderContext) -> Result<BTreeM
         r.top.insert("Template", template_object(name, &r.base_path));
         // Helm passes each chart's top map as its named `Values` type.
         let data = Value::Map(r.top.with_kind(MapKind::Values));
-        let out = set.execute(name, &data).map_err(|e| Error::new(e.helm_message()))?;
-        rendered.insert(name.clone(), out.replace("<no value>", ""));
+        let out = set.execute_bytes(name, &data).map_err(|e| Error::new(e.helm_message()))?;
+        rendered.insert(name.clone(), gotmpl::strip_no_value(out));
     }
     Ok(rendered)
 }
@@ -124,11 +124,11 @@ pub fn render(chart: &Chart, values: &Map, ctx: &RenderContext) -> Result<BTreeM
 struct NoHost;
 
 impl Host for NoHost {
-    fn include(&mut self, name: &str, _data: &Value) -> Result<String, FuncError> {
+    fn include(&mut self, name: &str, _data: &Value) -> Result<Vec<u8>, FuncError> {
         Err(FuncError::new(format!("no template {name}")))
     }
 
-    fn tpl(&mut self, _text: &str, _data: &Value) -> Result<String, FuncError> {
+    fn tpl(&mut self, _text: &str, _data: &Value) -> Result<Vec<u8>, FuncError> {
         Err(FuncError::new("tpl is not available here"))
     }
 

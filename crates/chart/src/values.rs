@@ -111,6 +111,18 @@ fn not_a_map(v: &Value) -> String {
     )
 }
 
+/// [`load_values`] of a file's bytes: bytes that are not UTF-8 fail with go-yaml's
+/// reader error, as in Helm.
+pub fn load_values_bytes(raw: &[u8]) -> Result<Map, String> {
+    match std::str::from_utf8(raw) {
+        Ok(text) => load_values(text),
+        Err(_) => match goyaml::check_bytes(raw) {
+            Err(e) => Err(format!("cannot unmarshal yaml document: error converting YAML to JSON: {e}")),
+            Ok(()) => load_values(&String::from_utf8_lossy(raw)),
+        },
+    }
+}
+
 /// Parses a values file (`loader.LoadValues`): every YAML document must be a map,
 /// and the documents are merged in order.
 pub fn load_values(text: &str) -> Result<Map, String> {
@@ -413,6 +425,10 @@ mod tests {
     fn documents_and_errors() {
         let m = load_values("a: 1\n---\nb: 2\n--- # c\n").unwrap();
         assert_eq!(Value::Map(m).to_go_string(), "map[a:1 b:2]");
+        assert_eq!(
+            load_values_bytes(b"a: \"x\xff\"\n").err().unwrap_or_default(),
+            "cannot unmarshal yaml document: error converting YAML to JSON: yaml: invalid leading UTF-8 octet"
+        );
         let e = load_values("x: 1\n---\na: b\n c: d\n").err().unwrap_or_default();
         assert!(e.ends_with("yaml: line 2: mapping values are not allowed in this context"), "{e}");
         assert!(load_values("- a\n")

@@ -11,24 +11,24 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Sprig's `sha1sum`: lowercase hex of the SHA-1 digest.
-pub fn sha1sum(input: &str) -> String {
-    hex(&sha1::Sha1::digest(input.as_bytes()))
+pub fn sha1sum(input: &[u8]) -> String {
+    hex(&sha1::Sha1::digest(input))
 }
 
 /// Sprig's `sha256sum`: lowercase hex of the SHA-256 digest.
-pub fn sha256sum(input: &str) -> String {
-    hex(&sha2::Sha256::digest(input.as_bytes()))
+pub fn sha256sum(input: &[u8]) -> String {
+    hex(&sha2::Sha256::digest(input))
 }
 
 /// Sprig's `sha512sum`: lowercase hex of the SHA-512 digest.
-pub fn sha512sum(input: &str) -> String {
-    hex(&sha2::Sha512::digest(input.as_bytes()))
+pub fn sha512sum(input: &[u8]) -> String {
+    hex(&sha2::Sha512::digest(input))
 }
 
 /// Sprig's `adler32sum`: the Adler-32 checksum in decimal.
-pub fn adler32sum(input: &str) -> String {
+pub fn adler32sum(input: &[u8]) -> String {
     let (mut a, mut b) = (1u32, 0u32);
-    for &byte in input.as_bytes() {
+    for &byte in input {
         a = (a + u32::from(byte)) % 65521;
         b = (b + a) % 65521;
     }
@@ -186,12 +186,12 @@ fn aes_key(password: &str) -> aes::Aes256 {
 /// Sprig's `encryptAES`: AES-256-CBC with the password's first 32 bytes
 /// (zero-padded) as key, PKCS#7 padding and a random IV from `rng`, returned as
 /// base64 of IV followed by ciphertext. An empty plaintext gives an empty string.
-pub fn encrypt_aes(password: &str, plaintext: &str, rng: &mut dyn Random) -> String {
+pub fn encrypt_aes(password: &str, plaintext: &[u8], rng: &mut dyn Random) -> String {
     if plaintext.is_empty() {
         return String::new();
     }
     let cipher = aes_key(password);
-    let mut content = plaintext.as_bytes().to_vec();
+    let mut content = plaintext.to_vec();
     let padding = 16 - content.len() % 16;
     content.extend(std::iter::repeat_n(padding as u8, padding));
     let mut out = RngAdapter(rng).bytes(16);
@@ -211,10 +211,10 @@ pub fn encrypt_aes(password: &str, plaintext: &str, rng: &mut dyn Random) -> Str
 
 /// Sprig's `decryptAES`: the inverse of [`encrypt_aes`]. Malformed input gives the
 /// error Go reports (a base64 error, or the runtime panic text that Go's template
-/// engine turns into an error); bytes that are not UTF-8 are replaced.
-pub fn decrypt_aes(password: &str, crypt64: &str) -> Result<String, String> {
+/// engine turns into an error). The plaintext is bytes, as Go's string is.
+pub fn decrypt_aes(password: &str, crypt64: &str) -> Result<Vec<u8>, String> {
     if crypt64.is_empty() {
-        return Ok(String::new());
+        return Ok(Vec::new());
     }
     let crypt = b64_decode(crypt64.as_bytes())?;
     if crypt.len() < 16 {
@@ -243,7 +243,7 @@ pub fn decrypt_aes(password: &str, crypt64: &str) -> Result<String, String> {
         return Err(format!("runtime error: slice bounds out of range [:{end}]"));
     }
     plain.truncate(end as usize);
-    Ok(String::from_utf8_lossy(&plain).into_owned())
+    Ok(plain)
 }
 
 #[cfg(test)]
@@ -260,12 +260,12 @@ mod tests {
 
     #[test]
     fn sums_match_known_digests() {
-        assert_eq!(sha1sum("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
-        assert_eq!(sha256sum("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-        assert!(sha512sum("abc").starts_with("ddaf35a193617abacc417349ae204131"));
-        assert_eq!(sha512sum("abc").len(), 128);
-        assert_eq!(adler32sum("abc"), "38600999");
-        assert_eq!(adler32sum(""), "1");
+        assert_eq!(sha1sum(b"abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(sha256sum(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert!(sha512sum(b"abc").starts_with("ddaf35a193617abacc417349ae204131"));
+        assert_eq!(sha512sum(b"abc").len(), 128);
+        assert_eq!(adler32sum(b"abc"), "38600999");
+        assert_eq!(adler32sum(b""), "1");
     }
 
     #[test]
@@ -280,17 +280,24 @@ mod tests {
 
     #[test]
     fn aes_round_trip_and_errors() {
-        for text in ["plaintext", "x", "exactly sixteen!", "ünïcödé and a longer text spanning blocks"] {
+        let texts: [&[u8]; 5] = [
+            b"plaintext",
+            b"x",
+            b"exactly sixteen!",
+            "ünïcödé and a longer text spanning blocks".as_bytes(),
+            b"\xff\x00",
+        ];
+        for text in texts {
             let enc = encrypt_aes("secretkey", text, &mut Counter(7));
             assert_eq!(decrypt_aes("secretkey", &enc).unwrap(), text);
             assert_eq!(enc, encrypt_aes("secretkey", text, &mut Counter(7)));
             assert_ne!(enc, encrypt_aes("secretkey", text, &mut Counter(8)));
         }
         let long_pw = "p".repeat(40);
-        let enc = encrypt_aes(&long_pw, "hi", &mut Counter(3));
-        assert_eq!(decrypt_aes(&"p".repeat(32), &enc).unwrap(), "hi");
-        assert_eq!(encrypt_aes("k", "", &mut Counter(3)), "");
-        assert_eq!(decrypt_aes("k", "").unwrap(), "");
+        let enc = encrypt_aes(&long_pw, b"hi", &mut Counter(3));
+        assert_eq!(decrypt_aes(&"p".repeat(32), &enc).unwrap(), b"hi");
+        assert_eq!(encrypt_aes("k", b"", &mut Counter(3)), "");
+        assert_eq!(decrypt_aes("k", "").unwrap(), b"");
         assert_eq!(decrypt_aes("k", "!!!!").unwrap_err(), "illegal base64 data at input byte 0");
         assert_eq!(
             decrypt_aes("k", "AAAA").unwrap_err(),
@@ -301,7 +308,7 @@ mod tests {
         let ragged = b64_encode(&[0; 20]);
         assert_eq!(decrypt_aes("k", &ragged).unwrap_err(), "crypto/cipher: input not full blocks");
         // A wrong key gives garbage padding: either an error or some text, never a panic.
-        let _ = decrypt_aes("wrong", &encrypt_aes("secretkey", "plaintext", &mut Counter(9)));
+        let _ = decrypt_aes("wrong", &encrypt_aes("secretkey", b"plaintext", &mut Counter(9)));
     }
 
     #[test]

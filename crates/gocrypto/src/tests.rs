@@ -454,7 +454,7 @@ fn corrupted_inputs_never_panic() {
         let _ = gen_signed_cert_with_key("x", &[], &[], 1, &pair, &ed, &mut r, t);
         let _ = build_custom_cert(&b64(&cert), &b64(&key));
         let _ = build_custom_cert(&mutate(&b64(&cert), &mut r), &mutate(&b64(&key), &mut r));
-        let sealed = encrypt_aes("pw", "some secret text", &mut r);
+        let sealed = encrypt_aes("pw", b"some secret text", &mut r);
         let _ = decrypt_aes("pw", &mutate(&sealed, &mut r));
     }
 }

@@ -86,12 +86,12 @@ pub(crate) fn call(b: Builtin, argv: &[Val], callee: &str) -> Result<Val, String
         Builtin::Len => length(&arg(0)).map(|n| Val::V(Value::Int(n as i64))),
         Builtin::Index => index(&arg(0), argv.get(1..).unwrap_or(&[])),
         Builtin::Slice => slice(&arg(0), argv.get(1..).unwrap_or(&[])),
-        Builtin::Print => Ok(Val::V(Value::string(gofmt::sprint(&values())))),
-        Builtin::Println => Ok(Val::V(Value::string(gofmt::sprintln(&values())))),
+        Builtin::Print => Ok(Val::V(Value::from_go_bytes(gofmt::sprint(&values())))),
+        Builtin::Println => Ok(Val::V(Value::from_go_bytes(gofmt::sprintln(&values())))),
         Builtin::Printf => {
             let all = values();
             let format = all.first().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-            Ok(Val::V(Value::string(gofmt::sprintf(&format, all.get(1..).unwrap_or(&[])))))
+            Ok(Val::V(Value::from_go_bytes(gofmt::sprintf(&format, all.get(1..).unwrap_or(&[])))))
         }
         Builtin::Html => Ok(Val::V(Value::string(html_escape(&eval_args(values()))))),
         Builtin::Js => Ok(Val::V(Value::string(js_escape(&eval_args(values()))))),
@@ -119,6 +119,7 @@ fn length(item: &Val) -> Result<usize, String> {
         Val::NilIface => Err("len of nil pointer".into()),
         Val::Boxed(v) | Val::V(v) => match crate::exec::underlying(v) {
             Value::String(s) => Ok(s.len()),
+            Value::ByteString(s) => Ok(s.bytes().len()),
             Value::Bytes(b) => Ok(b.len()),
             Value::List(l) => Ok(l.len()),
             Value::Map(m) => Ok(m.len()),
@@ -172,9 +173,10 @@ fn index(item: &Val, indexes: &[Val]) -> Result<Val, String> {
                     None => return Err("reflect: slice index out of range".into()),
                 }
             }
-            Value::String(s) => {
+            Value::String(_) | Value::ByteString(_) => {
+                let s = current.go_bytes().unwrap_or_default();
                 let x = index_arg(idx, s.len())?;
-                match s.as_bytes().get(x) {
+                match s.get(x) {
                     Some(byte) => Val::V(Value::Int(*byte as i64)),
                     None => return Err("reflect: string index out of range".into()),
                 }
@@ -183,6 +185,8 @@ fn index(item: &Val, indexes: &[Val]) -> Result<Val, String> {
                 let key = match idx.concrete() {
                     None => return Err("value is nil; should be of type string".into()),
                     Some(Value::String(s)) => s.clone(),
+                    // Map keys are kept as text: a key's invalid bytes read as U+FFFD.
+                    Some(Value::ByteString(b)) => b.text().into(),
                     Some(other) => return Err(format!("value has type {}; should be string", other.type_name())),
                 };
                 let strings = m.kind() == MapKind::Strings;
@@ -207,11 +211,11 @@ fn slice(item: &Val, indexes: &[Val]) -> Result<Val, String> {
         return Err(format!("too many slice indexes: {}", indexes.len()));
     }
     let cap = match v {
-        Value::String(s) => {
+        Value::String(_) | Value::ByteString(_) => {
             if indexes.len() == 3 {
                 return Err("cannot 3-index slice a string".into());
             }
-            s.len()
+            v.go_bytes().map_or(0, <[u8]>::len)
         }
         Value::List(l) => l.len(),
         Value::Bytes(b) => b.len(),
@@ -229,7 +233,9 @@ fn slice(item: &Val, indexes: &[Val]) -> Result<Val, String> {
     }
     let (from, to) = (idx[0], idx[1]);
     Ok(Val::V(match v {
-        Value::String(s) => Value::string(String::from_utf8_lossy(&s.as_bytes()[from..to]).into_owned()),
+        Value::String(_) | Value::ByteString(_) => {
+            Value::from_go_bytes(v.go_bytes().and_then(|b| b.get(from..to)).unwrap_or_default().to_vec())
+        }
         Value::List(l) => Value::List(List::typed(l.items()[from..to].to_vec(), l.elem())),
         Value::Bytes(b) => Value::Bytes(std::rc::Rc::from(&b[from..to])),
         _ => Value::Nil,
@@ -250,7 +256,7 @@ fn basic_kind(v: Option<&Value>) -> Option<Kind> {
         Value::Bool(_) => Some(Kind::Bool),
         Value::Int(_) | Value::Int64(_) => Some(Kind::Int),
         Value::Float(_) => Some(Kind::Float),
-        Value::String(_) => Some(Kind::String),
+        Value::String(_) | Value::ByteString(_) => Some(Kind::String),
         Value::Object(o) if o.as_any().is::<Complex>() => Some(Kind::Complex),
         Value::Object(o) if o.integer().is_some() => Some(Kind::Int),
         _ => None,
@@ -286,7 +292,9 @@ fn basic_eq(a: &Value, b: &Value) -> bool {
         (Value::Bool(x), Value::Bool(y)) => x == y,
         (Value::Int(x) | Value::Int64(x), Value::Int(y) | Value::Int64(y)) => x == y,
         (Value::Float(x), Value::Float(y)) => x == y,
-        (Value::String(x), Value::String(y)) => x == y,
+        (Value::String(_) | Value::ByteString(_), Value::String(_) | Value::ByteString(_)) => {
+            a.go_bytes() == b.go_bytes()
+        }
         (Value::Object(x), y) | (y, Value::Object(x)) if x.integer().is_some() => x.integer() == integer_of(y),
         (x, y) => complex_parts(x).is_some_and(|a| Some(a) == complex_parts(y)),
     }
@@ -317,10 +325,10 @@ fn eq(arg1: &Val, rest: &[Val]) -> Result<bool, String> {
                 let (x, y) = (a1.cloned().unwrap_or(Value::Nil), a.cloned().unwrap_or(Value::Nil));
                 return Err(format!(
                     "non-comparable types {}: {}, {}: {}",
-                    gofmt::format_verb(&x, 's'),
+                    String::from_utf8_lossy(&gofmt::format_verb(&x, 's')),
                     x.type_name(),
                     y.type_name(),
-                    gofmt::format_verb(&y, 'v')
+                    String::from_utf8_lossy(&gofmt::format_verb(&y, 'v'))
                 ));
             }
             match (a1, a) {
@@ -328,7 +336,11 @@ fn eq(arg1: &Val, rest: &[Val]) -> Result<bool, String> {
                 (Some(x), Some(y)) => match (x, y) {
                     (Value::Object(p), Value::Object(q)) => std::rc::Rc::ptr_eq(p, q),
                     (_, y) => {
-                        return Err(format!("non-comparable type {}: {}", gofmt::format_verb(y, 's'), y.type_name()))
+                        return Err(format!(
+                            "non-comparable type {}: {}",
+                            String::from_utf8_lossy(&gofmt::format_verb(y, 's')),
+                            y.type_name()
+                        ))
                     }
                 },
             }
@@ -357,7 +369,9 @@ fn lt(arg1: &Val, arg2: &Val) -> Result<bool, String> {
     Ok(match (a, b) {
         (Value::Int(x) | Value::Int64(x), Value::Int(y) | Value::Int64(y)) => x < y,
         (Value::Float(x), Value::Float(y)) => x < y,
-        (Value::String(x), Value::String(y)) => x.as_bytes() < y.as_bytes(),
+        (Value::String(_) | Value::ByteString(_), Value::String(_) | Value::ByteString(_)) => {
+            a.go_bytes() < b.go_bytes()
+        }
         _ => return Err(BAD.into()),
     })
 }
@@ -373,11 +387,13 @@ fn le(arg1: &Val, arg2: &Val) -> Result<bool, String> {
 /// Go's `evalArgs`: one string argument as is, otherwise `fmt.Sprint` with nil
 /// shown as `<no value>`.
 fn eval_args(args: Vec<Value>) -> String {
-    if let [Value::String(s)] = args.as_slice() {
-        return s.to_string();
+    if let [s] = args.as_slice() {
+        if let Some(text) = s.as_str() {
+            return text.to_string();
+        }
     }
     let args: Vec<Value> = args.into_iter().map(|a| if a.is_nil() { Value::str("<no value>") } else { a }).collect();
-    gofmt::sprint(&args)
+    String::from_utf8_lossy(&gofmt::sprint(&args)).into_owned()
 }
 
 /// Go's `template.HTMLEscapeString`.

@@ -145,7 +145,7 @@ impl PType {
     fn accepts(self, v: &Value) -> bool {
         match self {
             PType::Reflect | PType::Untyped | PType::Param(Param::Any) => true,
-            PType::Param(Param::String) => matches!(v, Value::String(_)),
+            PType::Param(Param::String) => v.is_string(),
             PType::Param(Param::Int) => matches!(v, Value::Int(_)),
             PType::Param(Param::Int64) => matches!(v, Value::Int64(_)),
             PType::Param(Param::Float64) => matches!(v, Value::Float(_)),
@@ -262,10 +262,10 @@ pub(crate) fn parse_tpl(funcs: &FuncMap, text: &str, stack_floor: usize) -> TplP
 
 impl<'a> Ctx<'a> {
     /// Executes `tmpl` with `data` as dot and `$`.
-    pub fn run(&self, scope: &Scope<'_>, tmpl: &Template, data: &Value) -> Result<String, GoError> {
+    pub fn run(&self, scope: &Scope<'_>, tmpl: &Template, data: &Value) -> Result<Vec<u8>, GoError> {
         let dot = if data.is_nil() { Val::Missing } else { Val::V(data.clone()) };
         let mut state = State { ctx: self, scope, tmpl, vars: vec![("$", dot.clone())], depth: 0, node: At::None };
-        let mut out = String::new();
+        let mut out = Vec::new();
         match state.walk_list(&dot, &tmpl.root, &mut out) {
             Ok(()) | Err(Stop::Break) | Err(Stop::Continue) => Ok(out),
             Err(Stop::Error(e)) => Err(e),
@@ -273,7 +273,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Go's `ExecuteTemplate` on the set `scope` describes.
-    pub fn execute_named(&self, scope: &Scope<'_>, name: &str, data: &Value) -> Result<String, GoError> {
+    pub fn execute_named(&self, scope: &Scope<'_>, name: &str, data: &Value) -> Result<Vec<u8>, GoError> {
         match scope.lookup(name) {
             Some(t) => self.run(scope, &t, data),
             None => Err(GoError::plain(format!(
@@ -291,7 +291,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Helm's `include`.
-    fn include(&self, scope: &Scope<'_>, name: &str, data: &Value) -> Result<String, GoError> {
+    fn include(&self, scope: &Scope<'_>, name: &str, data: &Value) -> Result<Vec<u8>, GoError> {
         if self.stack_exhausted() {
             return Err(GoError::plain(format!(
                 "rendering template has a nested reference name: {name}: unable to execute template"
@@ -327,7 +327,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Helm's `tpl`.
-    fn tpl(&self, scope: &Scope<'_>, text: &str, data: &Value) -> Result<String, GoError> {
+    fn tpl(&self, scope: &Scope<'_>, text: &str, data: &Value) -> Result<Vec<u8>, GoError> {
         let cached = self.tpl_cache.borrow().get(text).cloned();
         let parsed = match cached {
             Some(p) => p,
@@ -348,7 +348,7 @@ impl<'a> Ctx<'a> {
         };
         let layer = Scope { defines: &trees.defines, parent: Some(scope) };
         match self.run(&layer, &trees.main, data) {
-            Ok(out) => Ok(out.replace("<no value>", "")),
+            Ok(out) => Ok(crate::strip_no_value(out)),
             Err(e) => {
                 let mut chain =
                     vec![format!("error during tpl function execution for {}: {}", quote(text), e.message())];
@@ -401,11 +401,11 @@ struct CallHost<'a> {
 }
 
 impl Host for CallHost<'_> {
-    fn include(&mut self, name: &str, data: &Value) -> Result<String, FuncError> {
+    fn include(&mut self, name: &str, data: &Value) -> Result<Vec<u8>, FuncError> {
         self.ctx.include(self.scope, name, data).map_err(|e| self.ctx.remember(e))
     }
 
-    fn tpl(&mut self, text: &str, data: &Value) -> Result<String, FuncError> {
+    fn tpl(&mut self, text: &str, data: &Value) -> Result<Vec<u8>, FuncError> {
         self.ctx.tpl(self.scope, text, data).map_err(|e| self.ctx.remember(e))
     }
 
@@ -517,19 +517,19 @@ impl<'a> State<'a> {
         Stop::Error(GoError { chain, is_exec: true })
     }
 
-    fn walk_list(&mut self, dot: &Val, nodes: &'a [Node], out: &mut String) -> Exec<()> {
+    fn walk_list(&mut self, dot: &Val, nodes: &'a [Node], out: &mut Vec<u8>) -> Exec<()> {
         for node in nodes {
             self.walk(dot, node, out)?;
         }
         Ok(())
     }
 
-    fn walk(&mut self, dot: &Val, node: &'a Node, out: &mut String) -> Exec<()> {
+    fn walk(&mut self, dot: &Val, node: &'a Node, out: &mut Vec<u8>) -> Exec<()> {
         if matches!(node, Node::If(_) | Node::With(_) | Node::Range(_)) && self.ctx.stack_exhausted() {
             return Err(self.error(format!("exceeded maximum template depth ({MAX_EXEC_DEPTH})")));
         }
         match node {
-            Node::Text { text } => out.push_str(text),
+            Node::Text { text } => out.extend_from_slice(text.as_bytes()),
             Node::Action { pipe } => {
                 let val = self.eval_pipeline(dot, pipe)?;
                 if pipe.decl.is_empty() {
@@ -546,7 +546,7 @@ impl<'a> State<'a> {
         Ok(())
     }
 
-    fn walk_if_or_with(&mut self, is_with: bool, dot: &Val, b: &'a Branch, out: &mut String) -> Exec<()> {
+    fn walk_if_or_with(&mut self, is_with: bool, dot: &Val, b: &'a Branch, out: &mut Vec<u8>) -> Exec<()> {
         let mark = self.vars.len();
         let val = self.eval_pipeline(dot, &b.pipe)?;
         let result = if val.truth() {
@@ -564,14 +564,14 @@ impl<'a> State<'a> {
         result
     }
 
-    fn walk_range(&mut self, dot: &Val, b: &'a Branch, out: &mut String) -> Exec<()> {
+    fn walk_range(&mut self, dot: &Val, b: &'a Branch, out: &mut Vec<u8>) -> Exec<()> {
         let outer = self.vars.len();
         let result = self.walk_range_inner(dot, b, out);
         self.vars.truncate(outer);
         result
     }
 
-    fn walk_range_inner(&mut self, dot: &Val, b: &'a Branch, out: &mut String) -> Exec<()> {
+    fn walk_range_inner(&mut self, dot: &Val, b: &'a Branch, out: &mut Vec<u8>) -> Exec<()> {
         let val = self.eval_pipeline(dot, &b.pipe)?;
         let mark = self.vars.len();
         let mut ran = false;
@@ -637,7 +637,7 @@ impl<'a> State<'a> {
     }
 
     /// One range iteration; `Ok(true)` when `{{break}}` ended the loop.
-    fn one_iteration(&mut self, b: &'a Branch, index: Value, elem: Val, mark: usize, out: &mut String) -> Exec<bool> {
+    fn one_iteration(&mut self, b: &'a Branch, index: Value, elem: Val, mark: usize, out: &mut Vec<u8>) -> Exec<bool> {
         let decl = &b.pipe.decl;
         if !decl.is_empty() {
             if b.pipe.is_assign {
@@ -672,7 +672,7 @@ impl<'a> State<'a> {
         pos: usize,
         name: &'a str,
         pipe: Option<&'a Pipe>,
-        out: &mut String,
+        out: &mut Vec<u8>,
     ) -> Exec<()> {
         self.at(At::Template { pos, name, pipe });
         let Some(tmpl) = self.scope.lookup(name) else {
@@ -1206,11 +1206,13 @@ fn method_signature(o: &dyn Object, name: &str) -> (Vec<PType>, Option<PType>) {
 }
 
 /// Go's `printValue` for an action's result.
-fn print_value(val: &Val, out: &mut String) {
+fn print_value(val: &Val, out: &mut Vec<u8>) {
     match val {
-        Val::Missing => out.push_str("<no value>"),
-        Val::NilIface => out.push_str("<nil>"),
-        Val::Boxed(Value::String(s)) | Val::V(Value::String(s)) => out.push_str(s),
-        Val::Boxed(v) | Val::V(v) => out.push_str(&crate::gofmt::format_verb(v, 'v')),
+        Val::Missing => out.extend_from_slice(b"<no value>"),
+        Val::NilIface => out.extend_from_slice(b"<nil>"),
+        Val::Boxed(v) | Val::V(v) => match v.go_bytes() {
+            Some(bytes) => out.extend_from_slice(bytes),
+            None => out.extend_from_slice(&crate::gofmt::format_verb(v, 'v')),
+        },
     }
 }

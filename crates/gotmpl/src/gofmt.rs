@@ -1,26 +1,27 @@
 //! Go's `fmt` package as templates reach it: `Sprint`, `Sprintln` and `Sprintf`
 //! over [`Value`]s, with Go's verbs, flags, argument indexes and error forms.
+//! Output is bytes, as in Go: a string operand's bytes are copied exactly.
 
-use govalue::strconv::{format_float, is_print, quote, quote_rune, quote_to_ascii};
+use govalue::strconv::{format_float, is_print, quote_bytes, quote_rune, quote_to_ascii, quote_to_ascii_bytes};
 use govalue::Value;
 
 /// Go's `fmt.Sprint`: operands separated by a space when neither side is a string.
-pub fn sprint(args: &[Value]) -> String {
+pub fn sprint(args: &[Value]) -> Vec<u8> {
     let mut p = Printer::default();
     let mut prev_string = false;
     for (i, arg) in args.iter().enumerate() {
-        let is_string = matches!(arg, Value::String(_));
+        let is_string = arg.is_string();
         if i > 0 && !is_string && !prev_string {
             p.buf.push(' ');
         }
         p.print_arg(arg, 'v');
         prev_string = is_string;
     }
-    p.buf
+    p.buf.0
 }
 
 /// Go's `fmt.Sprintln`: operands always separated by spaces, then a newline.
-pub fn sprintln(args: &[Value]) -> String {
+pub fn sprintln(args: &[Value]) -> Vec<u8> {
     let mut p = Printer::default();
     for (i, arg) in args.iter().enumerate() {
         if i > 0 {
@@ -29,21 +30,21 @@ pub fn sprintln(args: &[Value]) -> String {
         p.print_arg(arg, 'v');
     }
     p.buf.push('\n');
-    p.buf
+    p.buf.0
 }
 
 /// Go's `fmt.Sprintf`.
-pub fn sprintf(format: &str, args: &[Value]) -> String {
+pub fn sprintf(format: &str, args: &[Value]) -> Vec<u8> {
     let mut p = Printer::default();
     p.do_printf(format, args);
-    p.buf
+    p.buf.0
 }
 
 /// One value formatted with a single verb and no flags (`fmt.Sprintf("%s", v)`).
-pub fn format_verb(value: &Value, verb: char) -> String {
+pub fn format_verb(value: &Value, verb: char) -> Vec<u8> {
     let mut p = Printer::default();
     p.print_arg(value, verb);
-    p.buf
+    p.buf.0
 }
 
 #[derive(Default, Clone, Copy)]
@@ -59,9 +60,37 @@ struct Flags {
     prec: Option<usize>,
 }
 
+/// The output of one print: bytes, written as text or copied from Go strings.
+#[derive(Default)]
+struct Buf(Vec<u8>);
+
+impl Buf {
+    fn push(&mut self, c: char) {
+        let mut b = [0u8; 4];
+        self.0.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
+    }
+
+    fn push_str(&mut self, s: &str) {
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    fn push_bytes(&mut self, b: &[u8]) {
+        self.0.extend_from_slice(b);
+    }
+}
+
+/// The bytes of each rune of a Go string, as Go's `range` decodes it: a byte that
+/// does not start a valid UTF-8 sequence is one rune (U+FFFD) of width 1.
+fn go_runes(s: &[u8]) -> impl Iterator<Item = &[u8]> {
+    s.utf8_chunks().flat_map(|chunk| {
+        let valid = chunk.valid();
+        valid.char_indices().map(move |(i, c)| &valid.as_bytes()[i..i + c.len_utf8()]).chain(chunk.invalid().chunks(1))
+    })
+}
+
 #[derive(Default)]
 struct Printer {
-    buf: String,
+    buf: Buf,
     f: Flags,
     good_arg_num: bool,
     reordered: bool,
@@ -95,24 +124,37 @@ impl Printer {
 
     /// Pads `s` to the width, left or right.
     fn pad(&mut self, s: &str) {
+        self.pad_bytes(s.as_bytes());
+    }
+
+    /// Pads the Go string `s` to the width (counted in runes), left or right.
+    fn pad_bytes(&mut self, s: &[u8]) {
         let Some(wid) = self.f.wid else {
-            self.buf.push_str(s);
+            self.buf.push_bytes(s);
             return;
         };
-        let width = s.chars().count();
+        let width = go_runes(s).count();
         if width >= wid {
-            self.buf.push_str(s);
+            self.buf.push_bytes(s);
             return;
         }
         if self.f.minus {
-            self.buf.push_str(s);
+            self.buf.push_bytes(s);
             let zero = self.f.zero;
             self.f.zero = false;
             self.write_padding(wid - width);
             self.f.zero = zero;
         } else {
             self.write_padding(wid - width);
-            self.buf.push_str(s);
+            self.buf.push_bytes(s);
+        }
+    }
+
+    /// The Go string `s` cut to the precision, counted in runes.
+    fn truncate<'s>(&self, s: &'s [u8]) -> &'s [u8] {
+        match self.f.prec {
+            Some(p) => &s[..go_runes(s).take(p).map(<[u8]>::len).sum::<usize>()],
+            None => s,
         }
     }
 
@@ -315,7 +357,7 @@ impl Printer {
         }
         if verb == 'T' {
             let name = arg.type_name();
-            self.fmt_s(&name);
+            self.fmt_s(name.as_bytes());
             return;
         }
         self.print_value(arg, verb, 0);
@@ -348,7 +390,8 @@ impl Printer {
                 'f' | 'e' | 'E' | 'F' => self.fmt_float(*f, verb, Some(6)),
                 _ => self.bad_verb(verb, value),
             },
-            Value::String(s) => self.fmt_string(s, verb, value),
+            Value::String(s) => self.fmt_string(s.as_bytes(), verb, value),
+            Value::ByteString(s) => self.fmt_string(s.bytes(), verb, value),
             Value::Bytes(b) => self.fmt_bytes(b, verb, value, depth),
             Value::List(l) => {
                 if self.f.sharp_v {
@@ -409,7 +452,7 @@ impl Printer {
                 }
                 let text = o.format_v();
                 match verb {
-                    'v' | 's' | 'x' | 'X' | 'q' => self.fmt_string(&text, verb, value),
+                    'v' | 's' | 'x' | 'X' | 'q' => self.fmt_string(text.as_bytes(), verb, value),
                     'd' | 'b' | 'o' | 'O' | 'c' | 'U' if o.integer().is_some() => {
                         self.fmt_integer_verb(o.integer().unwrap_or(0), verb, value)
                     }
@@ -573,12 +616,9 @@ impl Printer {
         self.pad(&num[1..]);
     }
 
-    fn fmt_s(&mut self, s: &str) {
-        let s: String = match self.f.prec {
-            Some(p) => s.chars().take(p).collect(),
-            None => s.to_string(),
-        };
-        self.pad(&s);
+    fn fmt_s(&mut self, s: &[u8]) {
+        let s = self.truncate(s);
+        self.pad_bytes(s);
     }
 
     /// Go's `fmtSbx`: hex of each byte, with `#` and space forms; zero padding
@@ -628,21 +668,19 @@ impl Printer {
         }
     }
 
-    fn fmt_q(&mut self, s: &str) {
-        let s: String = match self.f.prec {
-            Some(p) => s.chars().take(p).collect(),
-            None => s.to_string(),
-        };
-        if self.f.sharp && !s.contains('`') && s.chars().all(|c| c == '\t' || (c != '\u{FEFF}' && is_print(c))) {
-            self.pad(&format!("`{s}`"));
-        } else if self.f.plus {
-            self.pad(&quote_to_ascii(&s));
-        } else {
-            self.pad(&quote(&s));
+    fn fmt_q(&mut self, s: &[u8]) {
+        let s = self.truncate(s);
+        let backquote = std::str::from_utf8(s)
+            .ok()
+            .filter(|t| !t.contains('`') && t.chars().all(|c| c == '\t' || (c != '\u{FEFF}' && is_print(c))));
+        match backquote {
+            Some(t) if self.f.sharp => self.pad(&format!("`{t}`")),
+            _ if self.f.plus => self.pad(&quote_to_ascii_bytes(s)),
+            _ => self.pad(&quote_bytes(s)),
         }
     }
 
-    fn fmt_string(&mut self, s: &str, verb: char, value: &Value) {
+    fn fmt_string(&mut self, s: &[u8], verb: char, value: &Value) {
         match verb {
             'v' => {
                 if self.f.sharp_v {
@@ -652,8 +690,8 @@ impl Printer {
                 }
             }
             's' => self.fmt_s(s),
-            'x' => self.fmt_sx(s.as_bytes(), LOWER_HEX),
-            'X' => self.fmt_sx(s.as_bytes(), UPPER_HEX),
+            'x' => self.fmt_sx(s, LOWER_HEX),
+            'X' => self.fmt_sx(s, UPPER_HEX),
             'q' => self.fmt_q(s),
             _ => self.bad_verb(verb, value),
         }
@@ -682,10 +720,10 @@ impl Printer {
                     self.buf.push(']');
                 }
             }
-            's' => self.fmt_s(&String::from_utf8_lossy(b)),
+            's' => self.fmt_s(b),
             'x' => self.fmt_sx(b, LOWER_HEX),
             'X' => self.fmt_sx(b, UPPER_HEX),
-            'q' => self.fmt_q(&String::from_utf8_lossy(b)),
+            'q' => self.fmt_q(b),
             _ => {
                 let items: Vec<Value> = b.iter().map(|c| Value::Int(*c as i64)).collect();
                 if items.is_empty() {
@@ -867,7 +905,7 @@ mod tests {
     use super::*;
 
     fn f(format: &str, args: &[Value]) -> String {
-        sprintf(format, args)
+        String::from_utf8_lossy(&sprintf(format, args)).into_owned()
     }
 
     #[test]
@@ -903,9 +941,21 @@ mod tests {
     fn composite_values() {
         let list = Value::list(vec![Value::Int(1), Value::str("a")]);
         assert_eq!(f("%#v", std::slice::from_ref(&list)), "[]interface {}{1, \"a\"}");
-        assert_eq!(format_verb(&Value::list(vec![Value::Int(1)]), 's'), "[%!s(int=1)]");
-        assert_eq!(sprint(&[Value::Int(1), Value::Int(2)]), "1 2");
-        assert_eq!(sprint(&[Value::str("a"), Value::Int(1), Value::str("b")]), "a1b");
-        assert_eq!(sprintln(&[Value::str("x"), Value::str("y")]), "x y\n");
+        assert_eq!(format_verb(&Value::list(vec![Value::Int(1)]), 's'), b"[%!s(int=1)]");
+        assert_eq!(sprint(&[Value::Int(1), Value::Int(2)]), b"1 2");
+        assert_eq!(sprint(&[Value::str("a"), Value::Int(1), Value::str("b")]), b"a1b");
+        assert_eq!(sprintln(&[Value::str("x"), Value::str("y")]), b"x y\n");
+    }
+
+    #[test]
+    fn byte_strings_keep_their_bytes() {
+        // Outputs of Helm 4.3.1 for "hello \xff" (`"aGVsbG8g/w==" | b64dec`).
+        let raw = Value::from_go_bytes(b"hello \xff".to_vec());
+        let args = [raw.clone(), raw.clone(), raw.clone(), raw.clone()];
+        assert_eq!(sprintf("%v|%s|%10s|%.3s", &args), b"hello \xff|hello \xff|   hello \xff|hel");
+        assert_eq!(f("%q", std::slice::from_ref(&raw)), "\"hello \\xff\"");
+        assert_eq!(f("%x|% X", &[raw.clone(), raw.clone()]), "68656c6c6f20ff|68 65 6C 6C 6F 20 FF");
+        assert_eq!(sprint(&[raw.clone(), Value::Int(1)]), b"hello \xff1");
+        assert_eq!(f("%T", &[raw]), "string");
     }
 }

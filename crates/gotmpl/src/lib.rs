@@ -86,8 +86,15 @@ impl Templates {
         self.set.contains_key(name)
     }
 
-    /// Executes template `name` with `data` as dot and `$`.
+    /// Executes template `name` with `data` as dot and `$`, as text: bytes that are
+    /// not valid UTF-8 become U+FFFD (see [`Templates::execute_bytes`]).
     pub fn execute(&self, name: &str, data: &Value) -> Result<String, TemplateError> {
+        self.execute_bytes(name, data).map(|out| String::from_utf8_lossy(&out).into_owned())
+    }
+
+    /// Executes template `name` with `data` as dot and `$`; the output is bytes, as
+    /// in Go (a binary string printed by an action is copied exactly).
+    pub fn execute_bytes(&self, name: &str, data: &Value) -> Result<Vec<u8>, TemplateError> {
         let ctx = Ctx {
             stack_floor: self.stack_floor(),
             funcs: &self.funcs,
@@ -289,4 +296,45 @@ fn helm_exec_message(file: &str, e: &GoError) -> String {
         step.render(&mut out);
     }
     out.trim().to_string()
+}
+
+/// Removes every `<no value>` from an output, as Helm does after rendering
+/// (and `tpl` after executing).
+pub fn strip_no_value(out: Vec<u8>) -> Vec<u8> {
+    const MARK: &[u8] = b"<no value>";
+    let find = |from: usize| {
+        let mut at = from;
+        while let Some(p) = out[at..].iter().position(|&b| b == b'<') {
+            if out[at + p..].starts_with(MARK) {
+                return Some(at + p);
+            }
+            at += p + 1;
+        }
+        None
+    };
+    let Some(mut hit) = find(0) else { return out };
+    let mut kept = Vec::with_capacity(out.len());
+    let mut from = 0;
+    loop {
+        kept.extend_from_slice(&out[from..hit]);
+        from = hit + MARK.len();
+        match find(from) {
+            Some(next) => hit = next,
+            None => break,
+        }
+    }
+    kept.extend_from_slice(&out[from..]);
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_no_value;
+
+    #[test]
+    fn no_value_is_removed_and_other_bytes_kept() {
+        assert_eq!(strip_no_value(b"a<no value>b<<no value>\xffc<no value".to_vec()), b"ab<\xffc<no value");
+        assert_eq!(strip_no_value(b"<no value><no value>".to_vec()), b"");
+        assert_eq!(strip_no_value(b"plain".to_vec()), b"plain");
+    }
 }

@@ -14,14 +14,14 @@ fn funcs() -> FuncMap {
             params: &[Param::String, Param::Any],
             variadic: None,
             can_fail: true,
-            body: |h, a| h.include(a[0].as_str().unwrap_or(""), &a[1]).map(Value::string),
+            body: |h, a| h.include(a[0].as_str().unwrap_or(""), &a[1]).map(Value::from_go_bytes),
         },
         FuncSpec {
             name: "tpl",
             params: &[Param::String, Param::Any],
             variadic: None,
             can_fail: true,
-            body: |h, a| h.tpl(a[0].as_str().unwrap_or(""), &a[1]).map(Value::string),
+            body: |h, a| h.tpl(a[0].as_str().unwrap_or(""), &a[1]).map(Value::from_go_bytes),
         },
         FuncSpec {
             name: "fail",

@@ -77,12 +77,12 @@ pub type FuncResult = Result<Value, FuncError>;
 /// Helm's `include` and `tpl` run templates, the random and clock functions draw
 /// from a source that `--seed` can make deterministic.
 pub trait Host {
-    /// Executes the named template with `data` and returns its output (`include`).
-    fn include(&mut self, name: &str, data: &Value) -> Result<String, FuncError>;
+    /// Executes the named template with `data` and returns its output bytes (`include`).
+    fn include(&mut self, name: &str, data: &Value) -> Result<Vec<u8>, FuncError>;
 
     /// Parses `text` as a template, with the defines of the current template set
-    /// visible, and executes it with `data` (`tpl`).
-    fn tpl(&mut self, text: &str, data: &Value) -> Result<String, FuncError>;
+    /// visible, and executes it with `data` (`tpl`); returns the output bytes.
+    fn tpl(&mut self, text: &str, data: &Value) -> Result<Vec<u8>, FuncError>;
 
     /// A uniformly random 64-bit number (seeded when `--seed` is given).
     fn random_u64(&mut self) -> u64;

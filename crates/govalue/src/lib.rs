@@ -9,4 +9,4 @@ pub mod strconv;
 pub mod value;
 
 pub use func::{FuncBody, FuncError, FuncMap, FuncResult, FuncSpec, Host, Param};
-pub use value::{GoType, List, Map, MapEntries, MapKind, Object, Str, Value};
+pub use value::{ByteString, GoType, List, Map, MapEntries, MapKind, Object, Str, Value};

@@ -200,23 +200,45 @@ pub fn is_print(c: char) -> bool {
 
 /// Go's `strconv.Quote`: a double-quoted Go string literal.
 pub fn quote(s: &str) -> String {
+    quote_with(s.as_bytes(), '"', false)
+}
+
+/// Go's `strconv.Quote` of a Go string given as bytes: each byte that is not part
+/// of valid UTF-8 is written as `\xNN`.
+pub fn quote_bytes(s: &[u8]) -> String {
     quote_with(s, '"', false)
 }
 
 /// Go's `strconv.QuoteToASCII`: like [`quote`] but escapes every non-ASCII rune.
 pub fn quote_to_ascii(s: &str) -> String {
+    quote_with(s.as_bytes(), '"', true)
+}
+
+/// [`quote_to_ascii`] of a Go string given as bytes.
+pub fn quote_to_ascii_bytes(s: &[u8]) -> String {
     quote_with(s, '"', true)
 }
 
 /// Go's `strconv.QuoteRune`: a single-quoted Go rune literal.
 pub fn quote_rune(c: char) -> String {
     let mut buf = [0u8; 4];
-    quote_with(c.encode_utf8(&mut buf), '\'', false)
+    quote_with(c.encode_utf8(&mut buf).as_bytes(), '\'', false)
 }
 
-fn quote_with(s: &str, q: char, ascii_only: bool) -> String {
+fn quote_with(s: &[u8], q: char, ascii_only: bool) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push(q);
+    for chunk in s.utf8_chunks() {
+        quote_valid(&mut out, chunk.valid(), q, ascii_only);
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out.push(q);
+    out
+}
+
+fn quote_valid(out: &mut String, s: &str, q: char, ascii_only: bool) {
     for c in s.chars() {
         if c == q || c == '\\' {
             out.push('\\');
@@ -240,8 +262,6 @@ fn quote_with(s: &str, q: char, ascii_only: bool) -> String {
             c => out.push_str(&format!("\\U{:08x}", c as u32)),
         }
     }
-    out.push(q);
-    out
 }
 
 #[cfg(test)]
@@ -253,6 +273,9 @@ mod quote_tests {
         assert_eq!(quote("a\"b\\c\n\t"), r#""a\"b\\c\n\t""#);
         assert_eq!(quote("é\u{1}\u{a0}"), "\"é\\x01\\u00a0\"");
         assert_eq!(quote_to_ascii("é"), "\"\\u00e9\"");
+        assert_eq!(quote_bytes(b"hello \xff"), "\"hello \\xff\"");
+        assert_eq!(quote_bytes(b"\xe2\x82a\xc3\xa9"), "\"\\xe2\\x82a\u{e9}\"");
+        assert_eq!(quote_to_ascii_bytes(b"\xc3\xa9\x80"), "\"\\u00e9\\x80\"");
         assert_eq!(quote_rune('\''), "'\\''");
     }
 }

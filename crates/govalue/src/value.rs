@@ -265,6 +265,27 @@ pub trait Object {
     fn as_any(&self) -> &dyn Any;
 }
 
+/// A Go string whose bytes are not valid UTF-8 (a binary file read with
+/// `.Files.Get`, `b64dec` of binary data, a `substr` that cuts a character).
+/// It keeps the bytes, and the text Go's rune-wise functions see, with each
+/// invalid byte read as U+FFFD.
+pub struct ByteString {
+    bytes: Box<[u8]>,
+    text: Box<str>,
+}
+
+impl ByteString {
+    /// The string's bytes, exactly.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The text with every invalid byte replaced by U+FFFD.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
 /// A dynamic Go value.
 #[derive(Clone)]
 pub enum Value {
@@ -278,8 +299,11 @@ pub enum Value {
     Int64(i64),
     /// `float64`: every number read from a YAML or JSON file.
     Float(f64),
-    /// `string`
+    /// `string` holding valid UTF-8 (nearly every string).
     String(Str),
+    /// `string` holding bytes that are not valid UTF-8; build it with
+    /// [`Value::from_go_bytes`], which keeps valid UTF-8 as [`Value::String`].
+    ByteString(Rc<ByteString>),
     /// `[]byte`
     Bytes(Rc<[u8]>),
     /// A slice.
@@ -301,6 +325,34 @@ impl Value {
         Value::String(Rc::from(s))
     }
 
+    /// The Go string made of `bytes`: a [`Value::String`] when they are valid UTF-8,
+    /// otherwise a [`Value::ByteString`] that keeps every byte.
+    pub fn from_go_bytes(bytes: Vec<u8>) -> Value {
+        match String::from_utf8(bytes) {
+            Ok(s) => Value::string(s),
+            Err(e) => {
+                let bytes = e.into_bytes();
+                let text = String::from_utf8_lossy(&bytes).into();
+                Value::ByteString(Rc::new(ByteString { bytes: bytes.into(), text }))
+            }
+        }
+    }
+
+    /// The bytes of a Go string (either string variant); `None` for other values.
+    /// Byte-level functions (`len`, `b64enc`, hashes, printing) read strings here.
+    pub fn go_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Value::String(s) => Some(s.as_bytes()),
+            Value::ByteString(b) => Some(b.bytes()),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a Go string (either string variant).
+    pub fn is_string(&self) -> bool {
+        matches!(self, Value::String(_) | Value::ByteString(_))
+    }
+
     /// A `[]interface {}` value.
     pub fn list(items: Vec<Value>) -> Value {
         Value::List(List::new(items))
@@ -316,10 +368,12 @@ impl Value {
         matches!(self, Value::Nil)
     }
 
-    /// The string inside, if this is a Go string.
+    /// The string inside, if this is a Go string; for a [`Value::ByteString`] the
+    /// text with invalid bytes as U+FFFD (what Go's rune-wise functions see).
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),
+            Value::ByteString(b) => Some(b.text()),
             _ => None,
         }
     }
@@ -348,7 +402,7 @@ impl Value {
             Value::Int(_) => "int".into(),
             Value::Int64(_) => "int64".into(),
             Value::Float(_) => "float64".into(),
-            Value::String(_) => "string".into(),
+            Value::String(_) | Value::ByteString(_) => "string".into(),
             Value::Bytes(_) => "[]uint8".into(),
             Value::List(l) => format!("[]{}", l.elem().name()),
             Value::Map(m) => match m.kind() {
@@ -368,7 +422,7 @@ impl Value {
             Value::Int(_) => "int".into(),
             Value::Int64(_) => "int64".into(),
             Value::Float(_) => "float64".into(),
-            Value::String(_) => "string".into(),
+            Value::String(_) | Value::ByteString(_) => "string".into(),
             Value::Bytes(_) | Value::List(_) => "slice".into(),
             Value::Map(_) => "map".into(),
             Value::Object(o) => o.kind_name().to_string(),
@@ -384,6 +438,7 @@ impl Value {
             Value::Int(i) | Value::Int64(i) => *i != 0,
             Value::Float(f) => *f != 0.0,
             Value::String(s) => !s.is_empty(),
+            Value::ByteString(b) => !b.bytes().is_empty(),
             Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.is_empty(),
             Value::Map(m) => !m.is_empty(),
@@ -391,7 +446,17 @@ impl Value {
         }
     }
 
-    /// Go's `fmt.Sprint` / `%v` rendering of this value.
+    /// Go's `fmt.Sprint` / `%v` rendering of this value, as bytes: a string's bytes
+    /// exactly, anything else as [`Value::to_go_string`].
+    pub fn to_go_bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        match self.go_bytes() {
+            Some(b) => std::borrow::Cow::Borrowed(b),
+            None => std::borrow::Cow::Owned(self.to_go_string().into_bytes()),
+        }
+    }
+
+    /// Go's `fmt.Sprint` / `%v` rendering of this value (a string's invalid bytes
+    /// as U+FFFD; see [`Value::to_go_bytes`] for the exact bytes).
     pub fn to_go_string(&self) -> String {
         let mut out = String::new();
         self.write_v(&mut out, 0);
@@ -412,6 +477,7 @@ impl Value {
             Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
             Value::Float(f) => out.push_str(&strconv::format_float(*f, b'g', -1)),
             Value::String(s) => out.push_str(s),
+            Value::ByteString(b) => out.push_str(b.text()),
             Value::Bytes(b) => {
                 out.push('[');
                 for (i, byte) in b.iter().enumerate() {
@@ -519,6 +585,24 @@ mod tests {
         assert_eq!(Value::List(List::typed(vec![], GoType::String)).type_name(), "[]string");
         assert_eq!(Value::list(vec![]).type_name(), "[]interface {}");
         assert_eq!(Value::Nil.kind_name(), "invalid");
+    }
+
+    #[test]
+    fn go_string_bytes() {
+        let valid = Value::from_go_bytes("héllo".as_bytes().to_vec());
+        assert!(matches!(valid, Value::String(_)));
+        assert_eq!(valid.go_bytes(), Some("héllo".as_bytes()));
+        let raw = Value::from_go_bytes(vec![b'h', 0xC3, 0xFF]);
+        assert!(matches!(raw, Value::ByteString(_)));
+        assert_eq!(raw.go_bytes(), Some(&[b'h', 0xC3, 0xFF][..]));
+        assert_eq!(raw.as_str(), Some("h\u{FFFD}\u{FFFD}"));
+        assert_eq!(raw.type_name(), "string");
+        assert_eq!(raw.kind_name(), "string");
+        assert!(raw.is_string() && raw.truthy());
+        assert_eq!(&*raw.to_go_bytes(), &[b'h', 0xC3, 0xFF][..]);
+        assert_eq!(Value::Int(3).go_bytes(), None);
+        assert_eq!(&*Value::Int(3).to_go_bytes(), b"3");
+        assert_eq!(Value::Bytes(Rc::from(&b"a"[..])).go_bytes(), None);
     }
 
     #[test]

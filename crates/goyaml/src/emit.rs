@@ -644,18 +644,30 @@ fn to_yval(j: JsonVal) -> YVal {
 
 /// go-yaml reads the JSON back as one line of YAML, where a key is only recognised
 /// within 1024 characters of its start: a longer key makes the read fail.
-fn check_key_lengths(j: &JsonVal) -> Result<(), String> {
+/// What go-yaml reports when `sigs.k8s.io/yaml` reads the JSON text back: a key
+/// over 1022 characters, or a character its reader forbids that encoding/json
+/// leaves unescaped (DEL, C1 controls other than NEL, U+FFFE, U+FFFF).
+fn check_json_text(j: &JsonVal) -> Result<(), String> {
+    let check_chars = |s: &str| {
+        let forbidden = |c: char| matches!(c as u32, 0x7F | 0x80..=0x84 | 0x86..=0x9F | 0xFFFE | 0xFFFF);
+        match s.chars().any(forbidden) {
+            true => Err("yaml: control characters are not allowed".to_string()),
+            false => Ok(()),
+        }
+    };
     match j {
-        JsonVal::Array(items) => items.iter().try_for_each(check_key_lengths),
+        JsonVal::Array(items) => items.iter().try_for_each(check_json_text),
         JsonVal::Object(members) => {
             for (k, v) in members {
                 if json::encoded_len(k) > 1024 {
                     return Err("yaml: did not find expected ',' or '}'".into());
                 }
-                check_key_lengths(v)?;
+                check_chars(k)?;
+                check_json_text(v)?;
             }
             Ok(())
         }
+        JsonVal::String(s) => check_chars(s),
         _ => Ok(()),
     }
 }
@@ -665,7 +677,7 @@ fn check_key_lengths(j: &JsonVal) -> Result<(), String> {
 /// `yaml: did not find expected ',' or '}'` for a key over 1022 characters).
 pub fn to_yaml(v: &Value) -> Result<String, String> {
     let j = json::to_json_val(v)?;
-    check_key_lengths(&j)?;
+    check_json_text(&j)?;
     let y = to_yval(j);
     let mut e = Emitter {
         out: String::new(),

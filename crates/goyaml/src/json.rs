@@ -88,6 +88,8 @@ impl Walker {
             Value::Int(i) | Value::Int64(i) => JsonVal::Number(i.to_string()),
             Value::Float(f) => JsonVal::Number(format_json_float(*f)?),
             Value::String(s) => JsonVal::String(s.to_string()),
+            // encoding/json writes each invalid byte as \ufffd.
+            Value::ByteString(b) => JsonVal::String(b.text().to_string()),
             Value::Bytes(b) => JsonVal::String(base64_encode(b)),
             Value::List(l) => self.list(l, v.type_name())?,
             Value::Map(m) => self.map(m, v.type_name())?,

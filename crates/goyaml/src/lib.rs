@@ -140,6 +140,13 @@ fn check(text: &str) -> Result<(), YamlError> {
     scanner::check_input(text).map_err(YamlError::from)
 }
 
+/// go-yaml's reader check of raw bytes: the error go-yaml gives for a document
+/// that is not valid UTF-8 or holds a character YAML forbids (`yaml: invalid
+/// leading UTF-8 octet`, `yaml: control characters are not allowed`, ...).
+pub fn check_bytes(input: &[u8]) -> Result<(), YamlError> {
+    scanner::check_input_bytes(input).map_err(YamlError::from)
+}
+
 /// `sigs.k8s.io/yaml.Unmarshal` into `interface{}`: the first document of `text`
 /// (later documents are not even scanned, as in go-yaml). Numbers become
 /// `Value::Float`, YAML 1.1 booleans (`yes`, `off`, `y`...) become booleans (as keys:
@@ -147,6 +154,15 @@ fn check(text: &str) -> Result<(), YamlError> {
 /// expanded. Empty input gives `Value::Nil`.
 pub fn parse(text: &str) -> Result<Value, YamlError> {
     Ok(parse_node(text)?.map(|n| n.to_value()).unwrap_or(Value::Nil))
+}
+
+/// [`parse`] of raw bytes, as go-yaml reads them: input that is not valid UTF-8
+/// fails with go-yaml's reader error (see [`check_bytes`]).
+pub fn parse_bytes(input: &[u8]) -> Result<Value, YamlError> {
+    match std::str::from_utf8(input) {
+        Ok(text) => parse(text),
+        Err(_) => check_bytes(input).and_then(|()| parse(&String::from_utf8_lossy(input))),
+    }
 }
 
 /// Every document of a `---`-separated stream, each converted as [`parse`] does

@@ -1187,24 +1187,68 @@ impl Scanner {
 
 /// go-yaml's reader check: the characters YAML allows in a stream.
 pub fn check_input(text: &str) -> Result<(), RawError> {
-    for c in text.chars() {
-        let v = c as u32;
-        let ok = v == 0x09
-            || v == 0x0A
-            || v == 0x0D
-            || (0x20..=0x7E).contains(&v)
-            || v == 0x85
-            || (0xA0..=0xD7FF).contains(&v)
-            || (0xE000..=0xFFFD).contains(&v)
-            || (0x10000..=0x10FFFF).contains(&v);
-        if !ok {
-            return Err(RawError {
-                kind: ErrorKind::Reader,
-                problem: "control characters are not allowed".into(),
-                problem_mark: Mark::default(),
-                context_mark: Mark::default(),
-            });
+    check_input_bytes(text.as_bytes())
+}
+
+/// go-yaml's reader over raw bytes: it decodes UTF-8 itself, so the first bad
+/// sequence or disallowed character gives its error (`invalid leading UTF-8 octet`,
+/// `invalid trailing UTF-8 octet`, ...).
+pub fn check_input_bytes(input: &[u8]) -> Result<(), RawError> {
+    let fail = |problem: &str| RawError {
+        kind: ErrorKind::Reader,
+        problem: problem.into(),
+        problem_mark: Mark::default(),
+        context_mark: Mark::default(),
+    };
+    let mut i = 0;
+    while i < input.len() {
+        let lead = input[i];
+        let width = match lead {
+            _ if lead & 0x80 == 0x00 => 1,
+            _ if lead & 0xE0 == 0xC0 => 2,
+            _ if lead & 0xF0 == 0xE0 => 3,
+            _ if lead & 0xF8 == 0xF0 => 4,
+            _ => return Err(fail("invalid leading UTF-8 octet")),
+        };
+        if width > input.len() - i {
+            return Err(fail("incomplete UTF-8 octet sequence"));
         }
+        let mut value = match width {
+            1 => u32::from(lead & 0x7F),
+            2 => u32::from(lead & 0x1F),
+            3 => u32::from(lead & 0x0F),
+            _ => u32::from(lead & 0x07),
+        };
+        for &octet in &input[i + 1..i + width] {
+            if octet & 0xC0 != 0x80 {
+                return Err(fail("invalid trailing UTF-8 octet"));
+            }
+            value = (value << 6) + u32::from(octet & 0x3F);
+        }
+        let shortest = match width {
+            1 => true,
+            2 => value >= 0x80,
+            3 => value >= 0x800,
+            _ => value >= 0x10000,
+        };
+        if !shortest {
+            return Err(fail("invalid length of a UTF-8 sequence"));
+        }
+        if (0xD800..=0xDFFF).contains(&value) || value > 0x10FFFF {
+            return Err(fail("invalid Unicode character"));
+        }
+        let ok = value == 0x09
+            || value == 0x0A
+            || value == 0x0D
+            || (0x20..=0x7E).contains(&value)
+            || value == 0x85
+            || (0xA0..=0xD7FF).contains(&value)
+            || (0xE000..=0xFFFD).contains(&value)
+            || (0x10000..=0x10FFFF).contains(&value);
+        if !ok {
+            return Err(fail("control characters are not allowed"));
+        }
+        i += width;
     }
     Ok(())
 }

@@ -368,3 +368,32 @@ fn go_yaml_error_catalogue() {
         assert_eq!(err(input), *expected, "input: {input:?}");
     }
 }
+
+#[test]
+fn reader_errors_on_raw_bytes_match_go_yaml() {
+    // Each case is a document `x: BYTES\n` as Helm 4.3.1 reported it.
+    let cases: &[(&[u8], &str)] = &[
+        (b"\xff", "yaml: invalid leading UTF-8 octet"),
+        (b"\x80", "yaml: invalid leading UTF-8 octet"),
+        (b"hi\x80", "yaml: invalid leading UTF-8 octet"),
+        (b"\xfe\xff", "yaml: invalid leading UTF-8 octet"),
+        (b"\xe2\x82", "yaml: invalid trailing UTF-8 octet"),
+        (b"\xc0", "yaml: invalid trailing UTF-8 octet"),
+        (b"\xf0\x9f\x98ab", "yaml: invalid trailing UTF-8 octet"),
+        (b"\xc0\x80", "yaml: invalid length of a UTF-8 sequence"),
+        (b"\xe0\x80\x80", "yaml: invalid length of a UTF-8 sequence"),
+        (b"\xed\xa0\x80", "yaml: invalid Unicode character"),
+        (b"\xf4\x90\x80\x80", "yaml: invalid Unicode character"),
+        (b"\x07", "yaml: control characters are not allowed"),
+        (b"\xef\xbf\xbf", "yaml: control characters are not allowed"),
+        (b"\xe2", "yaml: incomplete UTF-8 octet sequence"),
+    ];
+    for (bytes, want) in cases {
+        let mut doc = b"x: ".to_vec();
+        doc.extend_from_slice(bytes);
+        doc.push(b'\n');
+        let got = crate::check_bytes(&doc).map_err(|e| e.to_string());
+        assert_eq!(got, Err(want.to_string()), "{bytes:x?}");
+    }
+    assert!(crate::check_bytes("x: é\n".as_bytes()).is_ok());
+}

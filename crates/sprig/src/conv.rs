@@ -29,12 +29,15 @@ pub(crate) fn arg(args: &[Value], i: usize) -> Value {
     args.get(i).cloned().unwrap_or(Value::Nil)
 }
 
-/// A declared `string` argument.
+/// A declared `string` argument, as text (invalid bytes read as U+FFFD, as Go's
+/// rune-wise functions see them).
 pub(crate) fn arg_str(args: &[Value], i: usize) -> &str {
-    match args.get(i) {
-        Some(Value::String(s)) => s,
-        _ => "",
-    }
+    args.get(i).and_then(Value::as_str).unwrap_or("")
+}
+
+/// A declared `string` argument, as the Go string's exact bytes.
+pub(crate) fn arg_bytes(args: &[Value], i: usize) -> &[u8] {
+    args.get(i).and_then(Value::go_bytes).unwrap_or(b"")
 }
 
 /// A declared `int` (or `int64`) argument.
@@ -259,6 +262,15 @@ pub(crate) fn strval(v: &Value) -> String {
     }
 }
 
+/// Sprig's `strval` keeping every byte (a string's or a `[]byte`'s exact bytes).
+pub(crate) fn strval_bytes(v: &Value) -> Vec<u8> {
+    match v {
+        Value::Bytes(b) => b.to_vec(),
+        Value::String(_) | Value::ByteString(_) => v.to_go_bytes().into_owned(),
+        other => strval(other).into_bytes(),
+    }
+}
+
 /// Sprig's `empty`: nil, zero numbers, `false`, and zero-length strings, slices and
 /// maps are empty; structs never are.
 pub(crate) fn empty(v: &Value) -> bool {
@@ -268,6 +280,7 @@ pub(crate) fn empty(v: &Value) -> bool {
         Value::Int(i) | Value::Int64(i) => *i == 0,
         Value::Float(f) => *f == 0.0,
         Value::String(s) => s.is_empty(),
+        Value::ByteString(_) => false,
         Value::Bytes(b) => b.is_empty(),
         Value::List(l) => l.is_empty(),
         Value::Map(m) => m.is_empty(),
@@ -291,7 +304,9 @@ fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
         (Value::Bool(x), Value::Bool(y)) => x == y,
         (Value::Int(x), Value::Int(y)) | (Value::Int64(x), Value::Int64(y)) => x == y,
         (Value::Float(x), Value::Float(y)) => x == y,
-        (Value::String(x), Value::String(y)) => x == y,
+        (Value::String(_) | Value::ByteString(_), Value::String(_) | Value::ByteString(_)) => {
+            a.go_bytes() == b.go_bytes()
+        }
         (Value::Bytes(x), Value::Bytes(y)) => x == y,
         (Value::List(x), Value::List(y)) => {
             x.elem() == y.elem()

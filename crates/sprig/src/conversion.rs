@@ -3,7 +3,7 @@
 
 use govalue::{FuncSpec, Param, Value};
 
-use crate::conv::{arg, arg_str, func, strval, to_float64, to_int64};
+use crate::conv::{arg, arg_str, func, strval_bytes, to_float64, to_int64};
 
 use Param::{Any, String as S};
 
@@ -14,7 +14,7 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         func("int", &[Any], |_, a| Ok(Value::Int(to_int64(&arg(a, 0))))),
         func("int64", &[Any], |_, a| Ok(Value::Int64(to_int64(&arg(a, 0))))),
         func("float64", &[Any], |_, a| Ok(Value::Float(to_float64(&arg(a, 0))))),
-        func("toString", &[Any], |_, a| Ok(Value::string(strval(&arg(a, 0))))),
+        func("toString", &[Any], |_, a| Ok(Value::from_go_bytes(strval_bytes(&arg(a, 0))))),
         func("toDecimal", &[Any], |_, a| {
             let text = arg(a, 0).to_go_string();
             Ok(Value::Int64(parse_octal(&text).unwrap_or(0)))

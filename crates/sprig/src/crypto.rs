@@ -9,17 +9,17 @@ use std::rc::Rc;
 
 use govalue::{FuncError, FuncResult, FuncSpec, Host, MapEntries, Object, Param, Value};
 
-use crate::conv::{arg, arg_int, arg_str, err, fallible, func};
+use crate::conv::{arg, arg_bytes, arg_int, arg_str, err, fallible, func};
 
 use Param::{Any as A, Int, List as L, String as S};
 
 /// The crypto functions.
 pub(crate) fn functions() -> Vec<FuncSpec> {
     vec![
-        func("sha1sum", &[S], |_, a| Ok(Value::string(gocrypto::sha1sum(arg_str(a, 0))))),
-        func("sha256sum", &[S], |_, a| Ok(Value::string(gocrypto::sha256sum(arg_str(a, 0))))),
-        func("sha512sum", &[S], |_, a| Ok(Value::string(gocrypto::sha512sum(arg_str(a, 0))))),
-        func("adler32sum", &[S], |_, a| Ok(Value::string(gocrypto::adler32sum(arg_str(a, 0))))),
+        func("sha1sum", &[S], |_, a| Ok(Value::string(gocrypto::sha1sum(arg_bytes(a, 0))))),
+        func("sha256sum", &[S], |_, a| Ok(Value::string(gocrypto::sha256sum(arg_bytes(a, 0))))),
+        func("sha512sum", &[S], |_, a| Ok(Value::string(gocrypto::sha512sum(arg_bytes(a, 0))))),
+        func("adler32sum", &[S], |_, a| Ok(Value::string(gocrypto::adler32sum(arg_bytes(a, 0))))),
         func("bcrypt", &[S], |h, a| Ok(Value::string(gocrypto::bcrypt(arg_str(a, 0), &mut HostRandom(h))))),
         func("htpasswd", &[S, S], |h, a| {
             Ok(Value::string(gocrypto::htpasswd(arg_str(a, 0), arg_str(a, 1), &mut HostRandom(h))))
@@ -34,10 +34,10 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
             )))
         }),
         fallible("encryptAES", &[S, S], |h, a| {
-            Ok(Value::string(gocrypto::encrypt_aes(arg_str(a, 0), arg_str(a, 1), &mut HostRandom(h))))
+            Ok(Value::string(gocrypto::encrypt_aes(arg_str(a, 0), arg_bytes(a, 1), &mut HostRandom(h))))
         }),
         fallible("decryptAES", &[S, S], |_, a| {
-            gocrypto::decrypt_aes(arg_str(a, 0), arg_str(a, 1)).map(Value::string).map_err(FuncError::new)
+            gocrypto::decrypt_aes(arg_str(a, 0), arg_str(a, 1)).map(Value::from_go_bytes).map_err(FuncError::new)
         }),
         func("genPrivateKey", &[S], |h, a| {
             Ok(Value::string(gocrypto::gen_private_key(arg_str(a, 0), &mut HostRandom(h))))

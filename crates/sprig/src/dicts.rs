@@ -182,6 +182,7 @@ fn dig(args: &[Value]) -> FuncResult {
     for k in &args[..n - 2] {
         match k {
             Value::String(s) => keys.push(s.clone()),
+            Value::ByteString(b) => keys.push(b.text().into()),
             other => return conversion_error(other, "string"),
         }
     }

@@ -3,8 +3,7 @@
 
 use govalue::{FuncSpec, Param, Value};
 
-use crate::conv::{arg_str, func};
-use crate::strings::lossy;
+use crate::conv::{arg_bytes, arg_str, func};
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -12,19 +11,19 @@ const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 /// The encoding functions.
 pub(crate) fn functions() -> Vec<FuncSpec> {
     vec![
-        func("b64enc", &[Param::String], |_, a| Ok(Value::string(base64_encode(arg_str(a, 0).as_bytes())))),
+        func("b64enc", &[Param::String], |_, a| Ok(Value::string(base64_encode(arg_bytes(a, 0))))),
         func("b64dec", &[Param::String], |_, a| {
-            Ok(Value::string(match base64_decode(arg_str(a, 0)) {
-                Ok(b) => lossy(&b),
-                Err(at) => format!("illegal base64 data at input byte {at}"),
-            }))
+            Ok(match base64_decode(arg_str(a, 0)) {
+                Ok(b) => Value::from_go_bytes(b),
+                Err(at) => Value::string(format!("illegal base64 data at input byte {at}")),
+            })
         }),
-        func("b32enc", &[Param::String], |_, a| Ok(Value::string(base32_encode(arg_str(a, 0).as_bytes())))),
+        func("b32enc", &[Param::String], |_, a| Ok(Value::string(base32_encode(arg_bytes(a, 0))))),
         func("b32dec", &[Param::String], |_, a| {
-            Ok(Value::string(match base32_decode(arg_str(a, 0)) {
-                Ok(b) => lossy(&b),
-                Err(at) => format!("illegal base32 data at input byte {at}"),
-            }))
+            Ok(match base32_decode(arg_str(a, 0)) {
+                Ok(b) => Value::from_go_bytes(b),
+                Err(at) => Value::string(format!("illegal base32 data at input byte {at}")),
+            })
         }),
     ]
 }

@@ -4,7 +4,7 @@
 
 use govalue::{FuncError, FuncSpec, Map, Param, Value};
 
-use crate::conv::{arg, arg_str, err, fallible, func};
+use crate::conv::{arg, arg_bytes, arg_str, err, fallible, func};
 
 use Param::{Any, String as S};
 
@@ -20,8 +20,8 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         func("toYaml", &[Any], |_, a| Ok(Value::string(to_yaml(&arg(a, 0)).unwrap_or_default()))),
         fallible("mustToYaml", &[Any], |_, a| to_yaml(&arg(a, 0)).map(Value::string).map_err(FuncError::new)),
         func("toYamlPretty", &[Any], |_, a| Ok(Value::string(to_yaml_pretty(&arg(a, 0)).unwrap_or_default()))),
-        func("fromYaml", &[S], |_, a| Ok(from_yaml(arg_str(a, 0)))),
-        func("fromYamlArray", &[S], |_, a| Ok(from_yaml_array(arg_str(a, 0)))),
+        func("fromYaml", &[S], |_, a| Ok(from_yaml(arg_bytes(a, 0)))),
+        func("fromYamlArray", &[S], |_, a| Ok(from_yaml_array(arg_bytes(a, 0)))),
         func("toJson", &[Any], |_, a| Ok(Value::string(goyaml::to_json(&arg(a, 0)).unwrap_or_default()))),
         fallible("mustToJson", &[Any], |_, a| goyaml::to_json(&arg(a, 0)).map(Value::string).map_err(FuncError::new)),
         func("fromJson", &[S], |_, a| Ok(from_json(arg_str(a, 0)))),
@@ -29,8 +29,8 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         func("toToml", &[Any], |_, a| Ok(Value::string(goyaml::to_toml(&arg(a, 0)).unwrap_or_else(|e| e)))),
         func("fromToml", &[S], |_, a| Ok(from_toml(arg_str(a, 0)))),
         fallible("mustToToml", &[Any], |_, a| goyaml::to_toml(&arg(a, 0)).map(Value::string).map_err(FuncError::new)),
-        fallible("include", &[S, Any], |h, a| h.include(arg_str(a, 0), &arg(a, 1)).map(Value::string)),
-        fallible("tpl", &[S, Any], |h, a| h.tpl(arg_str(a, 0), &arg(a, 1)).map(Value::string)),
+        fallible("include", &[S, Any], |h, a| h.include(arg_str(a, 0), &arg(a, 1)).map(Value::from_go_bytes)),
+        fallible("tpl", &[S, Any], |h, a| h.tpl(arg_str(a, 0), &arg(a, 1)).map(Value::from_go_bytes)),
         fallible("required", &[S, Any], |_, a| {
             let v = arg(a, 1);
             match &v {
@@ -240,8 +240,8 @@ fn error_map(msg: String) -> Value {
 }
 
 /// Helm's `fromYaml`: a map, or a map with an `Error` key.
-fn from_yaml(text: &str) -> Value {
-    match goyaml::parse(text) {
+fn from_yaml(text: &[u8]) -> Value {
+    match goyaml::parse_bytes(text) {
         Err(e) => error_map(format!("error converting YAML to JSON: {e}")),
         Ok(Value::Nil) => Value::Map(Map::new()),
         Ok(Value::Map(m)) => Value::Map(m.with_kind(govalue::MapKind::Plain)),
@@ -253,8 +253,8 @@ fn from_yaml(text: &str) -> Value {
 }
 
 /// Helm's `fromYamlArray`: a list, or a one-item list holding the error.
-fn from_yaml_array(text: &str) -> Value {
-    let msg = match goyaml::parse(text) {
+fn from_yaml_array(text: &[u8]) -> Value {
+    let msg = match goyaml::parse_bytes(text) {
         Err(e) => format!("error converting YAML to JSON: {e}"),
         Ok(Value::Nil) => return Value::list(Vec::new()),
         Ok(Value::List(l)) => return Value::list(l.items().to_vec()),
@@ -444,10 +444,10 @@ mod tests {
     #[test]
     fn from_yaml_errors_in_key() {
         assert_eq!(
-            from_yaml("- a").to_go_string(),
+            from_yaml(b"- a").to_go_string(),
             "map[Error:error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}]"
         );
-        assert_eq!(from_yaml("").to_go_string(), "map[]");
+        assert_eq!(from_yaml(b"").to_go_string(), "map[]");
         assert_eq!(from_toml("a = 1\n[b]\nc = \"x\"").to_go_string(), "map[a:1 b:map[c:x]]");
         assert_eq!(
             from_toml("d = 1979-05-27T07:32:00-07:00\nl = 1979-05-27").to_go_string(),
@@ -461,6 +461,6 @@ mod tests {
             from_toml("a = 1\na = 2").to_go_string(),
             "map[Error:toml: line 2 (last key \"a\"): Key 'a' has already been defined.]"
         );
-        assert_eq!(from_yaml_array("- a\n- 1").to_go_string(), "[a 1]");
+        assert_eq!(from_yaml_array(b"- a\n- 1").to_go_string(), "[a 1]");
     }
 }

@@ -3,7 +3,9 @@
 
 use govalue::{strconv, FuncResult, FuncSpec, Host, Param, Value};
 
-use crate::conv::{arg, arg_int, arg_str, err, fallible, func, string_list, string_map, strval, variadic};
+use crate::conv::{
+    arg, arg_bytes, arg_int, arg_str, err, fallible, func, string_list, string_map, strval_bytes, variadic,
+};
 use crate::random;
 
 use Param::{Any, Int, String as Str};
@@ -19,23 +21,23 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         func("abbrevboth", &[Int, Int, Str], |_, a| {
             Ok(Value::string(abbrevboth(arg_int(a, 0), arg_int(a, 1), arg_str(a, 2))))
         }),
-        fallible("trunc", &[Int, Str], |_, a| trunc(arg_int(a, 0), arg_str(a, 1))),
-        func("trim", &[Str], |_, a| Ok(Value::str(arg_str(a, 0).trim()))),
+        fallible("trunc", &[Int, Str], |_, a| trunc(arg_int(a, 0), arg_bytes(a, 1))),
+        func("trim", &[Str], |_, a| Ok(Value::from_go_bytes(trim_space(arg_bytes(a, 0)).to_vec()))),
         func("upper", &[Str], |_, a| Ok(Value::string(map_runes(arg_str(a, 0), upper_rune)))),
         func("lower", &[Str], |_, a| Ok(Value::string(map_runes(arg_str(a, 0), lower_rune)))),
         func("title", &[Str], |_, a| Ok(Value::string(title(arg_str(a, 0))))),
         func("untitle", &[Str], |_, a| Ok(Value::string(untitle(arg_str(a, 0))))),
-        fallible("substr", &[Int, Int, Str], |_, a| substr(arg_int(a, 0), arg_int(a, 1), arg_str(a, 2))),
+        fallible("substr", &[Int, Int, Str], |_, a| substr(arg_int(a, 0), arg_int(a, 1), arg_bytes(a, 2))),
         fallible("repeat", &[Int, Str], |_, a| repeat(arg_str(a, 1), arg_int(a, 0)).map(Value::string)),
-        func("trimall", &[Str, Str], |_, a| Ok(trim_set(arg_str(a, 1), arg_str(a, 0)))),
-        func("trimAll", &[Str, Str], |_, a| Ok(trim_set(arg_str(a, 1), arg_str(a, 0)))),
+        func("trimall", &[Str, Str], |_, a| Ok(trim_set(arg_bytes(a, 1), arg_str(a, 0)))),
+        func("trimAll", &[Str, Str], |_, a| Ok(trim_set(arg_bytes(a, 1), arg_str(a, 0)))),
         func("trimSuffix", &[Str, Str], |_, a| {
-            let (suf, s) = (arg_str(a, 0), arg_str(a, 1));
-            Ok(Value::str(s.strip_suffix(suf).unwrap_or(s)))
+            let (suf, s) = (arg_bytes(a, 0), arg_bytes(a, 1));
+            Ok(Value::from_go_bytes(s.strip_suffix(suf).unwrap_or(s).to_vec()))
         }),
         func("trimPrefix", &[Str, Str], |_, a| {
-            let (pre, s) = (arg_str(a, 0), arg_str(a, 1));
-            Ok(Value::str(s.strip_prefix(pre).unwrap_or(s)))
+            let (pre, s) = (arg_bytes(a, 0), arg_bytes(a, 1));
+            Ok(Value::from_go_bytes(s.strip_prefix(pre).unwrap_or(s).to_vec()))
         }),
         func("nospace", &[Str], |_, a| Ok(Value::string(delete_white_space(arg_str(a, 0))))),
         func("initials", &[Str], |_, a| Ok(Value::string(initials(arg_str(a, 0))))),
@@ -56,13 +58,13 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         func("hasPrefix", &[Str, Str], |_, a| Ok(Value::Bool(arg_str(a, 1).starts_with(arg_str(a, 0))))),
         func("hasSuffix", &[Str, Str], |_, a| Ok(Value::Bool(arg_str(a, 1).ends_with(arg_str(a, 0))))),
         variadic("quote", &[], Any, false, |_, a| Ok(Value::string(quote(a)))),
-        variadic("squote", &[], Any, false, |_, a| Ok(Value::string(squote(a)))),
-        variadic("cat", &[], Any, false, |_, a| Ok(Value::string(cat(a)))),
-        fallible("indent", &[Int, Str], |_, a| indent(arg_int(a, 0), arg_str(a, 1)).map(Value::string)),
+        variadic("squote", &[], Any, false, |_, a| Ok(Value::from_go_bytes(squote(a)))),
+        variadic("cat", &[], Any, false, |_, a| Ok(Value::from_go_bytes(cat(a)))),
+        fallible("indent", &[Int, Str], |_, a| indent(arg_int(a, 0), arg_bytes(a, 1)).map(Value::from_go_bytes)),
         fallible("nindent", &[Int, Str], |_, a| {
-            indent(arg_int(a, 0), arg_str(a, 1)).map(|s| Value::string(format!("\n{s}")))
+            indent(arg_int(a, 0), arg_bytes(a, 1)).map(|s| Value::from_go_bytes([&b"\n"[..], &s].concat()))
         }),
-        fallible("replace", &[Str, Str, Str], |_, a| replace(arg_str(a, 2), arg_str(a, 0), arg_str(a, 1))),
+        fallible("replace", &[Str, Str, Str], |_, a| replace(arg_bytes(a, 2), arg_bytes(a, 0), arg_bytes(a, 1))),
         func("plural", &[Str, Str, Int], |_, a| {
             Ok(Value::str(if arg_int(a, 2) == 1 { arg_str(a, 0) } else { arg_str(a, 1) }))
         }),
@@ -70,7 +72,7 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         func("splitList", &[Str, Str], |_, a| Ok(string_list(go_split(arg_str(a, 1), arg_str(a, 0), -1)))),
         func("splitn", &[Str, Int, Str], |_, a| Ok(split_map(go_split(arg_str(a, 2), arg_str(a, 0), arg_int(a, 1))))),
         func("toStrings", &[Any], |_, a| Ok(string_list(strslice(&arg(a, 0))))),
-        func("join", &[Str, Any], |_, a| Ok(Value::string(strslice(&arg(a, 1)).join(arg_str(a, 0))))),
+        func("join", &[Str, Any], |_, a| Ok(Value::from_go_bytes(strslice_bytes(&arg(a, 1)).join(arg_bytes(a, 0))))),
     ]
 }
 
@@ -129,9 +131,31 @@ pub(crate) fn lossy(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// Go's `strings.TrimSpace` over bytes: a byte that is not UTF-8 is not space.
+fn trim_space(s: &[u8]) -> &[u8] {
+    trim_runes(s, char::is_whitespace)
+}
+
+/// `s` without the leading and trailing runes for which `cut` holds; a byte that is
+/// not UTF-8 is the rune U+FFFD, as Go decodes it.
+fn trim_runes(s: &[u8], cut: impl Fn(char) -> bool) -> &[u8] {
+    let (mut start, mut end, mut at) = (None, 0, 0);
+    for chunk in s.utf8_chunks() {
+        let runes = chunk.valid().chars().map(|c| (c, c.len_utf8()));
+        for (c, len) in runes.chain(chunk.invalid().iter().map(|_| ('\u{FFFD}', 1))) {
+            if !cut(c) {
+                start.get_or_insert(at);
+                end = at + len;
+            }
+            at += len;
+        }
+    }
+    start.map_or(&s[..0], |st| &s[st..end])
+}
+
 /// `strings.Trim(s, cutset)`.
-fn trim_set(s: &str, cutset: &str) -> Value {
-    Value::str(s.trim_matches(|c| cutset.contains(c)))
+fn trim_set(s: &[u8], cutset: &str) -> Value {
+    Value::from_go_bytes(trim_runes(s, |c| cutset.contains(c)).to_vec())
 }
 
 /// Go's `strings.Title`: upper-cases the first letter of each word.
@@ -277,39 +301,38 @@ fn slice_error<T>(lo: Option<i64>, hi: i64, len: usize) -> Result<T, govalue::Fu
     }
 }
 
-/// Sprig's `trunc`: keeps the first `c` bytes, or the last `-c` bytes.
-fn trunc(c: i64, s: &str) -> FuncResult {
-    let b = s.as_bytes();
+/// Sprig's `trunc`: keeps the first `c` bytes, or the last `-c` bytes (a cut inside
+/// a character keeps the raw bytes, as Go does).
+fn trunc(c: i64, b: &[u8]) -> FuncResult {
     let len = b.len() as i64;
     if c < 0 && len + c > 0 {
-        return Ok(Value::string(lossy(&b[(len + c) as usize..])));
+        return Ok(Value::from_go_bytes(b[(len + c) as usize..].to_vec()));
     }
     if c >= 0 && len > c {
-        return Ok(Value::string(lossy(&b[..c as usize])));
+        return Ok(Value::from_go_bytes(b[..c as usize].to_vec()));
     }
-    Ok(Value::str(s))
+    Ok(Value::from_go_bytes(b.to_vec()))
 }
 
-/// Sprig's `substr`, with Go's slice panics as errors.
-fn substr(start: i64, end: i64, s: &str) -> FuncResult {
-    let b = s.as_bytes();
+/// Sprig's `substr` over the string's bytes, with Go's slice panics as errors.
+fn substr(start: i64, end: i64, b: &[u8]) -> FuncResult {
     let len = b.len();
     if start < 0 {
         if end < 0 || end as usize > len {
             return slice_error(None, end, len);
         }
-        return Ok(Value::string(lossy(&b[..end as usize])));
+        return Ok(Value::from_go_bytes(b[..end as usize].to_vec()));
     }
     if end < 0 || end as usize > len {
         if start as u64 > len as u64 {
             return slice_error(Some(start), len as i64, len);
         }
-        return Ok(Value::string(lossy(&b[start as usize..])));
+        return Ok(Value::from_go_bytes(b[start as usize..].to_vec()));
     }
     if start > end {
         return slice_error(Some(start), end, len);
     }
-    Ok(Value::string(lossy(&b[start as usize..end as usize])))
+    Ok(Value::from_go_bytes(b[start as usize..end as usize].to_vec()))
 }
 
 /// Go's `strings.Repeat`, bounded.
@@ -323,39 +346,90 @@ pub(crate) fn repeat(s: &str, count: i64) -> Result<String, govalue::FuncError> 
     Ok(s.repeat(count as usize))
 }
 
-/// Go's `strings.Replace(s, old, new, -1)`, refusing results over [`MAX_OUTPUT`].
-fn replace(s: &str, old: &str, new: &str) -> FuncResult {
-    let matches = if old.is_empty() { s.chars().count() + 1 } else { s.matches(old).count() };
+/// Go's `strings.Replace(s, old, new, -1)` over bytes, refusing results over
+/// [`MAX_OUTPUT`]. An empty `old` matches before every rune and at the end.
+fn replace(s: &[u8], old: &[u8], new: &[u8]) -> FuncResult {
+    let matches = if old.is_empty() { go_rune_lens(s).count() + 1 } else { find_all(s, old).len() };
     let size = s.len() as u128 + matches as u128 * new.len() as u128;
     if size > MAX_OUTPUT as u128 {
         return err("runtime error: makeslice: len out of range");
     }
-    Ok(Value::string(s.replace(old, new)))
+    let mut out = Vec::with_capacity(size as usize);
+    if old.is_empty() {
+        let mut at = 0;
+        for len in go_rune_lens(s) {
+            out.extend_from_slice(new);
+            out.extend_from_slice(&s[at..at + len]);
+            at += len;
+        }
+        out.extend_from_slice(new);
+    } else {
+        let mut at = 0;
+        for i in find_all(s, old) {
+            out.extend_from_slice(&s[at..i]);
+            out.extend_from_slice(new);
+            at = i + old.len();
+        }
+        out.extend_from_slice(&s[at..]);
+    }
+    Ok(Value::from_go_bytes(out))
+}
+
+/// The start of every non-overlapping occurrence of `pat` (not empty) in `s`.
+fn find_all(s: &[u8], pat: &[u8]) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i + pat.len() <= s.len() {
+        if s[i..].starts_with(pat) {
+            found.push(i);
+            i += pat.len();
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+/// The byte length of each rune of `s` as Go decodes it (an invalid byte is a rune).
+fn go_rune_lens(s: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    s.utf8_chunks().flat_map(|c| c.valid().chars().map(char::len_utf8).chain(c.invalid().iter().map(|_| 1)))
 }
 
 /// Sprig's `indent`.
-fn indent(spaces: i64, v: &str) -> Result<String, govalue::FuncError> {
+fn indent(spaces: i64, v: &[u8]) -> Result<Vec<u8>, govalue::FuncError> {
     let pad = repeat(" ", spaces)?;
-    let lines = v.matches('\n').count() as u128 + 1;
+    let lines = v.iter().filter(|&&b| b == b'\n').count() as u128 + 1;
     if lines * pad.len() as u128 + v.len() as u128 > MAX_OUTPUT as u128 {
         return err("strings: Repeat output length overflow");
     }
-    Ok(format!("{pad}{}", v.replace('\n', &format!("\n{pad}"))))
+    let mut out = Vec::with_capacity(v.len() + pad.len() * lines as usize);
+    out.extend_from_slice(pad.as_bytes());
+    for &b in v {
+        out.push(b);
+        if b == b'\n' {
+            out.extend_from_slice(pad.as_bytes());
+        }
+    }
+    Ok(out)
 }
 
 /// Sprig's `quote`: each non-nil argument as a Go string literal, space-separated.
 fn quote(args: &[Value]) -> String {
-    args.iter().filter(|v| !v.is_nil()).map(|v| strconv::quote(&strval(v))).collect::<Vec<_>>().join(" ")
+    args.iter().filter(|v| !v.is_nil()).map(|v| strconv::quote_bytes(&strval_bytes(v))).collect::<Vec<_>>().join(" ")
 }
 
-/// Sprig's `squote`: each non-nil argument in single quotes, space-separated.
-fn squote(args: &[Value]) -> String {
-    args.iter().filter(|v| !v.is_nil()).map(|v| format!("'{}'", v.to_go_string())).collect::<Vec<_>>().join(" ")
+/// Sprig's `squote`: each non-nil argument (`%v`, a string's bytes exactly) in
+/// single quotes, space-separated.
+fn squote(args: &[Value]) -> Vec<u8> {
+    let quoted: Vec<Vec<u8>> =
+        args.iter().filter(|v| !v.is_nil()).map(|v| [&b"'"[..], &v.to_go_bytes(), b"'"].concat()).collect();
+    quoted.join(&b' ')
 }
 
-/// Sprig's `cat`: non-nil arguments joined by spaces.
-fn cat(args: &[Value]) -> String {
-    args.iter().filter(|v| !v.is_nil()).map(|v| v.to_go_string()).collect::<Vec<_>>().join(" ")
+/// Sprig's `cat`: non-nil arguments (`%v`, a string's bytes exactly) joined by spaces.
+fn cat(args: &[Value]) -> Vec<u8> {
+    let parts: Vec<std::borrow::Cow<'_, [u8]>> = args.iter().filter(|v| !v.is_nil()).map(Value::to_go_bytes).collect();
+    parts.join(&b' ')
 }
 
 /// Go's `strings.SplitN` (`n < 0`: all parts; `n == 0`: none).
@@ -391,15 +465,20 @@ fn split_map(parts: Vec<String>) -> Value {
 /// Sprig's `strslice`: a slice's non-nil items as strings; nil gives `[]`,
 /// anything else a one-item list.
 pub(crate) fn strslice(v: &Value) -> Vec<String> {
+    strslice_bytes(v).iter().map(|b| lossy(b)).collect()
+}
+
+/// [`strslice`] keeping each string's exact bytes.
+pub(crate) fn strslice_bytes(v: &Value) -> Vec<Vec<u8>> {
     match v {
         Value::Nil => Vec::new(),
-        Value::List(l) => l.items().iter().filter(|x| !x.is_nil()).map(strval).collect(),
-        Value::Bytes(b) => b.iter().map(|x| x.to_string()).collect(),
+        Value::List(l) => l.items().iter().filter(|x| !x.is_nil()).map(strval_bytes).collect(),
+        Value::Bytes(b) => b.iter().map(|x| x.to_string().into_bytes()).collect(),
         Value::Object(o) => match o.underlying() {
-            Some(u @ Value::List(_)) => strslice(&u),
-            _ => vec![strval(v)],
+            Some(u @ Value::List(_)) => strslice_bytes(&u),
+            _ => vec![strval_bytes(v)],
         },
-        other => vec![strval(other)],
+        other => vec![strval_bytes(other)],
     }
 }
 
@@ -675,15 +754,36 @@ mod tests {
 
     #[test]
     fn slicing_errors_like_go() {
-        assert_eq!(substr(5, 3, "abc").unwrap_err().message, "runtime error: slice bounds out of range [5:3]");
+        assert_eq!(substr(5, 3, b"abc").unwrap_err().message, "runtime error: slice bounds out of range [5:3]");
         assert_eq!(
-            substr(-1, 5, "abc").unwrap_err().message,
+            substr(-1, 5, b"abc").unwrap_err().message,
             "runtime error: slice bounds out of range [:5] with length 3"
         );
-        assert_eq!(substr(-1, -1, "abc").unwrap_err().message, "runtime error: slice bounds out of range [:-1]");
-        assert_eq!(substr(1, 2, "abc").unwrap().to_go_string(), "b");
-        assert_eq!(trunc(-5, "abc").unwrap().to_go_string(), "abc");
-        assert_eq!(trunc(-2, "abc").unwrap().to_go_string(), "bc");
+        assert_eq!(substr(-1, -1, b"abc").unwrap_err().message, "runtime error: slice bounds out of range [:-1]");
+        assert_eq!(substr(1, 2, b"abc").unwrap().to_go_string(), "b");
+        assert_eq!(trunc(-5, b"abc").unwrap().to_go_string(), "abc");
+        assert_eq!(trunc(-2, b"abc").unwrap().to_go_string(), "bc");
+    }
+
+    #[test]
+    fn byte_functions_keep_raw_bytes() {
+        // Go slices strings by byte: a cut inside "é" keeps half of it.
+        let cut = substr(0, 2, "hé".as_bytes()).unwrap();
+        assert_eq!(cut.go_bytes(), Some(&b"h\xc3"[..]));
+        assert_eq!(trunc(2, "hé".as_bytes()).unwrap().go_bytes(), Some(&b"h\xc3"[..]));
+        let raw = Value::from_go_bytes(b"hello \xff".to_vec());
+        assert_eq!(quote(std::slice::from_ref(&raw)), "\"hello \\xff\"");
+        assert_eq!(squote(std::slice::from_ref(&raw)), b"'hello \xff'");
+        assert_eq!(cat(&[raw.clone(), Value::str("x")]), b"hello \xff x");
+        let replaced = replace(b"hello \xff", b"h", b"j").unwrap();
+        assert_eq!(replaced.go_bytes(), Some(&b"jello \xff"[..]));
+        let around = replace(b"a\xff", b"", b"-").unwrap();
+        assert_eq!(around.go_bytes(), Some(&b"-a-\xff-"[..]));
+        assert_eq!(indent(2, b"a\n\xff").unwrap(), b"  a\n  \xff");
+        assert_eq!(trim_space(b" \xff x\xc3\n "), b"\xff x\xc3");
+        assert_eq!(trim_space(" \u{a0}\t".as_bytes()), b"");
+        assert_eq!(trim_set(b"hello \xff", "h").go_bytes(), Some(&b"ello \xff"[..]));
+        assert_eq!(trim_set(b"hello \xff", "\u{FFFD}").go_bytes(), Some(&b"hello "[..]));
     }
 
     #[test]
@@ -706,6 +806,6 @@ mod tests {
         assert_eq!(map_runes("straße ǆ ᾳ ﬁ ŉ", upper_rune), "STRAßE Ǆ ᾼ ﬁ ŉ");
         assert_eq!(swap_case("İi ǅ"), "iI ǆ");
         assert!(repeat("x", 1 << 40).is_err());
-        assert!(indent(-1, "x").is_err());
+        assert!(indent(-1, b"x").is_err());
     }
 }

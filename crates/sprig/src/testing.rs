@@ -17,12 +17,12 @@ impl TestHost {
 }
 
 impl Host for TestHost {
-    fn include(&mut self, name: &str, data: &Value) -> Result<String, FuncError> {
-        Ok(format!("[{name}:{data}]"))
+    fn include(&mut self, name: &str, data: &Value) -> Result<Vec<u8>, FuncError> {
+        Ok(format!("[{name}:{data}]").into_bytes())
     }
 
-    fn tpl(&mut self, text: &str, data: &Value) -> Result<String, FuncError> {
-        Ok(format!("<{text}|{data}>"))
+    fn tpl(&mut self, text: &str, data: &Value) -> Result<Vec<u8>, FuncError> {
+        Ok(format!("<{text}|{data}>").into_bytes())
     }
 
     fn random_u64(&mut self) -> u64 {

@@ -1,0 +1,201 @@
+//! Go strings are bytes: a chart whose `files/` holds binary data (every byte value)
+//! renders exactly as Helm 4.3.1 renders it (`.Files.Get | b64enc`, hashes, `len`,
+//! `b64dec` round trips, `substr`/`trunc` cutting a character), and a manifest that
+//! prints bytes that are not UTF-8 fails with Helm's YAML error.
+//!
+//! The expected output was printed by the real Helm (`tests/expected/binary-strings.yaml`).
+//! With `REFERENCE_HELM` set to a Helm 4.3.1 binary, the test also compares live.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// 512 bytes: every value 0..=255 once, then a fixed permutation of them.
+fn keystore_bytes() -> Vec<u8> {
+    let mut data: Vec<u8> = (0..=255u8).collect();
+    data.extend((0..256u32).map(|i| ((i * 73 + 41) % 256) as u8));
+    data
+}
+
+const BIN_YAML: &str = r#"apiVersion: v1
+kind: Secret
+metadata:
+  name: keystore
+data:
+  keystore.bin: {{ .Files.Get "files/keystore.bin" | b64enc }}
+  fromBytes: {{ .Files.GetBytes "files/keystore.bin" | toString | b64enc }}
+stringData:
+  sha256: {{ .Files.Get "files/keystore.bin" | sha256sum }}
+  sha1: {{ .Files.Get "files/keystore.bin" | sha1sum }}
+  adler32: {{ .Files.Get "files/keystore.bin" | adler32sum | quote }}
+  len: {{ .Files.Get "files/keystore.bin" | len | quote }}
+  roundTrip: {{ .Files.Get "files/keystore.bin" | b64enc | b64dec | b64enc }}
+  sameAfterRoundTrip: {{ eq (.Files.Get "files/keystore.bin") (.Files.Get "files/keystore.bin" | b64enc | b64dec) | quote }}
+  b32: {{ .Files.Get "files/keystore.bin" | b32enc | b32dec | sha256sum }}
+  substr: {{ .Files.Get "files/text.txt" | substr 0 2 | b64enc }}
+  substrLen: {{ .Files.Get "files/text.txt" | substr 0 2 | len | quote }}
+  trunc: {{ .Files.Get "files/text.txt" | trunc 2 | b64enc }}
+  truncTail: {{ .Files.Get "files/text.txt" | trunc -3 | b64enc }}
+  quote: {{ "aGVsbG8g/w==" | b64dec | quote }}
+  printfQ: {{ printf "%q" ("aGVsbG8g/w==" | b64dec) | quote }}
+  printfX: {{ printf "%x" ("aGVsbG8g/w==" | b64dec) | quote }}
+  printfS: {{ printf "%s|%8s|%.3s" ("aGVsbG8g/w==" | b64dec) ("aGVsbG8g/w==" | b64dec) ("aGVsbG8g/w==" | b64dec) | b64enc }}
+  squote: {{ "aGVsbG8g/w==" | b64dec | squote | b64enc }}
+  cat: {{ cat ("aGVsbG8g/w==" | b64dec) "x" | b64enc }}
+  join: {{ list ("aGVsbG8g/w==" | b64dec) "x" | join "," | b64enc }}
+  replace: {{ "aGVsbG8g/w==" | b64dec | replace "h" "j" | b64enc }}
+  upper: {{ "aGVsbG8g/w==" | b64dec | upper | b64enc }}
+  toJson: {{ "aGVsbG8g/w==" | b64dec | toJson | quote }}
+  toYaml: {{ dict "k" ("aGVsbG8g/w==" | b64dec) | toYaml | quote }}
+  typeOf: {{ "aGVsbG8g/w==" | b64dec | typeOf }}
+  aes: {{ .Files.Get "files/keystore.bin" | encryptAES "secret" | decryptAES "secret" | sha256sum }}
+  lines: {{ .Files.Lines "files/keystore.bin" | len | quote }}
+  secrets: {{ (.Files.Glob "files/keystore.bin").AsSecrets | sha256sum }}
+  print: {{ print ("aGVsbG8g/w==" | b64dec) 1 | b64enc }}
+  include: {{ include "bt.raw" . | b64enc }}
+  trim: {{ "ICBoZWxsbyD/IAo=" | b64dec | trim | b64enc }}
+  trimAll: {{ "aGVsbG8g/w==" | b64dec | trimAll "h" | b64enc }}
+  nindent: {{ "aGVsbG8g/w==" | b64dec | nindent 2 | b64enc }}
+  fromYaml: {{ "aGVsbG8g/w==" | b64dec | fromYaml | toJson | quote }}
+"#;
+
+const RAW_YAML: &str = r#"{{- if eq .Values.raw "byte" }}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: raw
+data:
+  raw: {{ "aGVsbG8g/w==" | b64dec | squote }}
+{{- else if eq .Values.raw "cut" }}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cut
+data:
+  cut: {{ .Files.Get "files/text.txt" | substr 0 2 }}
+{{- end }}
+"#;
+
+const SET_FILE_YAML: &str = r#"{{- if .Values.k }}
+sf: {{ .Values.k | b64enc }}
+len: {{ .Values.k | len }}
+{{- end }}
+"#;
+
+fn write(path: &Path, data: &[u8]) {
+    std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
+    std::fs::write(path, data).expect("write");
+}
+
+/// Writes the test chart under a fresh scratch directory and returns its path.
+fn binary_chart(tag: &str) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("capstan-binary-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let chart = root.join("bt");
+    write(&chart.join("Chart.yaml"), b"apiVersion: v2\nname: bt\nversion: 0.1.0\n");
+    write(&chart.join("values.yaml"), b"raw: \"\"\n");
+    write(&chart.join("files/keystore.bin"), &keystore_bytes());
+    write(&chart.join("files/text.txt"), "héllo wörld €\n".as_bytes());
+    write(&chart.join("templates/NOTES.txt"), b"Raw bytes in notes: {{ \"aGVsbG8g/w==\" | b64dec }}\n");
+    write(
+        &chart.join("templates/_helpers.tpl"),
+        b"{{- define \"bt.raw\" }}{{ \"aGVsbG8g/w==\" | b64dec }}{{ end -}}\n",
+    );
+    write(&chart.join("templates/bin.yaml"), BIN_YAML.as_bytes());
+    write(&chart.join("templates/raw.yaml"), RAW_YAML.as_bytes());
+    write(&chart.join("templates/sf.yaml"), SET_FILE_YAML.as_bytes());
+    chart
+}
+
+/// Runs `program template bt CHART extra…`; returns exit code, stdout bytes, stderr.
+fn run(program: &Path, chart: &Path, extra: &[&str]) -> (i32, Vec<u8>, String) {
+    let out =
+        Command::new(program).arg("template").arg("bt").arg(chart).args(extra).output().expect("the renderer runs");
+    (out.status.code().unwrap_or(-1), out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn capstan() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_capstan"))
+}
+
+fn reference_helm() -> Option<PathBuf> {
+    std::env::var_os("REFERENCE_HELM").map(PathBuf::from).filter(|p| p.is_file())
+}
+
+fn expected(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/expected").join(name);
+    std::fs::read(path).expect("expected output is checked in")
+}
+
+#[test]
+fn binary_files_keep_every_byte_like_helm() {
+    let chart = binary_chart("render");
+    let (code, stdout, stderr) = run(&capstan(), &chart, &[]);
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert_eq!(String::from_utf8_lossy(&stdout), String::from_utf8_lossy(&expected("binary-strings.yaml")));
+    assert_eq!(stdout, expected("binary-strings.yaml"));
+    if let Some(helm) = reference_helm() {
+        let (hcode, hout, herr) = run(&helm, &chart, &[]);
+        assert_eq!((hcode, hout), (0, expected("binary-strings.yaml")), "helm stderr: {herr}");
+    }
+    let _ = std::fs::remove_dir_all(chart.parent().expect("scratch root"));
+}
+
+/// What Helm 4.3.1 printed for each mode of `templates/raw.yaml`.
+const RAW_ERRORS: &[(&str, &str)] = &[
+    (
+        "raw=byte",
+        "Error: YAML parse error on bt/templates/raw.yaml: error converting YAML to JSON: yaml: invalid leading UTF-8 octet\n\nUse --debug flag to render out invalid YAML\n",
+    ),
+    (
+        "raw=cut",
+        "Error: YAML parse error on bt/templates/raw.yaml: error converting YAML to JSON: yaml: invalid trailing UTF-8 octet\n\nUse --debug flag to render out invalid YAML\n",
+    ),
+];
+
+#[test]
+fn invalid_utf8_in_a_manifest_fails_like_helm() {
+    let chart = binary_chart("raw");
+    let out_dir = chart.parent().expect("scratch root").join("out");
+    let out_arg = out_dir.to_string_lossy().into_owned();
+    for (set, want) in RAW_ERRORS {
+        for extra in [vec!["--set", set], vec!["--set", set, "--output-dir", &out_arg]] {
+            let (code, stdout, stderr) = run(&capstan(), &chart, &extra);
+            assert_eq!(code, 1, "{extra:?}: stderr: {stderr}");
+            assert!(stdout.is_empty(), "{extra:?}: stdout must be empty");
+            assert_eq!(&stderr, want, "{extra:?}");
+            assert!(!out_dir.exists(), "{extra:?}: nothing is written on failure");
+            if let Some(helm) = reference_helm() {
+                let (hcode, hout, herr) = run(&helm, &chart, &extra);
+                assert_eq!((hcode, hout.is_empty(), herr.as_str()), (1, true, *want), "{extra:?}");
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(chart.parent().expect("scratch root"));
+}
+
+#[test]
+fn binary_set_file_and_values_files_read_bytes_like_helm() {
+    let chart = binary_chart("values");
+    let root = chart.parent().expect("scratch root").to_path_buf();
+    let set_file = format!("k={}", chart.join("files/keystore.bin").display());
+    let args = ["--set-file", set_file.as_str(), "-s", "templates/sf.yaml"];
+    let (code, stdout, stderr) = run(&capstan(), &chart, &args);
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert_eq!(stdout, expected("binary-strings-set-file.yaml"));
+    let bad = root.join("bad-values.yaml");
+    write(&bad, b"a: \"x\xff\"\n");
+    let bad_arg = bad.to_string_lossy().into_owned();
+    let (code, stdout, stderr) = run(&capstan(), &chart, &["-f", &bad_arg]);
+    assert_eq!((code, stdout.is_empty()), (1, true), "stderr: {stderr}");
+    let want = format!(
+        "Error: failed to parse {bad_arg}: cannot unmarshal yaml document: error converting YAML to JSON: yaml: invalid leading UTF-8 octet\n"
+    );
+    assert_eq!(stderr, want);
+    if let Some(helm) = reference_helm() {
+        let (hcode, hout, herr) = run(&helm, &chart, &args);
+        assert_eq!((hcode, hout), (0, expected("binary-strings-set-file.yaml")), "helm stderr: {herr}");
+        let (hcode, _, herr) = run(&helm, &chart, &["-f", &bad_arg]);
+        assert_eq!((hcode, herr), (1, want));
+    }
+    let _ = std::fs::remove_dir_all(root);
+}
