@@ -109,8 +109,8 @@ pub fn user_values(opts: &TemplateOptions) -> Result<Map, Error> {
     let mut base = Map::new();
     for file in &opts.value_files {
         let raw = read_input(file).map_err(Error::new)?;
-        let text = String::from_utf8_lossy(&raw);
-        let current = values::load_values(&text).map_err(|e| Error::new(format!("failed to parse {file}: {e}")))?;
+        let current =
+            values::load_values_bytes(&raw).map_err(|e| Error::new(format!("failed to parse {file}: {e}")))?;
         base = values::merge_maps(&base, &current);
     }
     for value in &opts.set_json {

@@ -436,8 +436,8 @@ pub fn load_files(files: Vec<File>, depth: usize) -> Result<Chart, Error> {
             "Chart.yaml" | "Chart.lock" | "requirements.lock" => {}
             "values.yaml" => {
                 let text = String::from_utf8_lossy(&f.data).into_owned();
-                c.values =
-                    values::load_values(&text).map_err(|e| Error::new(format!("cannot load values.yaml: {e}")))?;
+                c.values = values::load_values_bytes(&f.data)
+                    .map_err(|e| Error::new(format!("cannot load values.yaml: {e}")))?;
                 c.values_text = Some(text);
             }
             "values.schema.json" => c.schema = Some(f.data),
@@ -639,8 +639,8 @@ fn as_strings(v: &Value, field: &str) -> Result<Vec<String>, String> {
 }
 
 fn parse_metadata(data: &[u8]) -> Result<Metadata, String> {
-    let text = String::from_utf8_lossy(data);
-    let v = goyaml::parse(&text).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
+    let v =
+        goyaml::input_text(data).and_then(goyaml::parse).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
     let m = match v {
         Value::Map(m) => m,
         Value::Nil => Map::new(),

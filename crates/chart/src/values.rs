@@ -129,6 +129,42 @@ pub fn load_values(text: &str) -> Result<Map, String> {
     Ok(out)
 }
 
+/// [`load_values`] of raw bytes, which go-yaml reads document by document: the
+/// documents before the first one its reader rejects (invalid UTF-8) are parsed
+/// as usual, so their errors come first; that one gives the reader's error.
+pub fn load_values_bytes(data: &[u8]) -> Result<Map, String> {
+    let Err(_) = std::str::from_utf8(data) else { return load_values(&String::from_utf8_lossy(data)) };
+    let mut data = data.to_vec();
+    if data.last() != Some(&b'\n') {
+        data.push(b'\n');
+    }
+    let mut out = Map::new();
+    let mut doc: Vec<u8> = Vec::new();
+    let mut lines = data.split_inclusive(|&b| b == b'\n').peekable();
+    while let Some(line) = lines.next() {
+        let separator = line.strip_prefix(b"---");
+        if let Some(rest) = separator {
+            let rest = String::from_utf8_lossy(rest);
+            let trimmed = rest.trim();
+            if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                return Err(format!("error reading yaml document: invalid Yaml document separator: {trimmed}"));
+            }
+        } else {
+            doc.extend_from_slice(line);
+        }
+        if (separator.is_some() || lines.peek().is_none()) && !doc.is_empty() {
+            let text = goyaml::input_text(&doc)
+                .map_err(|e| format!("cannot unmarshal yaml document: error converting YAML to JSON: {e}"))?;
+            let parsed = parse_document(&Document { text: text.to_string(), first_line: 1 })?;
+            if let Some(Value::Map(m)) = parsed.map(|n| n.to_value()) {
+                out = merge_maps(&out, &m);
+            }
+            doc.clear();
+        }
+    }
+    Ok(out)
+}
+
 /// `loader.MergeMaps`: `b` over `a`, maps merged recursively, into new maps.
 pub fn merge_maps(a: &Map, b: &Map) -> Map {
     merge_maps_depth(a, b, 0)
