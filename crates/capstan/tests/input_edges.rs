@@ -195,3 +195,121 @@ fn invalid_utf8_in_a_template_string_literal_becomes_the_replacement_character()
     // Helm: v: a\u{fffd}b (Go's strconv.Unquote decodes the byte as U+FFFD).
     assert_eq!((code, stdout.as_str()), (0, "---\n# Source: c/templates/cm.yaml\nv: a\u{fffd}b\n"));
 }
+
+/// A chart `c` in `dir` with `template` as its one template.
+fn chart_with(dir: &Path, template: &str) -> PathBuf {
+    let c = dir.join("c");
+    write(&c.join("Chart.yaml"), b"apiVersion: v2\nname: c\nversion: 0.1.0\n");
+    write(&c.join("templates/cm.yaml"), template.as_bytes());
+    c
+}
+
+fn out(text: &str) -> String {
+    format!("---\n# Source: c/templates/cm.yaml\n{text}")
+}
+
+#[test]
+fn chart_files_over_5_mib_load_up_to_the_whole_chart_limit() {
+    let dir = scratch("big-files");
+    let c = chart_with(&dir, "v: {{ .Files.Get \"files/big.txt\" | len }}\n");
+    write(&c.join("files/big.txt"), &vec![b'x'; 7 << 20]);
+    // Helm 4.3.1 has no per-file limit in the directory loader: v: 7340032
+    let (code, stdout, stderr) = run(&dir, &["c"], b"");
+    assert_eq!((code, stderr.as_str(), stdout), (0, "", out("v: 7340032\n")));
+    // ... but the whole chart may hold at most 100 MiB (Chart.yaml comes first).
+    let f = std::fs::File::create(c.join("files/big.txt")).expect("create");
+    f.set_len(100 << 20).expect("sparse file");
+    assert_error(
+        run(&dir, &["c"], b""),
+        "error reading files/big.txt: chart exceeds maximum decompressed size of 104857600 bytes",
+    );
+}
+
+#[test]
+fn deeply_nested_set_lists_do_not_overflow() {
+    let dir = scratch("deep-set");
+    chart_with(&dir, "v: 1\n");
+    // 40,000 levels (an argument holds at most 128 KiB): Helm renders `v: 1`.
+    let arg = format!("a{}=1", "[0]".repeat(40_000));
+    let (code, stdout, stderr) = run(&dir, &["c", "--set", &arg], b"");
+    assert_eq!((code, stderr.as_str(), stdout), (0, "", out("v: 1\n")));
+}
+
+#[test]
+fn kube_version_parts_are_64_bit() {
+    let dir = scratch("kube-version");
+    chart_with(&dir, "v: {{ .Capabilities.KubeVersion }} {{ .Capabilities.KubeVersion.Major }} {{ .Capabilities.KubeVersion.Minor }}\n");
+    let (code, stdout, _) = run(&dir, &["c", "--kube-version", "4294967296.18446744073709551615.0"], b"");
+    assert_eq!((code, stdout), (0, out("v: v4294967296.18446744073709551615.0 4294967296 18446744073709551615\n")));
+    assert_error(
+        run(&dir, &["c", "--kube-version", "v1.99999999999999999999999.3"], b""),
+        "invalid kube version 'v1.99999999999999999999999.3': illegal non-numeric version component \"99999999999999999999999\" in \"v1.99999999999999999999999.3\": strconv.ParseUint: parsing \"99999999999999999999999\": value out of range",
+    );
+}
+
+#[test]
+fn numbers_out_of_float64_range_convert_to_zero() {
+    let dir = scratch("numbers");
+    chart_with(
+        &dir,
+        "v: {{ ceil \"1e400\" }} {{ floor \"1e400\" }} {{ float64 \"1e400\" }} {{ int \"1e400\" }} {{ int64 \"1e400\" }} {{ atoi \"1e400\" }} {{ float64 \"-1e400\" }} {{ int \"99999999999999999999\" }} {{ int64 \"99999999999999999999\" }} {{ atoi \"99999999999999999999\" }} {{ float64 \"1e-400\" }} {{ round \"1e400\" 2 }} {{ add1f \"1e400\" }} {{ maxf \"1e400\" 1 }}\n",
+    );
+    let (code, stdout, stderr) = run(&dir, &["c"], b"");
+    // What Helm printed.
+    assert_eq!((code, stderr.as_str(), stdout), (0, "", out("v: 0 0 0 0 0 0 0 0 0 9223372036854775807 0 0 1 1\n")));
+}
+
+#[test]
+fn string_building_has_go_limits_only() {
+    let dir = scratch("repeat");
+    chart_with(
+        &dir,
+        "v: {{ repeat 70000000 \"x\" | len }} {{ regexReplaceAll \"x\" (repeat 35000000 \"x\") \"yy\" | len }}\n",
+    );
+    let (code, stdout, stderr) = run(&dir, &["c"], b"");
+    assert_eq!((code, stderr.as_str(), stdout), (0, "", out("v: 70000000 70000000\n")));
+    for (call, message) in [
+        ("repeat 281474976710657 \"x\"", "runtime error: makeslice: len out of range"),
+        ("repeat 4611686018427387904 \"xx\"", "strings: Repeat output length overflow"),
+    ] {
+        chart_with(&dir, &format!("v: {{{{ {call} }}}}\n"));
+        assert_error(
+            run(&dir, &["c"], b""),
+            &format!("template: c/templates/cm.yaml:1:6: executing \"c/templates/cm.yaml\" at <{call}>: error calling repeat: {message}\n\nUse --debug flag to render out invalid YAML"),
+        );
+    }
+}
+
+#[test]
+fn semver_lengths_are_limited_as_in_masterminds_semver() {
+    let dir = scratch("semver");
+    let c = chart_with(&dir, "v: 1\n");
+    let version = format!("1.0.0-{}", "a".repeat(251));
+    write(&c.join("Chart.yaml"), format!("apiVersion: v2\nname: c\nversion: {version}\n").as_bytes());
+    assert_error(run(&dir, &["c"], b""), &format!("validation: chart.metadata.version \"{version}\" is invalid"));
+    write(&c.join("Chart.yaml"), format!("apiVersion: v2\nname: c\nversion: {}\n", &version[..256]).as_bytes());
+    assert_eq!(run(&dir, &["c"], b"").1, out("v: 1\n"));
+    let long = format!(">=1.0.0 {}", "|".repeat(505));
+    let groups = format!("{}1", "1 || ".repeat(32));
+    for (call, message) in [
+        (format!("semver \"{version}\""), "error calling semver: version string is too long (max 256 bytes)"),
+        (
+            format!("semverCompare \"*\" \"{version}\""),
+            "error calling semverCompare: version string is too long (max 256 bytes)",
+        ),
+        (
+            format!("semverCompare \"{long}\" \"1.0.0\""),
+            "error calling semverCompare: constraint string is too long (max 512 bytes)",
+        ),
+        (
+            format!("semverCompare \"{groups}\" \"1.0.0\""),
+            "error calling semverCompare: too many constraint groups (max 32)",
+        ),
+    ] {
+        chart_with(&dir, &format!("v: {{{{ {call} }}}}\n"));
+        assert_error(
+            run(&dir, &["c"], b""),
+            &format!("template: c/templates/cm.yaml:1:6: executing \"c/templates/cm.yaml\" at <{call}>: {message}\n\nUse --debug flag to render out invalid YAML"),
+        );
+    }
+}

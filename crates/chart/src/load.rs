@@ -14,8 +14,6 @@ use crate::values;
 
 /// Largest decompressed archive Helm accepts (100 MiB).
 const MAX_CHART_SIZE: u64 = 100 * 1024 * 1024;
-/// Largest single file Helm accepts (5 MiB).
-const MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
 /// Deepest subchart nesting we follow (protects against archive bombs).
 const MAX_DEPTH: usize = 64;
 /// Most files one chart may hold, all subcharts included.
@@ -385,20 +383,19 @@ fn walk(
                 path.display()
             )));
         }
-        let data = match read_limited(&real, MAX_FILE_SIZE) {
+        // Helm's directory loader has no per-file limit, only the whole chart's
+        // (the decompressed-archive limit): read no more than what is left of it.
+        let left = MAX_CHART_SIZE.saturating_sub(*total);
+        let data = match read_limited(&real, left) {
             Ok(data) => data,
             Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
                 return Err(Error::new(format!(
-                    "chart file {} is larger than the maximum file size {MAX_FILE_SIZE}",
-                    govalue::strconv::quote(&name)
+                    "error reading {n}: chart exceeds maximum decompressed size of {MAX_CHART_SIZE} bytes"
                 )))
             }
             Err(e) => return Err(Error::new(format!("error reading {n}: {e}"))),
         };
         *total += data.len() as u64;
-        if *total > MAX_CHART_SIZE || out.len() >= MAX_FILES {
-            return Err(Error::new(format!("chart is larger than the maximum size {MAX_CHART_SIZE}")));
-        }
         out.push(File { name: n, data: strip_bom(data) });
     }
     Ok(())
@@ -526,6 +523,10 @@ fn sanitize(s: &str) -> String {
 }
 
 fn is_valid_semver(v: &str) -> bool {
+    // Masterminds semver refuses versions over 256 bytes.
+    if v.len() > 256 {
+        return false;
+    }
     let v = v.strip_prefix('v').unwrap_or(v);
     let (main, _build) = match v.split_once('+') {
         Some((m, b)) => {
