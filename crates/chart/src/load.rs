@@ -14,8 +14,6 @@ use crate::values;
 
 /// Largest decompressed archive Helm accepts (100 MiB).
 const MAX_CHART_SIZE: u64 = 100 * 1024 * 1024;
-/// Largest single file Helm accepts (5 MiB).
-const MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
 /// Deepest subchart nesting we follow (protects against archive bombs).
 const MAX_DEPTH: usize = 64;
 /// Most files one chart may hold, all subcharts included.
@@ -385,20 +383,19 @@ fn walk(
                 path.display()
             )));
         }
-        let data = match read_limited(&real, MAX_FILE_SIZE) {
+        // Helm's directory loader has no per-file limit, only the whole chart's
+        // (the decompressed-archive limit): read no more than what is left of it.
+        let left = MAX_CHART_SIZE.saturating_sub(*total);
+        let data = match read_limited(&real, left) {
             Ok(data) => data,
             Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
                 return Err(Error::new(format!(
-                    "chart file {} is larger than the maximum file size {MAX_FILE_SIZE}",
-                    govalue::strconv::quote(&name)
+                    "error reading {n}: chart exceeds maximum decompressed size of {MAX_CHART_SIZE} bytes"
                 )))
             }
             Err(e) => return Err(Error::new(format!("error reading {n}: {e}"))),
         };
         *total += data.len() as u64;
-        if *total > MAX_CHART_SIZE || out.len() >= MAX_FILES {
-            return Err(Error::new(format!("chart is larger than the maximum size {MAX_CHART_SIZE}")));
-        }
         out.push(File { name: n, data: strip_bom(data) });
     }
     Ok(())
@@ -525,6 +522,10 @@ fn sanitize(s: &str) -> String {
 }
 
 fn is_valid_semver(v: &str) -> bool {
+    // Masterminds semver refuses versions over 256 bytes.
+    if v.len() > 256 {
+        return false;
+    }
     let v = v.strip_prefix('v').unwrap_or(v);
     let (main, _build) = match v.split_once('+') {
         Some((m, b)) => {
@@ -638,8 +639,8 @@ fn as_strings(v: &Value, field: &str) -> Result<Vec<String>, String> {
 }
 
 fn parse_metadata(data: &[u8]) -> Result<Metadata, String> {
-    let text = String::from_utf8_lossy(data);
-    let v = goyaml::parse(&text).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
+    let v =
+        goyaml::input_text(data).and_then(goyaml::parse).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
     let m = match v {
         Value::Map(m) => m,
         Value::Nil => Map::new(),

@@ -124,16 +124,20 @@ impl KubeVersion {
                     govalue::strconv::quote(p)
                 ));
             }
-            if p.parse::<u32>().is_err() {
-                return Err(format!("illegal version component {} in {quoted}", govalue::strconv::quote(p)));
+            // Kubernetes reads each component with `strconv.ParseUint(p, 10, 64)`.
+            if p.parse::<u64>().is_err() {
+                let p = govalue::strconv::quote(p);
+                return Err(format!(
+                    "illegal non-numeric version component {p} in {quoted}: strconv.ParseUint: parsing {p}: value out of range"
+                ));
             }
         }
         let version = if text.starts_with('v') { text.to_string() } else { format!("v{text}") };
         Ok(KubeVersion {
             version,
             normalized: format!("v{}", parts.join(".")),
-            major: parts[0].parse::<u32>().map(|n| n.to_string()).unwrap_or_default(),
-            minor: parts[1].parse::<u32>().map(|n| n.to_string()).unwrap_or_default(),
+            major: parts[0].parse::<u64>().map(|n| n.to_string()).unwrap_or_default(),
+            minor: parts[1].parse::<u64>().map(|n| n.to_string()).unwrap_or_default(),
         })
     }
 }

@@ -9,9 +9,14 @@ use govalue::{List, Map, Value};
 const MAX_INDEX: i64 = 65536;
 /// Deepest `a.b.c...` nesting `--set` accepts.
 const MAX_NESTED_NAME_LEVEL: usize = 30;
-/// Deepest `a[0][0]...` nesting capstan follows (Helm has no limit; this keeps the
-/// stack safe).
-const MAX_LIST_NESTING: usize = 1000;
+/// What one `[i]` of a `--set` key leads to.
+enum Step {
+    /// The list with the value set.
+    Done(Vec<Value>),
+    /// Another `[next]` follows: `inner` (the current item at `i` of `list`) is
+    /// descended into.
+    Nested { list: Vec<Value>, i: i64, inner: Vec<Value>, next: i64 },
+}
 
 /// How values on the right of `=` are read.
 pub enum Mode<'a> {
@@ -302,12 +307,31 @@ impl Parser<'_, '_> {
         atoi(&v).map_err(|e| PErr::Msg(format!("error parsing index: {e}")))
     }
 
+    /// `listItem`. Helm recurses once per `[n]` of `a[0][1]...`, with no limit; the
+    /// chain of lists is kept on the heap here so any depth an argument can hold fits.
     fn list_item(&mut self, list: Vec<Value>, i: i64, level: usize) -> PResult<Vec<Value>> {
-        if level > MAX_LIST_NESTING {
-            return Err(PErr::Msg(format!(
-                "value name nested level is greater than maximum supported nested level of {MAX_LIST_NESTING}"
-            )));
+        let mut outer: Vec<(Vec<Value>, i64)> = Vec::new();
+        let (mut list, mut i) = (list, i);
+        let innermost = loop {
+            match self.list_step(list, i, level)? {
+                Step::Done(l) => break l,
+                Step::Nested { list: l, i: at, inner, next } => {
+                    outer.push((l, at));
+                    list = inner;
+                    i = next;
+                }
+            }
+        };
+        let mut done = innermost;
+        while let Some((l, at)) = outer.pop() {
+            done = set_index(l, at, Value::list(done))?;
         }
+        Ok(done)
+    }
+
+    /// One `[i]` of [`Parser::list_item`]: the finished list, or the list to descend
+    /// into for a following `[next]`.
+    fn list_step(&mut self, list: Vec<Value>, i: i64, level: usize) -> PResult<Step> {
         if i < 0 {
             return Err(PErr::Msg(format!("negative {i} index not allowed")));
         }
@@ -317,7 +341,7 @@ impl Parser<'_, '_> {
         }
         let Some(last) = last else { return Err(PErr::Eof) };
         let iu = i as usize;
-        match last {
+        let done = match last {
             '=' if self.literal => {
                 let v = self.sc.until(&[], true).0;
                 set_index(list, i, Value::string(v))
@@ -327,7 +351,7 @@ impl Parser<'_, '_> {
                     let v = self.json_value()?;
                     let list = set_index(list, i, v)?;
                     self.json_tail()?;
-                    return Ok(list);
+                    return Ok(Step::Done(list));
                 }
                 match self.val_list() {
                     Ok(vl) => set_index(list, i, Value::list(vl)),
@@ -342,13 +366,12 @@ impl Parser<'_, '_> {
             }
             '[' => {
                 let next = self.key_index()?;
-                let current = match list.get(iu) {
+                let inner = match list.get(iu) {
                     None | Some(Value::Nil) => Vec::new(),
                     Some(Value::List(l)) => l.items().to_vec(),
                     Some(other) => return Err(conversion_panic(other, LIST_T)),
                 };
-                let inner = self.list_item(current, next, level + 1)?;
-                set_index(list, i, Value::list(inner))
+                return Ok(Step::Nested { list, i, inner, next });
             }
             _ => {
                 // '.'
@@ -359,7 +382,8 @@ impl Parser<'_, '_> {
                 self.key(&inner, level)?;
                 set_index(list, i, Value::Map(inner))
             }
-        }
+        };
+        done.map(Step::Done)
     }
 
     /// `emptyVal`: skips spaces; true at the end of input or at a comma.

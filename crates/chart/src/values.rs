@@ -111,18 +111,6 @@ fn not_a_map(v: &Value) -> String {
     )
 }
 
-/// [`load_values`] of a file's bytes: bytes that are not UTF-8 fail with go-yaml's
-/// reader error, as in Helm.
-pub fn load_values_bytes(raw: &[u8]) -> Result<Map, String> {
-    match std::str::from_utf8(raw) {
-        Ok(text) => load_values(text),
-        Err(_) => match goyaml::check_bytes(raw) {
-            Err(e) => Err(format!("cannot unmarshal yaml document: error converting YAML to JSON: {e}")),
-            Ok(()) => load_values(&String::from_utf8_lossy(raw)),
-        },
-    }
-}
-
 /// Parses a values file (`loader.LoadValues`): every YAML document must be a map,
 /// and the documents are merged in order.
 pub fn load_values(text: &str) -> Result<Map, String> {
@@ -136,6 +124,42 @@ pub fn load_values(text: &str) -> Result<Map, String> {
             if let Value::Map(m) = node.to_value() {
                 out = merge_maps(&out, &m);
             }
+        }
+    }
+    Ok(out)
+}
+
+/// [`load_values`] of raw bytes, which go-yaml reads document by document: the
+/// documents before the first one its reader rejects (invalid UTF-8) are parsed
+/// as usual, so their errors come first; that one gives the reader's error.
+pub fn load_values_bytes(data: &[u8]) -> Result<Map, String> {
+    let Err(_) = std::str::from_utf8(data) else { return load_values(&String::from_utf8_lossy(data)) };
+    let mut data = data.to_vec();
+    if data.last() != Some(&b'\n') {
+        data.push(b'\n');
+    }
+    let mut out = Map::new();
+    let mut doc: Vec<u8> = Vec::new();
+    let mut lines = data.split_inclusive(|&b| b == b'\n').peekable();
+    while let Some(line) = lines.next() {
+        let separator = line.strip_prefix(b"---");
+        if let Some(rest) = separator {
+            let rest = String::from_utf8_lossy(rest);
+            let trimmed = rest.trim();
+            if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                return Err(format!("error reading yaml document: invalid Yaml document separator: {trimmed}"));
+            }
+        } else {
+            doc.extend_from_slice(line);
+        }
+        if (separator.is_some() || lines.peek().is_none()) && !doc.is_empty() {
+            let text = goyaml::input_text(&doc)
+                .map_err(|e| format!("cannot unmarshal yaml document: error converting YAML to JSON: {e}"))?;
+            let parsed = parse_document(&Document { text: text.to_string(), first_line: 1 })?;
+            if let Some(Value::Map(m)) = parsed.map(|n| n.to_value()) {
+                out = merge_maps(&out, &m);
+            }
+            doc.clear();
         }
     }
     Ok(out)

@@ -136,6 +136,24 @@ impl Node {
     }
 }
 
+/// The text of raw input as go-yaml's reader decodes it: an error (`yaml: invalid
+/// leading UTF-8 octet`...) when the bytes are not UTF-8 or hold characters YAML
+/// does not allow (see [`check_bytes`]).
+pub fn input_text(data: &[u8]) -> Result<&str, YamlError> {
+    match std::str::from_utf8(data) {
+        Ok(text) => Ok(text),
+        Err(_) => {
+            check_bytes(data)?;
+            Err(YamlError::from(scanner::RawError {
+                kind: scanner::ErrorKind::Reader,
+                problem: "invalid leading UTF-8 octet".into(),
+                problem_mark: scanner::Mark::default(),
+                context_mark: scanner::Mark::default(),
+            }))
+        }
+    }
+}
+
 fn check(text: &str) -> Result<(), YamlError> {
     scanner::check_input(text).map_err(YamlError::from)
 }

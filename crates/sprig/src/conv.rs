@@ -224,7 +224,8 @@ pub(crate) fn to_float64(v: &Value) -> f64 {
 }
 
 /// Go's `strconv.ParseFloat(s, 64)` for decimal forms, `inf`, `nan` and underscores
-/// are not accepted without a base prefix.
+/// are not accepted without a base prefix; `None` where Go reports an error
+/// (including a value out of range).
 pub(crate) fn parse_go_float(s: &str) -> Option<f64> {
     let lower = s.to_ascii_lowercase();
     let t = lower.trim_start_matches(['+', '-']);
@@ -249,7 +250,8 @@ pub(crate) fn parse_go_float(s: &str) -> Option<f64> {
     if !s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-')) {
         return None;
     }
-    s.parse::<f64>().ok()
+    // A finite literal beyond float64's range is Go's `ErrRange` (an error, not ±Inf).
+    s.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
 /// Sprig's `strval`: strings as is, bytes as text, `Stringer`s by their `String()`,

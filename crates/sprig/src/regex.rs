@@ -281,16 +281,14 @@ fn escape_at(expr: &str, _text: &str) -> String {
 }
 
 /// `Regexp.ReplaceAllString` (or the literal form), refusing results that could
-/// exceed the output bound.
+/// exceed what Go can allocate.
 fn replace_all(r: &Regex, s: &str, repl: &str, literal: bool) -> Result<Value, FuncError> {
     let matches = r.find_iter(s).count() as u128;
     // Each `$` reference expands to part of its own match, and matches do not
     // overlap, so all expansions of one reference add up to at most `s`.
     let refs = if literal { 0 } else { repl.matches('$').count() as u128 };
     let bound = s.len() as u128 * (1 + refs) + matches * repl.len() as u128;
-    if bound > crate::strings::MAX_OUTPUT as u128 {
-        return err("runtime error: makeslice: len out of range");
-    }
+    crate::strings::check_alloc(bound)?;
     Ok(Value::string(if literal {
         r.replace_all(s, regex::NoExpand(repl)).into_owned()
     } else {

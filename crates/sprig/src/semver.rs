@@ -64,10 +64,20 @@ pub(crate) struct Version {
     original: String,
 }
 
+/// Longest version string Masterminds semver parses.
+const MAX_VERSION_LEN: usize = 256;
+/// Longest constraint string Masterminds semver parses.
+const MAX_CONSTRAINT_LEN: usize = 512;
+/// Most `||` groups a Masterminds semver constraint may have.
+const MAX_CONSTRAINT_GROUPS: usize = 32;
+
 impl Version {
     /// `semver.NewVersion` (coercing: `v1.2` is `1.2.0`).
     pub(crate) fn parse(v: &str) -> Result<Version, String> {
         const INVALID: &str = "invalid semantic version";
+        if v.len() > MAX_VERSION_LEN {
+            return Err(format!("version string is too long (max {MAX_VERSION_LEN} bytes)"));
+        }
         let m = LOOSE.captures(v).ok_or(INVALID)?;
         let seg = |i: usize| -> Result<u64, String> {
             match m.get(i) {
@@ -380,7 +390,13 @@ fn rewrite_range(input: &str) -> String {
 impl Constraints {
     /// `semver.NewConstraint`.
     fn parse(text: &str) -> Result<Constraints, String> {
+        if text.len() > MAX_CONSTRAINT_LEN {
+            return Err(format!("constraint string is too long (max {MAX_CONSTRAINT_LEN} bytes)"));
+        }
         let text = rewrite_range(text);
+        if text.split("||").count() > MAX_CONSTRAINT_GROUPS {
+            return Err(format!("too many constraint groups (max {MAX_CONSTRAINT_GROUPS})"));
+        }
         let mut or = Vec::new();
         for part in text.split("||") {
             if !VALID.is_match(part) {

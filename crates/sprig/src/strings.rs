@@ -10,8 +10,23 @@ use crate::random;
 
 use Param::{Any, Int, String as Str};
 
-/// The largest string a function may build (Go would try and exhaust memory).
+/// The largest random string or byte count the random functions build.
 pub(crate) const MAX_OUTPUT: usize = 64 << 20;
+
+/// Go's limits on making a string of `n` bytes: from 2^48 (`maxAlloc` on 64-bit
+/// Linux) `makeslice` fails with an error; below that Go allocates and, when the
+/// memory is not there, stops with `fatal error: runtime: out of memory` (an error
+/// here, saying so).
+pub(crate) fn check_alloc(n: u128) -> Result<(), govalue::FuncError> {
+    if n >= 1 << 48 {
+        return err("runtime error: makeslice: len out of range");
+    }
+    let mut probe: Vec<u8> = Vec::new();
+    if probe.try_reserve_exact(n as usize).is_err() {
+        return err(format!("runtime: out of memory: cannot allocate {n} bytes (where Helm stops with a fatal error)"));
+    }
+    Ok(())
+}
 
 /// The string functions.
 pub(crate) fn functions() -> Vec<FuncSpec> {
@@ -335,25 +350,25 @@ fn substr(start: i64, end: i64, b: &[u8]) -> FuncResult {
     Ok(Value::from_go_bytes(b[start as usize..end as usize].to_vec()))
 }
 
-/// Go's `strings.Repeat`, bounded.
+/// Go's `strings.Repeat`, with Go's errors for sizes it cannot make.
 pub(crate) fn repeat(s: &str, count: i64) -> Result<String, govalue::FuncError> {
     if count < 0 {
         return err("strings: negative Repeat count");
     }
-    if (s.len() as u128) * (count as u128) > MAX_OUTPUT as u128 {
+    let n = (s.len() as u128) * (count as u128);
+    if n > i64::MAX as u128 {
         return err("strings: Repeat output length overflow");
     }
+    check_alloc(n)?;
     Ok(s.repeat(count as usize))
 }
 
-/// Go's `strings.Replace(s, old, new, -1)` over bytes, refusing results over
-/// [`MAX_OUTPUT`]. An empty `old` matches before every rune and at the end.
+/// Go's `strings.Replace(s, old, new, -1)` over bytes, refusing results Go could
+/// not make. An empty `old` matches before every rune and at the end.
 fn replace(s: &[u8], old: &[u8], new: &[u8]) -> FuncResult {
     let matches = if old.is_empty() { go_rune_lens(s).count() + 1 } else { find_all(s, old).len() };
     let size = s.len() as u128 + matches as u128 * new.len() as u128;
-    if size > MAX_OUTPUT as u128 {
-        return err("runtime error: makeslice: len out of range");
-    }
+    check_alloc(size)?;
     let mut out = Vec::with_capacity(size as usize);
     if old.is_empty() {
         let mut at = 0;
@@ -399,9 +414,7 @@ fn go_rune_lens(s: &[u8]) -> impl Iterator<Item = usize> + '_ {
 fn indent(spaces: i64, v: &[u8]) -> Result<Vec<u8>, govalue::FuncError> {
     let pad = repeat(" ", spaces)?;
     let lines = v.iter().filter(|&&b| b == b'\n').count() as u128 + 1;
-    if lines * pad.len() as u128 + v.len() as u128 > MAX_OUTPUT as u128 {
-        return err("strings: Repeat output length overflow");
-    }
+    check_alloc(lines * pad.len() as u128 + v.len() as u128)?;
     let mut out = Vec::with_capacity(v.len() + pad.len() * lines as usize);
     out.extend_from_slice(pad.as_bytes());
     for &b in v {
