@@ -16,8 +16,9 @@ use crate::values::ValuesMethod;
 pub(crate) const MAX_EXEC_DEPTH: usize = 100_000;
 /// Helm's `recursionMaxNums`: nested `include`s of one name.
 const MAX_INCLUDE_NESTING: usize = 1000;
-/// `tpl` calls nested in one another. Helm has no limit (a self-referencing `tpl`
-/// exhausts Go's 1 GB stack); this one is as deep as Helm lets `include` go.
+/// `tpl` calls nested in one another with no `include` between them. Helm has no
+/// limit (a self-referencing `tpl` exhausts Go's 1 GB stack); this one is as deep
+/// as Helm lets `include` go.
 const MAX_TPL_NESTING: usize = 1000;
 /// The name Helm gives the template set, which `tpl` texts are parsed as.
 pub(crate) const SET_NAME: &str = "gotpl";
@@ -326,7 +327,11 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        // `include`'s own limit bounds a recursion through it, so `tpl` counts
+        // only the calls nested since the last `include`.
+        let tpl_depth = self.tpl_depth.replace(0);
         let result = self.execute_named(scope, name, data);
+        self.tpl_depth.set(tpl_depth);
         if let Some(n) = self.include_counts.borrow_mut().get_mut(name) {
             *n = n.saturating_sub(1);
         }
