@@ -199,27 +199,73 @@ fn name_and_chart(opts: &TemplateOptions) -> Result<(String, String), Error> {
 }
 
 /// Writes one block into `--output-dir`, as Helm's `writeToFile`; returns the
-/// `wrote PATH` line Helm prints.
-fn write_to_file(dir: &str, name: &str, data: &str, append: bool) -> Result<String, Error> {
-    let path = format!("{dir}/{name}");
-    if name.split('/').any(|p| p == "..") {
-        return Err(Error::new(format!("refusing to write outside the output directory: {name}")));
+/// `wrote PATH` line Helm prints. `root` is the output directory the user named;
+/// `rel` (the release name, with `--release-name`, and the template path) is
+/// created under it without following any symbolic link, so nothing is written
+/// outside `root`.
+fn write_to_file(root: &str, rel: &str, name: &str, data: &str, append: bool) -> Result<String, Error> {
+    let path = format!("{root}/{rel}");
+    let parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    if parts.contains(&"..") || rel.starts_with('/') || parts.is_empty() {
+        return Err(Error::new(format!("refusing to write outside the output directory: {rel}")));
     }
-    let p = std::path::Path::new(&path);
-    if let Some(parent) = p.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::new(e.to_string()))?;
+    std::fs::create_dir_all(root).map_err(|e| Error::new(format!("cannot create {root}: {e}")))?;
+    let mut at = std::path::PathBuf::from(root);
+    for (i, part) in parts.iter().enumerate() {
+        at.push(part);
+        let last = i + 1 == parts.len();
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(Error::new(format!(
+                    "refusing to write {path}: {} is a symbolic link inside the output directory",
+                    at.display()
+                )))
+            }
+            Ok(m) if !last && !m.is_dir() => {
+                // Helm's `stat` of the file's directory.
+                let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or(root);
+                return Err(Error::new(format!("stat {dir}: not a directory")));
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if !last {
+                    match std::fs::create_dir(&at) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                        Err(e) => return Err(Error::new(format!("cannot create {}: {e}", at.display()))),
+                    }
+                }
+            }
+            Err(e) => return Err(Error::new(format!("cannot write {path}: {e}"))),
+        }
     }
     let mut block = String::new();
     source_block(&mut block, name, data);
-    let result = if append {
-        use std::io::Write;
-        std::fs::OpenOptions::new().append(true).open(p).and_then(|mut f| f.write_all(block.as_bytes()))
+    let mut options = std::fs::OpenOptions::new();
+    if append {
+        options.append(true);
     } else {
-        std::fs::write(p, block)
-    };
-    result.map_err(|e| Error::new(e.to_string()))?;
+        options.write(true).create(true).truncate(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // O_NOFOLLOW: a link put in place since the check above is not followed either.
+        options.custom_flags(NO_FOLLOW);
+    }
+    use std::io::Write;
+    options
+        .open(&at)
+        .and_then(|mut f| f.write_all(block.as_bytes()))
+        .map_err(|e| Error::new(format!("cannot write {path}: {e}")))?;
     Ok(format!("wrote {path}\n"))
 }
+
+/// `O_NOFOLLOW` of the platforms capstan builds for.
+#[cfg(all(unix, any(target_os = "linux", target_os = "android")))]
+const NO_FOLLOW: i32 = 0o400000;
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+const NO_FOLLOW: i32 = 0x0100;
 
 /// Every CRD file of the chart tree: `(full path, contents)`.
 fn crd_objects(chart: &load::Chart, path: &str, out: &mut Vec<(String, String)>) {
@@ -367,18 +413,13 @@ fn render_resources(
 
     let mut printed = String::new();
     let mut body = String::new();
-    let out_dir = opts.output_dir.as_deref().map(|d| {
-        if opts.use_release_name {
-            format!("{d}/{release_name}")
-        } else {
-            d.to_string()
-        }
-    });
+    let out_dir = opts.output_dir.as_deref();
     let mut written: Vec<String> = Vec::new();
     let mut write = |name: &str, data: &str, printed: &mut String| -> Result<(), Error> {
-        let dir = out_dir.as_deref().unwrap_or(".");
+        let root = out_dir.unwrap_or(".");
+        let rel = if opts.use_release_name { format!("{release_name}/{name}") } else { name.to_string() };
         let append = written.iter().any(|w| w == name);
-        printed.push_str(&write_to_file(dir, name, data, append)?);
+        printed.push_str(&write_to_file(root, &rel, name, data, append)?);
         written.push(name.to_string());
         Ok(())
     };

@@ -16,6 +16,10 @@ use crate::values::ValuesMethod;
 pub(crate) const MAX_EXEC_DEPTH: usize = 100_000;
 /// Helm's `recursionMaxNums`: nested `include`s of one name.
 const MAX_INCLUDE_NESTING: usize = 1000;
+/// `tpl` calls nested in one another with no `include` between them. Helm has no
+/// limit (a self-referencing `tpl` exhausts Go's 1 GB stack); this one is as deep
+/// as Helm lets `include` go.
+const MAX_TPL_NESTING: usize = 1000;
 /// The name Helm gives the template set, which `tpl` texts are parsed as.
 pub(crate) const SET_NAME: &str = "gotpl";
 
@@ -24,17 +28,19 @@ pub(crate) const SET_NAME: &str = "gotpl";
 /// `template.ExecError` (Helm reformats only those).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct GoError {
-    pub chain: Vec<String>,
+    /// Shared texts: an error wrapping another repeats its text, and deep
+    /// recursions build long chains that must not be copied at every level.
+    pub chain: Vec<Rc<str>>,
     pub is_exec: bool,
 }
 
 impl GoError {
-    fn plain(message: String) -> GoError {
-        GoError { chain: vec![message], is_exec: false }
+    pub(crate) fn plain(message: String) -> GoError {
+        GoError { chain: vec![message.into()], is_exec: false }
     }
 
     pub fn message(&self) -> &str {
-        self.chain.first().map(String::as_str).unwrap_or("")
+        self.chain.first().map(|s| &**s).unwrap_or("")
     }
 }
 
@@ -227,9 +233,10 @@ pub(crate) type TplParse = Result<TplTrees, String>;
 pub(crate) struct Ctx<'a> {
     pub funcs: &'a FuncMap,
     pub tpl_cache: &'a RefCell<HashMap<String, Rc<TplParse>>>,
-    pub rng: &'a Cell<u64>,
-    pub seeded: bool,
+    pub rng: &'a RefCell<crate::random::Source>,
     pub include_counts: RefCell<HashMap<String, usize>>,
+    /// How many `tpl` calls are executing, one inside another.
+    pub tpl_depth: Cell<usize>,
     /// The lowest stack address nested executions may reach.
     pub stack_floor: usize,
     /// Errors returned to functions through [`Host`], by message, so that a
@@ -306,7 +313,8 @@ impl<'a> Ctx<'a> {
                             chain: vec![
                                 format!(
                                     "rendering template has a nested reference name: {name}: unable to execute template"
-                                ),
+                                )
+                                .into(),
                                 "unable to execute template".into(),
                             ],
                             is_exec: false,
@@ -319,7 +327,11 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        // `include`'s own limit bounds a recursion through it, so `tpl` counts
+        // only the calls nested since the last `include`.
+        let tpl_depth = self.tpl_depth.replace(0);
         let result = self.execute_named(scope, name, data);
+        self.tpl_depth.set(tpl_depth);
         if let Some(n) = self.include_counts.borrow_mut().get_mut(name) {
             *n = n.saturating_sub(1);
         }
@@ -328,6 +340,19 @@ impl<'a> Ctx<'a> {
 
     /// Helm's `tpl`.
     fn tpl(&self, scope: &Scope<'_>, text: &str, data: &Value) -> Result<Vec<u8>, GoError> {
+        if self.tpl_depth.get() >= MAX_TPL_NESTING || self.stack_exhausted() {
+            return Err(GoError::plain(format!(
+                "tpl calls nested more than {MAX_TPL_NESTING} deep (a value or template calling tpl on itself?)"
+            )));
+        }
+        self.tpl_depth.set(self.tpl_depth.get() + 1);
+        let result = self.tpl_nested(scope, text, data);
+        self.tpl_depth.set(self.tpl_depth.get().saturating_sub(1));
+        result
+    }
+
+    /// `tpl` itself, once its nesting is checked.
+    fn tpl_nested(&self, scope: &Scope<'_>, text: &str, data: &Value) -> Result<Vec<u8>, GoError> {
         let cached = self.tpl_cache.borrow().get(text).cloned();
         let parsed = match cached {
             Some(p) => p,
@@ -341,7 +366,10 @@ impl<'a> Ctx<'a> {
             Ok(t) => t,
             Err(message) => {
                 return Err(GoError {
-                    chain: vec![format!("cannot parse template {}: {}", quote(text), message), message.clone()],
+                    chain: vec![
+                        format!("cannot parse template {}: {}", quote(text), message).into(),
+                        message.as_str().into(),
+                    ],
                     is_exec: false,
                 })
             }
@@ -350,8 +378,8 @@ impl<'a> Ctx<'a> {
         match self.run(&layer, &trees.main, data) {
             Ok(out) => Ok(crate::strip_no_value(out)),
             Err(e) => {
-                let mut chain =
-                    vec![format!("error during tpl function execution for {}: {}", quote(text), e.message())];
+                let mut chain: Vec<Rc<str>> =
+                    vec![format!("error during tpl function execution for {}: {}", quote(text), e.message()).into()];
                 chain.extend(e.chain);
                 Err(GoError { chain, is_exec: e.is_exec })
             }
@@ -369,25 +397,14 @@ impl<'a> Ctx<'a> {
     }
 
     fn recall(&self, message: &str) -> Option<GoError> {
-        self.host_errors.borrow().iter().rev().find(|(m, _)| m == message).map(|(_, e)| e.clone())
+        // Taken out, not copied: the chain of a deep recursion is large.
+        let mut errors = self.host_errors.borrow_mut();
+        let i = errors.iter().rposition(|(m, _)| m == message)?;
+        Some(errors.remove(i).1)
     }
 
     fn next_random(&self) -> u64 {
-        if self.seeded {
-            // splitmix64
-            let state = self.rng.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
-            self.rng.set(state);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        } else {
-            use std::hash::{BuildHasher, Hasher};
-            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-            h.write_u64(self.rng.get());
-            self.rng.set(self.rng.get().wrapping_add(1));
-            h.finish()
-        }
+        self.rng.borrow_mut().next_u64()
     }
 }
 
@@ -414,7 +431,7 @@ impl Host for CallHost<'_> {
     }
 
     fn now_unix_nanos(&mut self) -> i128 {
-        if self.ctx.seeded {
+        if self.ctx.rng.borrow().is_seeded() {
             return SEEDED_NOW_NANOS;
         }
         match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
@@ -510,6 +527,7 @@ impl<'a> State<'a> {
                 message
             ),
         };
+        let full: Rc<str> = full.into();
         let mut chain = vec![full.clone(), full];
         if let Some(c) = cause {
             chain.extend(c.chain);

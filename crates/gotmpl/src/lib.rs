@@ -25,6 +25,7 @@ pub mod gofmt;
 mod lex;
 mod literal;
 mod parse;
+mod random;
 mod stack;
 mod values;
 
@@ -43,8 +44,7 @@ pub struct Templates {
     funcs: FuncMap,
     set: HashMap<String, Rc<Template>>,
     tpl_cache: RefCell<HashMap<String, Rc<TplParse>>>,
-    seeded: bool,
-    rng: Cell<u64>,
+    rng: RefCell<random::Source>,
     /// The executing thread and the lowest stack address it may use.
     stack_floor: Cell<Option<(std::thread::ThreadId, usize)>>,
 }
@@ -56,8 +56,7 @@ impl Templates {
             funcs,
             set: HashMap::new(),
             tpl_cache: RefCell::new(HashMap::new()),
-            seeded: false,
-            rng: Cell::new(0),
+            rng: RefCell::new(random::Source::os()),
             stack_floor: Cell::new(None),
         };
         t.set_seed(None);
@@ -100,13 +99,23 @@ impl Templates {
             funcs: &self.funcs,
             tpl_cache: &self.tpl_cache,
             rng: &self.rng,
-            seeded: self.seeded,
             include_counts: RefCell::new(HashMap::new()),
+            tpl_depth: Cell::new(0),
             host_errors: RefCell::new(Vec::new()),
         };
         let scope = Scope { defines: &self.set, parent: None };
-        ctx.execute_named(&scope, name, data)
-            .map_err(|e| TemplateError { file: name.to_string(), kind: ErrorKind::Exec(e) })
+        let result = ctx
+            .execute_named(&scope, name, data)
+            .map_err(|e| TemplateError { file: name.to_string(), kind: ErrorKind::Exec(e) });
+        if let Some(why) = self.rng.borrow().failure() {
+            return Err(TemplateError {
+                file: name.to_string(),
+                kind: ErrorKind::Exec(GoError::plain(format!(
+                    "cannot read the operating system's random source: {why}"
+                ))),
+            });
+        }
+        result
     }
 
     /// The stack floor of the current thread, found once per thread.
@@ -125,24 +134,10 @@ impl Templates {
     /// Fixes the random source and clock for `Host::random_u64`/`now_unix_nanos`
     /// (`--seed`); `None` = OS randomness and the real clock.
     pub fn set_seed(&mut self, seed: Option<u64>) {
-        match seed {
-            Some(s) => {
-                self.seeded = true;
-                self.rng.set(s);
-            }
-            None => {
-                use std::hash::{BuildHasher, Hasher};
-                let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-                h.write_u128(
-                    std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map(|d| d.as_nanos())
-                        .unwrap_or(0),
-                );
-                self.seeded = false;
-                self.rng.set(h.finish());
-            }
-        }
+        *self.rng.get_mut() = match seed {
+            Some(s) => random::Source::Seeded(s),
+            None => random::Source::os(),
+        };
     }
 }
 

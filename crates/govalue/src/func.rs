@@ -84,7 +84,8 @@ pub trait Host {
     /// visible, and executes it with `data` (`tpl`); returns the output bytes.
     fn tpl(&mut self, text: &str, data: &Value) -> Result<Vec<u8>, FuncError>;
 
-    /// A uniformly random 64-bit number (seeded when `--seed` is given).
+    /// A uniformly random 64-bit number: from the operating system's CSPRNG, or
+    /// from a deterministic generator when `--seed` is given.
     fn random_u64(&mut self) -> u64;
 
     /// The current time as nanoseconds since the Unix epoch (fixed when `--seed` is given).
