@@ -5,6 +5,8 @@
 //!
 //! The expected output was printed by the real Helm (`tests/expected/binary-strings.yaml`).
 //! With `REFERENCE_HELM` set to a Helm 4.3.1 binary, the test also compares live.
+// Test code: a failed unwrap or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,6 +2,8 @@
 //! quickly in an error (Helm's text where Helm has one) in bounded memory, random
 //! values come from the operating system, and `--output-dir` never writes through a
 //! symbolic link.
+// Test code: a failed unwrap or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -66,6 +68,7 @@ fn template(cwd: &Path, chart: &str, extra: &[&str]) -> Run {
 }
 
 /// The largest peak memory of any finished child process, in KiB.
+#[allow(unsafe_code)] // getrusage has no safe wrapper in std; see the SAFETY note.
 fn children_peak_kb() -> i64 {
     // SAFETY: getrusage only fills the struct it is given.
     unsafe {

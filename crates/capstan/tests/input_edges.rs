@@ -1,6 +1,8 @@
 //! Input at the edges: byte order marks, invalid UTF-8, very large or deeply nested
 //! input and numbers out of range. Every expectation is what Helm 4.3.1 printed for
 //! the same input.
+// Test code: a failed unwrap or panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1267,4 +1267,3 @@ pub fn check_input_bytes(input: &[u8]) -> Result<(), RawError> {
     }
     Ok(())
 }
-
