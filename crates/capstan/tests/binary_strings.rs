@@ -11,6 +11,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use testkit::write;
+
 /// 512 bytes: every value 0..=255 once, then a fixed permutation of them.
 fn keystore_bytes() -> Vec<u8> {
     let mut data: Vec<u8> = (0..=255u8).collect();
@@ -83,11 +85,6 @@ len: {{ .Values.k | len }}
 {{- end }}
 "#;
 
-fn write(path: &Path, data: &[u8]) {
-    std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
-    std::fs::write(path, data).expect("write");
-}
-
 /// Writes the test chart under a fresh scratch directory and returns its path.
 fn binary_chart(tag: &str) -> PathBuf {
     let root = std::env::temp_dir().join(format!("capstan-binary-{tag}-{}", std::process::id()));
@@ -95,7 +92,7 @@ fn binary_chart(tag: &str) -> PathBuf {
     let chart = root.join("bt");
     write(&chart.join("Chart.yaml"), b"apiVersion: v2\nname: bt\nversion: 0.1.0\n");
     write(&chart.join("values.yaml"), b"raw: \"\"\n");
-    write(&chart.join("files/keystore.bin"), &keystore_bytes());
+    write(&chart.join("files/keystore.bin"), keystore_bytes());
     write(&chart.join("files/text.txt"), "héllo wörld €\n".as_bytes());
     write(&chart.join("templates/NOTES.txt"), b"Raw bytes in notes: {{ \"aGVsbG8g/w==\" | b64dec }}\n");
     write(

@@ -7,7 +7,9 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
 use std::time::{Duration, Instant};
+use testkit::write;
 
 /// How long a failing render may take, debug build and a busy machine included.
 const TIME_BOUND: Duration = Duration::from_secs(5);
@@ -18,22 +20,14 @@ const MEMORY_BOUND_KB: i64 = 1536 * 1024;
 const DEBUG_HINT: &str = "\n\nUse --debug flag to render out invalid YAML\n";
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("capstan-guards-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
-    std::fs::write(path, text).expect("write");
+    testkit::scratch("guards", name)
 }
 
 /// A chart `name` in a fresh directory with the given files (path, text).
 fn chart(name: &str, files: &[(&str, &str)]) -> PathBuf {
     let dir = scratch(name);
     let chart = dir.join(name);
-    write(&chart.join("Chart.yaml"), &format!("apiVersion: v2\nname: {name}\nversion: 0.1.0\n"));
+    write(&chart.join("Chart.yaml"), format!("apiVersion: v2\nname: {name}\nversion: 0.1.0\n"));
     for (path, text) in files {
         write(&chart.join(path), text);
     }
@@ -358,7 +352,7 @@ fn generated_keys_and_certificates_pass_openssl_checks() {
     let run = template(&dir, "keys", &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     for key in ["key", "ca", "cakey", "cert", "certkey", "self"] {
-        write(&dir.join(format!("{key}.pem")), &field(&run.stdout, key));
+        write(&dir.join(format!("{key}.pem")), field(&run.stdout, key));
     }
     // genCA and the certificates' keys are RSA 2048; genPrivateKey "rsa" (4096 bits)
     // is slow in debug builds, so the key checked here is ECDSA.

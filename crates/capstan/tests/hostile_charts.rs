@@ -6,23 +6,16 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
 use std::time::Duration;
+use testkit::write;
 
-/// A fresh scratch directory for one test.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("capstan-hostile-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
-    std::fs::write(path, text).expect("write");
+    testkit::scratch("hostile", name)
 }
 
 fn minimal_chart(dir: &Path, name: &str) {
-    write(&dir.join("Chart.yaml"), &format!("apiVersion: v2\nname: {name}\nversion: 0.1.0\n"));
+    write(&dir.join("Chart.yaml"), format!("apiVersion: v2\nname: {name}\nversion: 0.1.0\n"));
     write(&dir.join("templates/t.yaml"), "# ok\n");
 }
 

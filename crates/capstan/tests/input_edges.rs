@@ -4,23 +4,16 @@
 // Test code: a failed unwrap or panic is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use testkit::write;
+
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// A fresh scratch directory for one test.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("capstan-input-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn write(path: &Path, data: &[u8]) {
-    std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
-    std::fs::write(path, data).expect("write");
+    testkit::scratch("input", name)
 }
 
 fn bom(text: &str) -> Vec<u8> {
@@ -81,23 +74,23 @@ fn assert_error(result: (i32, String, String), message: &str) {
 fn values_files_starting_with_a_bom_are_read_fully() {
     let dir = scratch("bom-values");
     chart(&dir);
-    write(&dir.join("bom.yaml"), &bom("x: 1\nz: 2\n"));
-    write(&dir.join("bomdoc.yaml"), &bom("---\nx: 1\nz: 2\n"));
+    write(&dir.join("bom.yaml"), bom("x: 1\nz: 2\n"));
+    write(&dir.join("bomdoc.yaml"), bom("---\nx: 1\nz: 2\n"));
     // Helm: v: {"a":1,"x":1,"z":2} for all three.
     assert_renders(run(&dir, &["c", "-f", "bom.yaml"], b""), r#"{"a":1,"x":1,"z":2}"#);
     assert_renders(run(&dir, &["c", "-f", "bomdoc.yaml"], b""), r#"{"a":1,"x":1,"z":2}"#);
     assert_renders(run(&dir, &["c", "-f", "-"], &bom("---\nx: 1\nz: 2\n")), r#"{"a":1,"x":1,"z":2}"#);
     // A BOM later in the stream is an ordinary character, except right after `---`
     // (each document is read on its own).
-    write(&dir.join("mid.yaml"), &[b"x: 1\n", BOM, b"y: 2\nz: 3\n"].concat());
+    write(&dir.join("mid.yaml"), [b"x: 1\n", BOM, b"y: 2\nz: 3\n"].concat());
     assert_renders(run(&dir, &["c", "-f", "mid.yaml"], b""), "{\"a\":1,\"x\":1,\"z\":3,\"\u{feff}y\":2}");
-    write(&dir.join("mid2.yaml"), &[b"x: 1\n---\n", BOM, b"w: 2\nz: 3\n"].concat());
+    write(&dir.join("mid2.yaml"), [b"x: 1\n---\n", BOM, b"w: 2\nz: 3\n"].concat());
     assert_renders(run(&dir, &["c", "-f", "mid2.yaml"], b""), r#"{"a":1,"w":2,"x":1,"z":3}"#);
     // Two BOMs: go-yaml skips the second one (a column) and then one character at
     // each line start.
-    write(&dir.join("two.yaml"), &[BOM, BOM, b"x: 1\nqz: 3\n"].concat());
+    write(&dir.join("two.yaml"), [BOM, BOM, b"x: 1\nqz: 3\n"].concat());
     assert_renders(run(&dir, &["c", "-f", "two.yaml"], b""), r#"{"a":1,"x":1,"z":3}"#);
-    write(&dir.join("two2.yaml"), &[BOM, BOM, b"x: 1\nz: 3\n"].concat());
+    write(&dir.join("two2.yaml"), [BOM, BOM, b"x: 1\nz: 3\n"].concat());
     assert_error(
         run(&dir, &["c", "-f", "two2.yaml"], b""),
         "failed to parse two2.yaml: cannot unmarshal yaml document: error converting YAML to JSON: yaml: line 1: did not find expected key",
@@ -108,13 +101,13 @@ fn values_files_starting_with_a_bom_are_read_fully() {
 fn chart_files_lose_their_bom() {
     let dir = scratch("bom-chart");
     let c = chart(&dir);
-    write(&c.join("Chart.yaml"), &bom("apiVersion: v2\nname: c\nversion: 0.1.0\ndescription: d\n"));
-    write(&c.join("values.yaml"), &bom("---\na: 1\nb: 2\n"));
-    write(&c.join("values.schema.json"), &bom(r#"{"type":"object","properties":{"b":{"type":"number"}}}"#));
-    write(&c.join("f.txt"), &bom("hello\n"));
+    write(&c.join("Chart.yaml"), bom("apiVersion: v2\nname: c\nversion: 0.1.0\ndescription: d\n"));
+    write(&c.join("values.yaml"), bom("---\na: 1\nb: 2\n"));
+    write(&c.join("values.schema.json"), bom(r#"{"type":"object","properties":{"b":{"type":"number"}}}"#));
+    write(&c.join("f.txt"), bom("hello\n"));
     write(
         &c.join("templates/cm.yaml"),
-        &bom("v: {{ toJson .Values }}\nd: {{ .Chart.Description }}\nf: {{ .Files.Get \"f.txt\" | b64enc }} {{ .Files.GetBytes \"f.txt\" | len }}\n"),
+        bom("v: {{ toJson .Values }}\nd: {{ .Chart.Description }}\nf: {{ .Files.Get \"f.txt\" | b64enc }} {{ .Files.GetBytes \"f.txt\" | len }}\n"),
     );
     let (code, stdout, stderr) = run(&dir, &["c"], b"");
     assert_eq!((code, stderr.as_str()), (0, ""));
@@ -126,7 +119,7 @@ fn chart_files_lose_their_bom() {
 fn set_file_keeps_the_bom() {
     let dir = scratch("bom-set-file");
     chart(&dir);
-    write(&dir.join("f.txt"), &bom("hello"));
+    write(&dir.join("f.txt"), bom("hello"));
     // Helm: v: {"a":1,"x":"\ufeffhello"}
     assert_renders(run(&dir, &["c", "--set-file", "x=f.txt"], b""), "{\"a\":1,\"x\":\"\u{feff}hello\"}");
 }
@@ -138,7 +131,7 @@ fn requirements_yaml_with_a_bom_is_read() {
     write(&c.join("Chart.yaml"), b"apiVersion: v1\nname: c\nversion: 0.1.0\n");
     write(
         &c.join("requirements.yaml"),
-        &bom("dependencies:\n- name: sub\n  version: 0.1.0\n  condition: sub.enabled\n"),
+        bom("dependencies:\n- name: sub\n  version: 0.1.0\n  condition: sub.enabled\n"),
     );
     write(&c.join("values.yaml"), b"sub:\n  enabled: false\n");
     write(&c.join("templates/cm.yaml"), b"v: 1\n");
@@ -214,7 +207,7 @@ fn out(text: &str) -> String {
 fn chart_files_over_5_mib_load_up_to_the_whole_chart_limit() {
     let dir = scratch("big-files");
     let c = chart_with(&dir, "v: {{ .Files.Get \"files/big.txt\" | len }}\n");
-    write(&c.join("files/big.txt"), &vec![b'x'; 7 << 20]);
+    write(&c.join("files/big.txt"), vec![b'x'; 7 << 20]);
     // Helm 4.3.1 has no per-file limit in the directory loader: v: 7340032
     let (code, stdout, stderr) = run(&dir, &["c"], b"");
     assert_eq!((code, stderr.as_str(), stdout), (0, "", out("v: 7340032\n")));

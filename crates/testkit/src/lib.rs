@@ -159,3 +159,20 @@ pub fn fuzz_iterations(default: usize) -> usize {
 pub fn fuzz_seed() -> u64 {
     std::env::var("CAPSTAN_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(20261204)
 }
+
+/// A fresh, empty scratch directory for one test: `capstan-SUITE-NAME-PID` in the
+/// system's temporary directory.
+#[allow(clippy::expect_used)] // Test support: a failure here is a failed test.
+pub fn scratch(suite: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("capstan-{suite}-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Writes `data` to `path`, creating its folders.
+#[allow(clippy::expect_used)] // Test support: a failure here is a failed test.
+pub fn write(path: &std::path::Path, data: impl AsRef<[u8]>) {
+    std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
+    std::fs::write(path, data).expect("write");
+}
