@@ -251,8 +251,6 @@ fn translate_class(s: &[char], start: usize) -> Result<(String, usize), String> 
                     i += 2;
                     continue;
                 }
-            } else {
-                return Err(missing());
             }
         }
         let (lo, mut next) = class_char(s, i)?;
@@ -332,6 +330,43 @@ pub fn translate(expr: &str) -> Result<String, String> {
                     }
                 }
             }
+            '{' => {
+                let at: usize = s[..i].iter().map(|c| c.len_utf8()).sum();
+                match repeat_at(expr, at) {
+                    Some((end, min, max)) => {
+                        let text = &expr[at..end];
+                        if min > 1000 || max.is_some_and(|m| m > 1000 || m < min) {
+                            return Err(format!("invalid repeat count: `{text}`"));
+                        }
+                        out.push_str(text);
+                        i += text.chars().count();
+                    }
+                    None => {
+                        out.push_str("\\{");
+                        i += 1;
+                    }
+                }
+            }
+            '(' if s.get(i + 1) == Some(&'?') => {
+                let mut j = i + 2;
+                let named = s.get(j) == Some(&'<') || (s.get(j) == Some(&'P') && s.get(j + 1) == Some(&'<'));
+                if !named && s.get(j) == Some(&')') {
+                    // An empty flag group changes nothing.
+                    i = j + 1;
+                    continue;
+                }
+                if !named {
+                    while s.get(j).is_some_and(|c| "imsU-".contains(*c)) {
+                        j += 1;
+                    }
+                    if !matches!(s.get(j), Some(':') | Some(')')) {
+                        let seq: String = s[i..(j + 1).min(s.len())].iter().collect();
+                        return Err(format!("invalid or unsupported Perl syntax: `{seq}`"));
+                    }
+                }
+                out.push_str("(?");
+                i += 2;
+            }
             c => {
                 out.push(c);
                 i += 1;
@@ -354,6 +389,30 @@ fn can_backquote(s: &str) -> bool {
     s.chars().all(|c| c != '`' && c != '\u{FEFF}' && (c == '\t' || !(c.is_control())))
 }
 
+/// A counted repetition (`{n}`, `{n,}`, `{n,m}`) starting at byte `i` of `expr`:
+/// the byte index after it, its minimum and its maximum (`None` if open).
+/// `None` when the `{` is a literal, as RE2 reads it.
+fn repeat_at(expr: &str, i: usize) -> Option<(usize, u64, Option<u64>)> {
+    let rest = expr.get(i + 1..)?;
+    let close = rest.find('}')?;
+    let body = &rest[..close];
+    let number = |t: &str| -> Option<u64> {
+        if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(t.parse::<u64>().unwrap_or(u64::MAX))
+    };
+    let (min, max) = match body.split_once(',') {
+        None => {
+            let n = number(body)?;
+            (n, Some(n))
+        }
+        Some((lo, "")) => (number(lo)?, None),
+        Some((lo, hi)) => (number(lo)?, Some(number(hi)?)),
+    };
+    Some((i + 1 + close + 1, min, max))
+}
+
 /// The Go error for the structural mistakes RE2 reports first (unbalanced groups).
 fn go_syntax_error(expr: &str) -> Option<String> {
     let mut depth = 0i64;
@@ -373,6 +432,18 @@ fn go_syntax_error(expr: &str) -> Option<String> {
                     None => last_rep = Some((i, false)),
                 }
                 continue;
+            }
+            '{' if !in_class => {
+                if let Some(rep_end) = repeat_at(expr, i).map(|r| r.0) {
+                    if let Some((at, _)) = rep {
+                        return Some(format!("invalid nested repetition operator: `{}`", &expr[at..rep_end]));
+                    }
+                    last_rep = Some((i, false));
+                    while chars.peek().is_some_and(|p| p.0 < rep_end) {
+                        chars.next();
+                    }
+                    continue;
+                }
             }
             '\\' => {
                 chars.next();
@@ -418,7 +489,7 @@ fn rust_error_text(expr: &str, e: &regex::Error) -> String {
         return format!("invalid repeat count: `{}`", &expr[start..end]);
     }
     if text.contains("repetition operator missing expression") {
-        return "missing argument to repetition operator: `*`".to_string();
+        return format!("missing argument to repetition operator: `{}`", bare_operator(expr));
     }
     if text.contains("backreferences are not supported") || text.contains("unrecognized escape") {
         return format!("invalid escape sequence: `{}`", escape_at(expr, &text));
@@ -430,6 +501,25 @@ fn rust_error_text(expr: &str, e: &regex::Error) -> String {
         );
     }
     text.lines().last().unwrap_or("").trim_start_matches("error: ").to_string()
+}
+
+/// The first repetition operator with nothing to repeat (at the start, or right
+/// after `(` or `|`), as Go quotes it.
+fn bare_operator(expr: &str) -> String {
+    let mut prev: Option<char> = None;
+    for (i, c) in expr.char_indices() {
+        let bare = matches!(prev, None | Some('(') | Some('|'));
+        if bare && matches!(c, '*' | '+' | '?') {
+            return c.to_string();
+        }
+        if bare && c == '{' {
+            if let Some((end, _, _)) = repeat_at(expr, i) {
+                return expr[i..end].to_string();
+            }
+        }
+        prev = if prev == Some('\\') { Some('x') } else { Some(c) };
+    }
+    "*".to_string()
 }
 
 /// The first backslash escape Go would reject, for the error text.
@@ -566,6 +656,9 @@ mod tests {
             (r"[a-c-e]+", "abd-e", &["ab", "-e"]),
             (r"[\pL-9]+", "aé-9!", &["aé-9"]),
             (r"\s+", "a\u{b}b c", &[" "]),
+            ("a{", "a{", &["a{"]),
+            ("a{1", "a{1", &["a{1"]),
+            ("(?)", "a", &["", ""]),
         ];
         for (pattern, input, want) in find_cases {
             let r = compile(pattern).unwrap();
@@ -587,6 +680,11 @@ mod tests {
             ("[z-a]", "invalid character class range: `z-a`"),
             (r"\8", r"invalid escape sequence: `\8`"),
             (r"\pX", r"invalid character class range: `\pX`"),
+            ("a{2}{3}", "invalid nested repetition operator: `{2}{3}`"),
+            ("x{1001}", "invalid repeat count: `{1001}`"),
+            ("{2}", "missing argument to repetition operator: `{2}`"),
+            ("(?x) a", "invalid or unsupported Perl syntax: `(?x`"),
+            ("[\\", "trailing backslash at end of expression: ``"),
         ];
         for (pattern, want) in error_cases {
             assert_eq!(compile(pattern).unwrap_err().message, format!("error parsing regexp: {want}"), "{pattern}");
