@@ -143,6 +143,10 @@ fn parse_escape(s: &[char], i: usize) -> Result<(char, usize), String> {
                 let mut digits = 0;
                 while let Some(d) = s.get(j).and_then(|d| d.to_digit(16)) {
                     v = v.saturating_mul(16).saturating_add(d);
+                    if v > 0x10FFFF {
+                        // Go stops at the digit that overflows.
+                        return bad(j + 1);
+                    }
                     digits += 1;
                     j += 1;
                 }
@@ -189,10 +193,15 @@ fn parse_unicode_class(s: &[char], i: usize) -> Result<(String, usize), String> 
         None => return Err("invalid character class range: `\\p`".replace('p', &s[i].to_string())),
     };
     let seq: String = s[i - 1..end].iter().collect();
-    if Regex::new(&seq).is_err() {
+    // `\p{^Greek}` is RE2's spelling of `\P{Greek}` (and the other way round).
+    let rust = match seq.get(2..4) {
+        Some("{^") => format!("\\{}{{{}", if s[i] == 'p' { 'P' } else { 'p' }, &seq[4..]),
+        _ => seq.clone(),
+    };
+    if Regex::new(&rust).is_err() {
         return Err(format!("invalid character class range: `{seq}`"));
     }
-    Ok((seq, end))
+    Ok((rust, end))
 }
 
 /// One character of a class (a literal or a character escape), for ranges.
@@ -659,6 +668,7 @@ mod tests {
             ("a{", "a{", &["a{"]),
             ("a{1", "a{1", &["a{1"]),
             ("(?)", "a", &["", ""]),
+            (r"\p{^L}+", "a1é2", &["1", "2"]),
         ];
         for (pattern, input, want) in find_cases {
             let r = compile(pattern).unwrap();
@@ -682,6 +692,7 @@ mod tests {
             (r"\pX", r"invalid character class range: `\pX`"),
             ("a{2}{3}", "invalid nested repetition operator: `{2}{3}`"),
             ("x{1001}", "invalid repeat count: `{1001}`"),
+            (r"\x{110000}", r"invalid escape sequence: `\x{110000`"),
             ("{2}", "missing argument to repetition operator: `{2}`"),
             ("(?x) a", "invalid or unsupported Perl syntax: `(?x`"),
             ("[\\", "trailing backslash at end of expression: ``"),
