@@ -466,6 +466,14 @@ fn go_syntax_error(expr: &str) -> Option<String> {
                     chars.next();
                 }
             }
+            '[' if in_class && expr[i..].starts_with("[:") => {
+                // A POSIX class: its `:]` does not close the bracket expression.
+                if let Some(end) = expr[i + 2..].find(":]").map(|p| i + 2 + p + 2) {
+                    while chars.peek().is_some_and(|p| p.0 < end) {
+                        chars.next();
+                    }
+                }
+            }
             ']' if in_class => in_class = false,
             '(' if !in_class => depth += 1,
             ')' if !in_class => {
@@ -669,6 +677,7 @@ mod tests {
             ("a{1", "a{1", &["a{1"]),
             ("(?)", "a", &["", ""]),
             (r"\p{^L}+", "a1é2", &["1", "2"]),
+            ("[[:alpha:](]+", "a(", &["a("]),
         ];
         for (pattern, input, want) in find_cases {
             let r = compile(pattern).unwrap();
