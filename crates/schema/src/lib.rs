@@ -399,7 +399,7 @@ impl<'s> Validator<'s> {
             Some(p) => p
                 .iter()
                 .map(|(re, sch)| {
-                    regex::Regex::new(re)
+                    sprig::regex::compile_go(re)
                         .map(|r| (r, sch))
                         .map_err(|e| format!("invalid patternProperties regex {re:?}: {e}"))
                 })
@@ -594,7 +594,7 @@ impl<'s> Validator<'s> {
             }
         }
         if let Some(Json::String(pattern)) = s.get("pattern") {
-            let re = regex::Regex::new(pattern).map_err(|e| format!("invalid pattern {pattern:?}: {e}"))?;
+            let re = sprig::regex::compile_go(pattern).map_err(|e| format!("invalid pattern {pattern:?}: {e}"))?;
             if !re.is_match(text) {
                 errors.push(Failure::new(loc, format!("{} does not match pattern {}", quote(text), quote(pattern))));
             }
@@ -785,6 +785,20 @@ mod tests {
              - at '/tag': 'bad tag' does not match pattern '^[a-z0-9.]+$'\n\
              - at '': additional properties 'extra' not allowed\n"
         );
+    }
+
+    /// Go (RE2) syntax in `pattern`/`patternProperties`; results from real Helm 4.3.1.
+    #[test]
+    fn pattern_uses_go_regex_syntax() {
+        let schema = r#"{"properties":{"tag":{"type":"string","pattern":"^[\\w-\\.]+$"}},
+            "patternProperties":{"^\\d+$":{"type":"integer"}}}"#;
+        assert!(validate(schema, &obj(&[("tag", Value::str("redis-ha.svc_1"))])).is_ok());
+        let err = validate(schema, &obj(&[("tag", Value::str("héllo"))])).unwrap_err();
+        assert_eq!(err, "- at '/tag': 'héllo' does not match pattern '^[\\\\w-\\\\.]+$'\n");
+        // `\d` is ASCII-only: an Arabic-Indic digit key is not checked.
+        assert!(validate(schema, &obj(&[("٣", Value::str("x"))])).is_ok());
+        let err = validate(schema, &obj(&[("3", Value::str("x"))])).unwrap_err();
+        assert_eq!(err, "- at '/3': got string, want integer\n");
     }
 
     #[test]

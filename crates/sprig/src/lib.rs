@@ -23,7 +23,7 @@ mod network;
 mod paths;
 mod random;
 mod reflect;
-mod regex;
+pub mod regex;
 mod semver;
 mod strings;
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use govalue::{strconv, FuncError, FuncSpec, Param, Value};
 use regex::Regex;
 
-use crate::conv::{arg_int, arg_str, err, fallible, func, string_list};
+use crate::conv::{arg_int, arg_str, fallible, func, string_list};
 
 use Param::{Int, String as S};
 
@@ -75,102 +75,314 @@ fn compile(expr: &str) -> Result<Regex, FuncError> {
 }
 
 fn compile_uncached(expr: &str) -> Result<Regex, FuncError> {
-    if let Some(msg) = go_syntax_error(expr) {
-        return err(format!("error parsing regexp: {msg}"));
-    }
-    Regex::new(&translate(expr))
-        .map_err(|e| FuncError::new(format!("error parsing regexp: {}", rust_error_text(expr, &e))))
+    compile_go(expr).map_err(FuncError::new)
 }
 
-/// Rewrites RE2 syntax whose meaning differs in the `regex` crate: Go's `\d`, `\w`,
-/// `\s` and `\b` are ASCII-only, and `\Q...\E` quotes a literal.
-fn translate(expr: &str) -> String {
-    let mut out = String::with_capacity(expr.len() + 8);
-    let mut chars = expr.chars().peekable();
-    let mut class_depth = 0usize;
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                let Some(n) = chars.next() else {
-                    out.push('\\');
-                    break;
-                };
-                let inside = class_depth > 0;
-                let rep = match (n, inside) {
-                    ('d', false) => "[0-9]",
-                    ('D', false) => "[^0-9]",
-                    ('w', false) => "[0-9A-Za-z_]",
-                    ('W', false) => "[^0-9A-Za-z_]",
-                    ('s', false) => "[\\t\\n\\f\\r ]",
-                    ('S', false) => "[^\\t\\n\\f\\r ]",
-                    ('b', false) => "(?-u:\\b)",
-                    ('B', false) => "(?-u:\\B)",
-                    ('d', true) => "0-9",
-                    ('D', true) => "[^0-9]",
-                    ('w', true) => "0-9A-Za-z_",
-                    ('W', true) => "[^0-9A-Za-z_]",
-                    ('s', true) => "\\t\\n\\f\\r ",
-                    ('S', true) => "[^\\t\\n\\f\\r ]",
-                    ('Q', false) => {
-                        let mut lit = String::new();
-                        while let Some(q) = chars.next() {
-                            if q == '\\' && chars.peek() == Some(&'E') {
-                                chars.next();
-                                break;
-                            }
-                            lit.push(q);
-                        }
-                        out.push_str(&regex::escape(&lit));
-                        continue;
-                    }
-                    _ => {
-                        out.push('\\');
-                        out.push(n);
-                        continue;
-                    }
-                };
-                out.push_str(rep);
+/// Compiles a Go (RE2) regular expression with Go's meaning: ASCII-only `\d`, `\w`,
+/// `\s`, `\b`, RE2's character-class rules, and Go's error text
+/// (`error parsing regexp: ...`) for patterns Go rejects.
+pub fn compile_go(expr: &str) -> Result<Regex, String> {
+    if let Some(msg) = go_syntax_error(expr) {
+        return Err(format!("error parsing regexp: {msg}"));
+    }
+    let translated = translate(expr).map_err(|msg| format!("error parsing regexp: {msg}"))?;
+    Regex::new(&translated).map_err(|e| format!("error parsing regexp: {}", rust_error_text(expr, &e)))
+}
+
+/// The ASCII sets behind Go's Perl class escapes, as `regex` crate classes.
+fn perl_class(c: char) -> Option<&'static str> {
+    Some(match c {
+        'd' => "[0-9]",
+        'D' => "[^0-9]",
+        'w' => "[0-9A-Za-z_]",
+        'W' => "[^0-9A-Za-z_]",
+        's' => "[\\t\\n\\f\\r ]",
+        'S' => "[^\\t\\n\\f\\r ]",
+        _ => return None,
+    })
+}
+
+/// The POSIX class names RE2 knows (`[:alpha:]`, ...).
+const POSIX_NAMES: &[&str] = &[
+    "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower", "print", "punct", "space", "upper", "word",
+    "xdigit",
+];
+
+/// One literal character in `regex` crate syntax.
+fn literal(c: char) -> String {
+    format!("\\x{{{:x}}}", c as u32)
+}
+
+/// Parses one Go character escape at `s[i]` (just after the backslash): octal,
+/// `\x..`, `\a\f\n\r\t\v`, or escaped punctuation. Returns the character and the
+/// index after it, or Go's error text.
+fn parse_escape(s: &[char], i: usize) -> Result<(char, usize), String> {
+    let Some(&c) = s.get(i) else {
+        return Err("trailing backslash at end of expression: ``".to_string());
+    };
+    let bad = |end: usize| {
+        let seq: String = s[i - 1..end.min(s.len())].iter().collect();
+        Err(format!("invalid escape sequence: `{seq}`"))
+    };
+    let octal = |d: Option<&char>| d.is_some_and(|d| ('0'..='7').contains(d));
+    match c {
+        '1'..='7' if !octal(s.get(i + 1)) => bad(i + 1),
+        '0'..='7' => {
+            let mut v = c as u32 - '0' as u32;
+            let mut j = i + 1;
+            while j < i + 3 && octal(s.get(j)) {
+                v = v * 8 + (s[j] as u32 - '0' as u32);
+                j += 1;
             }
-            '[' => {
-                if class_depth == 0 {
-                    out.push('[');
-                    class_depth = 1;
-                    // A leading `^` and `]` belong to the class.
-                    if chars.peek() == Some(&'^') {
-                        out.push('^');
-                        chars.next();
+            Ok((char::from_u32(v).unwrap_or('\0'), j))
+        }
+        'x' => {
+            if s.get(i + 1) == Some(&'{') {
+                let mut j = i + 2;
+                let mut v: u32 = 0;
+                let mut digits = 0;
+                while let Some(d) = s.get(j).and_then(|d| d.to_digit(16)) {
+                    v = v.saturating_mul(16).saturating_add(d);
+                    if v > 0x10FFFF {
+                        // Go stops at the digit that overflows.
+                        return bad(j + 1);
                     }
-                    if chars.peek() == Some(&']') {
-                        out.push_str("\\]");
-                        chars.next();
-                    }
-                } else if chars.peek() == Some(&':') {
-                    // A POSIX class such as [:alpha:] inside a bracket expression.
-                    out.push('[');
-                    for p in chars.by_ref() {
-                        out.push(p);
-                        if p == ']' {
-                            break;
-                        }
-                    }
-                } else {
-                    // Literal in RE2; it would open a nested class here.
-                    out.push_str("\\[");
+                    digits += 1;
+                    j += 1;
+                }
+                if digits == 0 || s.get(j) != Some(&'}') || v > 0x10FFFF {
+                    return bad(j + 1);
+                }
+                match char::from_u32(v) {
+                    Some(ch) => Ok((ch, j + 1)),
+                    None => bad(j + 1),
+                }
+            } else {
+                let hi = s.get(i + 1).and_then(|d| d.to_digit(16));
+                let lo = s.get(i + 2).and_then(|d| d.to_digit(16));
+                match (hi, lo) {
+                    (Some(h), Some(l)) => Ok((char::from_u32(h * 16 + l).unwrap_or('\0'), i + 3)),
+                    (Some(_), None) => bad(i + 3),
+                    _ => bad(i + 2),
                 }
             }
-            '&' | '~' if class_depth > 0 => {
-                // Set operators (`&&`, `~~`) in the regex crate, literals in RE2.
-                out.push('\\');
+        }
+        'a' => Ok(('\u{7}', i + 1)),
+        'f' => Ok(('\u{c}', i + 1)),
+        'n' => Ok(('\n', i + 1)),
+        'r' => Ok(('\r', i + 1)),
+        't' => Ok(('\t', i + 1)),
+        'v' => Ok(('\u{b}', i + 1)),
+        _ if c.is_ascii() && !c.is_ascii_alphanumeric() => Ok((c, i + 1)),
+        _ => bad(i + 1),
+    }
+}
+
+/// A `\p`/`\P` Unicode class at `s[i]` (just after the backslash). Returns the
+/// text for the `regex` crate and the index after it.
+fn parse_unicode_class(s: &[char], i: usize) -> Result<(String, usize), String> {
+    let end = match s.get(i + 1) {
+        Some('{') => match s[i + 1..].iter().position(|&c| c == '}') {
+            Some(p) => i + 1 + p + 1,
+            None => {
+                let seq: String = s[i - 1..].iter().collect();
+                return Err(format!("invalid character class range: `{seq}`"));
+            }
+        },
+        Some(_) => i + 2,
+        None => return Err("invalid character class range: `\\p`".replace('p', &s[i].to_string())),
+    };
+    let seq: String = s[i - 1..end].iter().collect();
+    // `\p{^Greek}` is RE2's spelling of `\P{Greek}` (and the other way round).
+    let rust = match seq.get(2..4) {
+        Some("{^") => format!("\\{}{{{}", if s[i] == 'p' { 'P' } else { 'p' }, &seq[4..]),
+        _ => seq.clone(),
+    };
+    if Regex::new(&rust).is_err() {
+        return Err(format!("invalid character class range: `{seq}`"));
+    }
+    Ok((rust, end))
+}
+
+/// One character of a class (a literal or a character escape), for ranges.
+fn class_char(s: &[char], i: usize) -> Result<(char, usize), String> {
+    if s[i] == '\\' {
+        parse_escape(s, i + 1)
+    } else {
+        Ok((s[i], i + 1))
+    }
+}
+
+/// Translates the bracket expression starting at `s[start] == '['` with RE2's
+/// rules: after a class (`\w`, `[:word:]`, `\pL`) a `-` is a literal, a range
+/// must run between two characters, and `[` is a literal.
+fn translate_class(s: &[char], start: usize) -> Result<(String, usize), String> {
+    let missing = || format!("missing closing ]: `{}`", s[start..].iter().collect::<String>());
+    let mut out = String::from("[");
+    let mut i = start + 1;
+    if s.get(i) == Some(&'^') {
+        out.push('^');
+        i += 1;
+    }
+    let mut first = true;
+    loop {
+        let Some(&c) = s.get(i) else {
+            return Err(missing());
+        };
+        if c == ']' && !first {
+            out.push(']');
+            return Ok((out, i + 1));
+        }
+        first = false;
+        if c == '[' && s.get(i + 1) == Some(&':') {
+            let rest: String = s[i + 2..].iter().collect();
+            if let Some(p) = rest.find(":]") {
+                let name = &rest[..p];
+                let len = name.chars().count();
+                if !POSIX_NAMES.contains(&name.strip_prefix('^').unwrap_or(name)) {
+                    return Err(format!("invalid character class range: `[:{name}:]`"));
+                }
+                out.push_str(&format!("[:{name}:]"));
+                i += 2 + len + 2;
+                continue;
+            }
+        }
+        if c == '\\' {
+            if let Some(&n) = s.get(i + 1) {
+                if n == 'p' || n == 'P' {
+                    let (seq, next) = parse_unicode_class(s, i + 1)?;
+                    out.push_str(&seq);
+                    i = next;
+                    continue;
+                }
+                if let Some(class) = perl_class(n) {
+                    out.push_str(class);
+                    i += 2;
+                    continue;
+                }
+            }
+        }
+        let (lo, mut next) = class_char(s, i)?;
+        let mut hi = lo;
+        if s.get(next) == Some(&'-') && s.get(next + 1).is_some_and(|&c| c != ']') {
+            let (h, after) = class_char(s, next + 1)?;
+            if h < lo {
+                let seq: String = s[i..after].iter().collect();
+                return Err(format!("invalid character class range: `{seq}`"));
+            }
+            hi = h;
+            next = after;
+        } else if s.get(next) == Some(&'-') && s.get(next + 1).is_none() {
+            return Err(missing());
+        }
+        out.push_str(&literal(lo));
+        if hi != lo {
+            out.push('-');
+            out.push_str(&literal(hi));
+        }
+        i = next;
+    }
+}
+
+/// Rewrites RE2 syntax into the `regex` crate's with the same meaning: Go's `\d`,
+/// `\w`, `\s` and `\b` are ASCII-only, `\Q...\E` quotes a literal, character
+/// escapes follow Go's rules, and bracket expressions follow RE2's rules
+/// (see [`translate_class`]). Errors are Go's texts, without the
+/// `error parsing regexp: ` prefix.
+pub fn translate(expr: &str) -> Result<String, String> {
+    let s: Vec<char> = expr.chars().collect();
+    let mut out = String::with_capacity(expr.len() + 8);
+    let mut i = 0;
+    while i < s.len() {
+        match s[i] {
+            '[' => {
+                let (class, next) = translate_class(&s, i)?;
+                out.push_str(&class);
+                i = next;
+            }
+            '\\' => {
+                let Some(&n) = s.get(i + 1) else {
+                    return Err("trailing backslash at end of expression: ``".to_string());
+                };
+                if let Some(class) = perl_class(n) {
+                    out.push_str(class);
+                    i += 2;
+                    continue;
+                }
+                match n {
+                    'A' | 'z' => {
+                        out.push('\\');
+                        out.push(n);
+                        i += 2;
+                    }
+                    'b' | 'B' => {
+                        out.push_str(&format!("(?-u:\\{n})"));
+                        i += 2;
+                    }
+                    'p' | 'P' => {
+                        let (seq, next) = parse_unicode_class(&s, i + 1)?;
+                        out.push_str(&seq);
+                        i = next;
+                    }
+                    'Q' => {
+                        let mut j = i + 2;
+                        while j < s.len() && !(s[j] == '\\' && s.get(j + 1) == Some(&'E')) {
+                            out.push_str(&literal(s[j]));
+                            j += 1;
+                        }
+                        i = if j < s.len() { j + 2 } else { j };
+                    }
+                    _ => {
+                        let (c, next) = parse_escape(&s, i + 1)?;
+                        out.push_str(&literal(c));
+                        i = next;
+                    }
+                }
+            }
+            '{' => {
+                let at: usize = s[..i].iter().map(|c| c.len_utf8()).sum();
+                match repeat_at(expr, at) {
+                    Some((end, min, max)) => {
+                        let text = &expr[at..end];
+                        if min > 1000 || max.is_some_and(|m| m > 1000 || m < min) {
+                            return Err(format!("invalid repeat count: `{text}`"));
+                        }
+                        out.push_str(text);
+                        i += text.chars().count();
+                    }
+                    None => {
+                        out.push_str("\\{");
+                        i += 1;
+                    }
+                }
+            }
+            '(' if s.get(i + 1) == Some(&'?') => {
+                let mut j = i + 2;
+                let named = s.get(j) == Some(&'<') || (s.get(j) == Some(&'P') && s.get(j + 1) == Some(&'<'));
+                if !named && s.get(j) == Some(&')') {
+                    // An empty flag group changes nothing.
+                    i = j + 1;
+                    continue;
+                }
+                if !named {
+                    while s.get(j).is_some_and(|c| "imsU-".contains(*c)) {
+                        j += 1;
+                    }
+                    if !matches!(s.get(j), Some(':') | Some(')')) {
+                        let seq: String = s[i..(j + 1).min(s.len())].iter().collect();
+                        return Err(format!("invalid or unsupported Perl syntax: `{seq}`"));
+                    }
+                }
+                out.push_str("(?");
+                i += 2;
+            }
+            c => {
                 out.push(c);
+                i += 1;
             }
-            ']' if class_depth > 0 => {
-                class_depth = 0;
-                out.push(']');
-            }
-            other => out.push(other),
         }
     }
-    out
+    Ok(out)
 }
 
 /// `regexp.MustCompile`: its panic text wraps the error with the expression.
@@ -184,6 +396,30 @@ fn must_compile(expr: &str) -> Result<Regex, FuncError> {
 /// Go's `strconv.CanBackquote`.
 fn can_backquote(s: &str) -> bool {
     s.chars().all(|c| c != '`' && c != '\u{FEFF}' && (c == '\t' || !(c.is_control())))
+}
+
+/// A counted repetition (`{n}`, `{n,}`, `{n,m}`) starting at byte `i` of `expr`:
+/// the byte index after it, its minimum and its maximum (`None` if open).
+/// `None` when the `{` is a literal, as RE2 reads it.
+fn repeat_at(expr: &str, i: usize) -> Option<(usize, u64, Option<u64>)> {
+    let rest = expr.get(i + 1..)?;
+    let close = rest.find('}')?;
+    let body = &rest[..close];
+    let number = |t: &str| -> Option<u64> {
+        if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(t.parse::<u64>().unwrap_or(u64::MAX))
+    };
+    let (min, max) = match body.split_once(',') {
+        None => {
+            let n = number(body)?;
+            (n, Some(n))
+        }
+        Some((lo, "")) => (number(lo)?, None),
+        Some((lo, hi)) => (number(lo)?, Some(number(hi)?)),
+    };
+    Some((i + 1 + close + 1, min, max))
 }
 
 /// The Go error for the structural mistakes RE2 reports first (unbalanced groups).
@@ -206,6 +442,18 @@ fn go_syntax_error(expr: &str) -> Option<String> {
                 }
                 continue;
             }
+            '{' if !in_class => {
+                if let Some(rep_end) = repeat_at(expr, i).map(|r| r.0) {
+                    if let Some((at, _)) = rep {
+                        return Some(format!("invalid nested repetition operator: `{}`", &expr[at..rep_end]));
+                    }
+                    last_rep = Some((i, false));
+                    while chars.peek().is_some_and(|p| p.0 < rep_end) {
+                        chars.next();
+                    }
+                    continue;
+                }
+            }
             '\\' => {
                 chars.next();
             }
@@ -216,6 +464,14 @@ fn go_syntax_error(expr: &str) -> Option<String> {
                 }
                 if chars.peek().map(|p| p.1) == Some(']') {
                     chars.next();
+                }
+            }
+            '[' if in_class && expr[i..].starts_with("[:") => {
+                // A POSIX class: its `:]` does not close the bracket expression.
+                if let Some(end) = expr[i + 2..].find(":]").map(|p| i + 2 + p + 2) {
+                    while chars.peek().is_some_and(|p| p.0 < end) {
+                        chars.next();
+                    }
                 }
             }
             ']' if in_class => in_class = false,
@@ -250,7 +506,7 @@ fn rust_error_text(expr: &str, e: &regex::Error) -> String {
         return format!("invalid repeat count: `{}`", &expr[start..end]);
     }
     if text.contains("repetition operator missing expression") {
-        return "missing argument to repetition operator: `*`".to_string();
+        return format!("missing argument to repetition operator: `{}`", bare_operator(expr));
     }
     if text.contains("backreferences are not supported") || text.contains("unrecognized escape") {
         return format!("invalid escape sequence: `{}`", escape_at(expr, &text));
@@ -262,6 +518,25 @@ fn rust_error_text(expr: &str, e: &regex::Error) -> String {
         );
     }
     text.lines().last().unwrap_or("").trim_start_matches("error: ").to_string()
+}
+
+/// The first repetition operator with nothing to repeat (at the start, or right
+/// after `(` or `|`), as Go quotes it.
+fn bare_operator(expr: &str) -> String {
+    let mut prev: Option<char> = None;
+    for (i, c) in expr.char_indices() {
+        let bare = matches!(prev, None | Some('(') | Some('|'));
+        if bare && matches!(c, '*' | '+' | '?') {
+            return c.to_string();
+        }
+        if bare && c == '{' {
+            if let Some((end, _, _)) = repeat_at(expr, i) {
+                return expr[i..end].to_string();
+            }
+        }
+        prev = if prev == Some('\\') { Some('x') } else { Some(c) };
+    }
+    "*".to_string()
 }
 
 /// The first backslash escape Go would reject, for the error text.
@@ -382,5 +657,61 @@ mod tests {
         );
         assert!(compile("a*?b+?").is_ok());
         assert_eq!(compile("a{2,1}").unwrap_err().message, "error parsing regexp: invalid repeat count: `{2,1}`");
+    }
+
+    /// Character-class forms, with the results real Helm 4.3.1 printed for
+    /// `{{ regexFindAll PATTERN INPUT -1 | toJson }}` / `{{ regexMatch PATTERN INPUT }}`.
+    #[test]
+    fn class_forms_match_helm() {
+        let find_cases: &[(&str, &str, &[&str])] = &[
+            (r"[\w-\.]+", "ab-c.d_e!f", &["ab-c.d_e", "f"]),
+            (r"[\d-z]+", "12-z!y", &["12-z"]),
+            ("[\\s-]+", "a -\tb", &[" -\t"]),
+            (r"[[:word:]-.]+", "ab-c.d!e", &["ab-c.d", "e"]),
+            (r"\b\w+\b", "héllo wörld ab", &["h", "llo", "w", "rld", "ab"]),
+            (r"[^\w-]+", "ab-c.d é", &[".", " é"]),
+            (r"[a-c-e]+", "abd-e", &["ab", "-e"]),
+            (r"[\pL-9]+", "aé-9!", &["aé-9"]),
+            (r"\s+", "a\u{b}b c", &[" "]),
+            ("a{", "a{", &["a{"]),
+            ("a{1", "a{1", &["a{1"]),
+            ("(?)", "a", &["", ""]),
+            (r"\p{^L}+", "a1é2", &["1", "2"]),
+            ("[[:alpha:](]+", "a(", &["a("]),
+        ];
+        for (pattern, input, want) in find_cases {
+            let r = compile(pattern).unwrap();
+            assert_eq!(find_all(&r, input, -1), *want, "{pattern} on {input:?}");
+        }
+        let match_cases: &[(&str, &str, bool)] =
+            &[(r"^\w+$", "héllo", false), (r"^\d$", "٣", false), (r"^[\w-\.]+$", "redis-ha.svc_1", true)];
+        for (pattern, input, want) in match_cases {
+            assert_eq!(compile(pattern).unwrap().is_match(input), *want, "{pattern} on {input:?}");
+        }
+        let error_cases: &[(&str, &str)] = &[
+            (r"[a-\d]", r"invalid escape sequence: `\d`"),
+            (r"[.-\w]", r"invalid escape sequence: `\w`"),
+            (r"[a-\pL]", r"invalid escape sequence: `\p`"),
+            ("[a", "missing closing ]: `[a`"),
+            ("a**", "invalid nested repetition operator: `**`"),
+            ("*", "missing argument to repetition operator: `*`"),
+            ("[[:foo:]]", "invalid character class range: `[:foo:]`"),
+            ("[z-a]", "invalid character class range: `z-a`"),
+            (r"\8", r"invalid escape sequence: `\8`"),
+            (r"\pX", r"invalid character class range: `\pX`"),
+            ("a{2}{3}", "invalid nested repetition operator: `{2}{3}`"),
+            ("x{1001}", "invalid repeat count: `{1001}`"),
+            (r"\x{110000}", r"invalid escape sequence: `\x{110000`"),
+            ("{2}", "missing argument to repetition operator: `{2}`"),
+            ("(?x) a", "invalid or unsupported Perl syntax: `(?x`"),
+            ("[\\", "trailing backslash at end of expression: ``"),
+        ];
+        for (pattern, want) in error_cases {
+            assert_eq!(compile(pattern).unwrap_err().message, format!("error parsing regexp: {want}"), "{pattern}");
+        }
+        assert_eq!(
+            must_compile(r"[a-\d]").unwrap_err().message,
+            r"regexp: Compile(`[a-\d]`): error parsing regexp: invalid escape sequence: `\d`"
+        );
     }
 }
