@@ -96,6 +96,8 @@ pub(crate) fn to_duration(v: &Value) -> Result<i64, String> {
                 None => Err(format!("could not parse duration {}", strconv::quote(s))),
             }
         }
+        // Bytes that are not UTF-8 are neither a Go duration nor a number.
+        Value::ByteString(b) => Err(format!("could not parse duration {}", strconv::quote_bytes(b.bytes()))),
         Value::Int(n) | Value::Int64(n) => match n.checked_mul(SECOND) {
             Some(d) => Ok(d),
             None => Err(format!("duration seconds overflow: {n}")),
