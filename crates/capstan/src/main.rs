@@ -200,6 +200,8 @@ const USAGE: &str = "Usage:
   capstan template [NAME] CHART [flags]        render like `helm template`
   capstan explain values [NAME] CHART [flags] [PATH] [-o text|json]
                                                every final value and the layer that set it
+  capstan explain fields [NAME] CHART [flags] [KIND/NAME [FIELD]] [-o text|json]
+                                               every rendered field and where it came from
   capstan show chart|values|readme|crds|all CHART";
 
 /// The flags of `template` (and `explain values`), for `--help`.
@@ -232,11 +234,14 @@ capstan only:
 /// `capstan explain values [NAME] CHART [template flags] [PATH] [-o text|json]`.
 fn run_explain(args: Vec<OsString>) -> Result<String, String> {
     let mut args = args.into_iter();
-    match args.next().and_then(|a| a.into_string().ok()).as_deref() {
-        Some("values") => {}
-        Some(other) => return Err(format!("unknown subject \"{other}\" for \"capstan explain\": only \"values\"")),
+    let fields = match args.next().and_then(|a| a.into_string().ok()).as_deref() {
+        Some("values") => false,
+        Some("fields") => true,
+        Some(other) => {
+            return Err(format!("unknown subject \"{other}\" for \"capstan explain\": \"values\" or \"fields\""))
+        }
         None => return Err(format!("capstan explain needs a subject\n\n{USAGE}")),
-    }
+    };
     let rest: Vec<OsString> = args.collect();
     let last = rest.last().and_then(|a| a.to_str()).map(str::to_string);
     let matches = template_command()
@@ -245,6 +250,15 @@ fn run_explain(args: Vec<OsString>) -> Result<String, String> {
         .try_get_matches_from(rest)
         .map_err(|e| flag_error(&e, last.as_deref()))?;
     let mut opts = options(&matches)?;
+    if fields {
+        let select = split_field_selection(&mut opts.args);
+        let items = chart::fields::explain_fields(&opts, &select).map_err(|e| e.to_string())?;
+        return match matches.get_one::<String>("output").map(String::as_str) {
+            None | Some("text") => Ok(chart::fields::to_text(&items)),
+            Some("json") => Ok(chart::fields::to_json(&items)),
+            Some(other) => Err(format!("invalid argument \"{other}\" for \"-o, --output\" flag: use text or json")),
+        };
+    }
     let path = split_explain_path(&mut opts.args);
     let items = chart::explain::explain_values(&opts, path.as_deref()).map_err(|e| e.to_string())?;
     match matches.get_one::<String>("output").map(String::as_str) {
@@ -254,13 +268,23 @@ fn run_explain(args: Vec<OsString>) -> Result<String, String> {
     }
 }
 
+/// Whether `p` names a chart: a directory with `Chart.yaml`, or an archive.
+fn is_chart(p: &str) -> bool {
+    let path = std::path::Path::new(p);
+    path.join("Chart.yaml").is_file() || (path.is_file() && (p.ends_with(".tgz") || p.ends_with(".tar.gz")))
+}
+
+/// Takes `[KIND/NAME [FIELD]]` off `[NAME] CHART [KIND/NAME [FIELD]]`: the words
+/// after the first one that names a chart.
+fn split_field_selection(args: &mut Vec<String>) -> chart::fields::Selection {
+    let Some(c) = args.iter().position(|a| is_chart(a)) else { return chart::fields::Selection::default() };
+    let mut rest = args.split_off(c + 1).into_iter();
+    chart::fields::Selection { document: rest.next(), field: rest.next() }
+}
+
 /// Takes the optional value PATH off `[NAME] CHART [PATH]`: three words always end in
 /// a path; of two, the second is a path when it is not a chart and the first is.
 fn split_explain_path(args: &mut Vec<String>) -> Option<String> {
-    let is_chart = |p: &str| {
-        let path = std::path::Path::new(p);
-        path.join("Chart.yaml").is_file() || (path.is_file() && (p.ends_with(".tgz") || p.ends_with(".tar.gz")))
-    };
     match args.len() {
         3 => args.pop(),
         2 if is_chart(&args[0]) && !is_chart(&args[1]) => args.pop(),

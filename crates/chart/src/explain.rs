@@ -76,7 +76,7 @@ fn collect_leaves(v: &Value, prefix: &str, depth: usize, out: &mut Vec<(String, 
 
 /// Every layer that set `path` or something below it, lowest precedence first. A
 /// subchart's copy of a parent's `global` value is traced to the parent's layers.
-fn origins_of(record: &ValueRecord, path: &str) -> Vec<Origin> {
+pub(crate) fn origins_of(record: &ValueRecord, path: &str) -> Vec<Origin> {
     let mut found = collect(record, path);
     if found.is_empty() {
         if let Some(at) = path.find(".global.").or_else(|| path.find(".global[")) {
@@ -103,7 +103,7 @@ fn collect(record: &ValueRecord, path: &str) -> Vec<Origin> {
 }
 
 /// A value as JSON (Go's encoding; a value JSON cannot hold is shown with `%v`).
-fn json_value(v: &Value) -> String {
+pub(crate) fn json_value(v: &Value) -> String {
     goyaml::to_json(v).unwrap_or_else(|_| goyaml::to_json(&Value::string(v.to_go_string())).unwrap_or_default())
 }
 

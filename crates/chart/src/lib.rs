@@ -9,6 +9,7 @@ pub mod archive;
 pub mod deps;
 pub mod error;
 pub mod explain;
+pub mod fields;
 pub mod glob;
 pub mod load;
 pub mod manifest;
@@ -80,7 +81,7 @@ pub struct TemplateOptions {
 /// Suffix Helm adds to every error that happens while rendering resources.
 const DEBUG_HINT: &str = "\n\nUse --debug flag to render out invalid YAML";
 
-fn with_hint(e: Error) -> Error {
+pub(crate) fn with_hint(e: Error) -> Error {
     if e.message().ends_with(DEBUG_HINT.trim_start()) {
         e
     } else {
@@ -323,6 +324,30 @@ fn locate_chart(name: &str) -> Result<(), Error> {
 /// prints on stderr (`level=WARN msg="this chart is deprecated"`) are appended to
 /// `log`, whether the render succeeds or not.
 pub fn template(opts: &TemplateOptions, log: &mut Vec<String>) -> Result<String, Error> {
+    let p = prepare(opts, log)?;
+    let (mut printed, full) =
+        render_resources(opts, &p.chart, &p.coalesced, &p.caps, &p.release_name, &p.namespace).map_err(with_hint)?;
+    if !opts.show_only.is_empty() {
+        printed.push_str(&manifest::show_only(&full, &opts.show_only)?);
+    } else {
+        printed.push_str(&full);
+    }
+    Ok(printed)
+}
+
+/// A chart loaded and its values coalesced, ready to render.
+pub(crate) struct Prepared {
+    pub chart: load::Chart,
+    pub chart_path: String,
+    pub coalesced: Map,
+    pub caps: Capabilities,
+    pub release_name: String,
+    pub namespace: String,
+}
+
+/// Everything `helm template` does before rendering: flags, chart, dependencies,
+/// values and their schema check.
+pub(crate) fn prepare(opts: &TemplateOptions, log: &mut Vec<String>) -> Result<Prepared, Error> {
     let kube_version = match &opts.kube_version {
         Some(v) if !v.is_empty() => {
             Some(KubeVersion::parse(v).map_err(|e| Error::new(format!("invalid kube version '{v}': {e}")))?)
@@ -373,14 +398,31 @@ pub fn template(opts: &TemplateOptions, log: &mut Vec<String>) -> Result<String,
         }
     }
     let namespace = opts.namespace.clone().unwrap_or_else(|| "default".into());
-    let (mut printed, full) =
-        render_resources(opts, &chart, &coalesced, &caps, &release_name, &namespace).map_err(with_hint)?;
-    if !opts.show_only.is_empty() {
-        printed.push_str(&manifest::show_only(&full, &opts.show_only)?);
-    } else {
-        printed.push_str(&full);
+    Ok(Prepared { chart, chart_path, coalesced, caps, release_name, namespace })
+}
+
+/// The context of a render, once the chart's `kubeVersion` is checked.
+pub(crate) fn render_context<'a>(
+    opts: &TemplateOptions,
+    chart: &load::Chart,
+    caps: &'a Capabilities,
+    release_name: &str,
+    namespace: &str,
+) -> Result<render::RenderContext<'a>, Error> {
+    if !chart.metadata.kube_version.is_empty()
+        && !render::semver_satisfies(&chart.metadata.kube_version, &caps.kube_version.normalized)
+    {
+        return Err(Error::new(format!(
+            "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
+            chart.metadata.kube_version, caps.kube_version.version
+        )));
     }
-    Ok(printed)
+    Ok(render::RenderContext {
+        release: objects::release(release_name, namespace, opts.is_upgrade),
+        capabilities: caps,
+        seed: opts.seed,
+        enable_dns: opts.enable_dns,
+    })
 }
 
 /// `renderResources` plus the assembly of `helm template`: returns the `wrote` lines
@@ -393,20 +435,7 @@ fn render_resources(
     release_name: &str,
     namespace: &str,
 ) -> Result<(String, String), Error> {
-    if !chart.metadata.kube_version.is_empty()
-        && !render::semver_satisfies(&chart.metadata.kube_version, &caps.kube_version.normalized)
-    {
-        return Err(Error::new(format!(
-            "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
-            chart.metadata.kube_version, caps.kube_version.version
-        )));
-    }
-    let ctx = render::RenderContext {
-        release: objects::release(release_name, namespace, opts.is_upgrade),
-        capabilities: caps,
-        seed: opts.seed,
-        enable_dns: opts.enable_dns,
-    };
+    let ctx = render_context(opts, chart, caps, release_name, namespace)?;
     let mut files = render::render(chart, coalesced, &ctx)?;
     files.retain(|k, _| !k.ends_with("NOTES.txt"));
     let (hooks, manifests) = manifest::sort_manifests(&files)?;

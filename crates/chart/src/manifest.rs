@@ -97,7 +97,7 @@ pub fn split_manifests(big: &str) -> Vec<String> {
 }
 
 /// [`split_manifests`] of a rendered file's bytes, which need not be UTF-8.
-fn split_manifest_bytes(big: &[u8]) -> Vec<&[u8]> {
+pub(crate) fn split_manifest_bytes(big: &[u8]) -> Vec<&[u8]> {
     split_on_separators(trim_start_bytes(big))
         .into_iter()
         .filter(|d| !is_blank_bytes(d))

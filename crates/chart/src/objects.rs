@@ -332,32 +332,40 @@ impl Object for Capabilities {
 }
 
 /// `engine.files`: `.Files`, a map of path to bytes with helper methods.
-#[derive(Clone, Debug, Default)]
-pub struct Files(pub BTreeMap<String, Rc<[u8]>>);
+#[derive(Clone, Default)]
+pub struct Files {
+    /// The files by path inside the chart.
+    pub files: BTreeMap<String, Rc<[u8]>>,
+    /// When tracing: the recorder, and the chart's path in the render (files read
+    /// with `Get` are recorded as chart files under it).
+    pub trace: Option<(Rc<gotmpl::trace::Tracer>, Rc<str>)>,
+}
 
 impl Files {
     /// The files of one chart.
     pub fn new(files: &[File]) -> Files {
-        Files(files.iter().map(|f| (f.name.clone(), Rc::from(f.data.as_slice()))).collect())
+        Files { files: files.iter().map(|f| (f.name.clone(), Rc::from(f.data.as_slice()))).collect(), trace: None }
     }
 
     fn get_bytes(&self, name: &str) -> Rc<[u8]> {
-        self.0.get(name).cloned().unwrap_or_else(|| Rc::from(&b""[..]))
+        self.files.get(name).cloned().unwrap_or_else(|| Rc::from(&b""[..]))
     }
 
     fn glob(&self, pattern: &str) -> Files {
         let g = FilesGlob::compile(pattern).or_else(|| FilesGlob::compile("**"));
-        Files(
-            self.0
+        Files {
+            files: self
+                .files
                 .iter()
                 .filter(|(name, _)| g.as_ref().is_some_and(|g| g.matches(name)))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
-        )
+            trace: self.trace.clone(),
+        }
     }
 
     fn lines(&self, path: &str) -> Value {
-        let items = match self.0.get(path) {
+        let items = match self.files.get(path) {
             Some(data) if !data.is_empty() => {
                 let data = data.strip_suffix(b"\n").unwrap_or(data);
                 data.split(|&b| b == b'\n').map(|line| Value::from_go_bytes(line.to_vec())).collect()
@@ -370,7 +378,7 @@ impl Files {
     /// `AsConfig` (`encode` = false) or `AsSecrets` (`encode` = true).
     fn as_config(&self, encode: bool) -> Value {
         let m = Map::new().with_kind(MapKind::Strings);
-        for (k, v) in &self.0 {
+        for (k, v) in &self.files {
             let base = k.rsplit('/').next().unwrap_or(k);
             let text = if encode { Value::string(base64(v)) } else { Value::from_go_bytes(v.to_vec()) };
             m.insert(base, text);
@@ -417,7 +425,15 @@ impl Object for Files {
             Err(e) => return self.has_method(name).then_some(Err(e)),
         };
         Some(Ok(match name {
-            "Get" => Value::from_go_bytes(self.get_bytes(arg).to_vec()),
+            "Get" => {
+                let v = Value::from_go_bytes(self.get_bytes(arg).to_vec());
+                if let (Some((tracer, chart)), Value::String(text)) = (&self.trace, &v) {
+                    let site =
+                        gotmpl::trace::Site { file: format!("{chart}/{arg}").into(), text: text.clone(), offset: 0 };
+                    tracer.set_string(&v, Rc::new(gotmpl::trace::Prov::Literal(site)));
+                }
+                v
+            }
             "GetBytes" => Value::Bytes(self.get_bytes(arg)),
             "Glob" => Value::Object(Rc::new(self.glob(arg))),
             "Lines" => self.lines(arg),
@@ -427,25 +443,25 @@ impl Object for Files {
 
     fn format_v(&self) -> String {
         let parts: Vec<String> =
-            self.0.iter().map(|(k, v)| format!("{k}:{}", Value::Bytes(v.clone()).to_go_string())).collect();
+            self.files.iter().map(|(k, v)| format!("{k}:{}", Value::Bytes(v.clone()).to_go_string())).collect();
         format!("map[{}]", parts.join(" "))
     }
 
     fn to_json_value(&self) -> Option<Value> {
         let m = Map::new();
-        for (k, v) in &self.0 {
+        for (k, v) in &self.files {
             m.insert(k.as_str(), Value::string(base64(v)));
         }
         Some(Value::Map(m))
     }
 
     fn truthy(&self) -> bool {
-        !self.0.is_empty()
+        !self.files.is_empty()
     }
 
     fn underlying(&self) -> Option<Value> {
         let m = Map::new();
-        for (k, v) in &self.0 {
+        for (k, v) in &self.files {
             m.insert(k.as_str(), Value::Bytes(v.clone()));
         }
         Some(Value::Map(m))
@@ -580,7 +596,7 @@ mod tests {
         let lines = files.lines("files/a.txt");
         assert_eq!(lines.to_go_string(), "[one two]");
         let g = files.glob("files/*.txt");
-        assert_eq!(g.0.len(), 1);
+        assert_eq!(g.files.len(), 1);
         assert_eq!(files.format_v(), "map[files/a.txt:[111 110 101 10 116 119 111 10] files/b.md:[104 105]]");
         assert_eq!(base64(b"hi\n"), "aGkK");
         let under = files.underlying().unwrap();

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use gotmpl::trace::{Prov, Span, Tracer};
 use gotmpl::Templates;
 use govalue::{FuncError, Host, Map, MapKind, Value};
 
@@ -42,11 +43,16 @@ fn collect(
     is_root: bool,
     path: &str,
     ctx: &RenderContext,
+    tracer: Option<&Rc<Tracer>>,
     out: &mut BTreeMap<String, Renderable>,
 ) -> Map {
     let top = Map::new();
     top.insert("Chart", chart_map(chart, is_root));
-    top.insert("Files", Value::Object(Rc::new(Files::new(&chart.files))));
+    let mut files = Files::new(&chart.files);
+    if let Some(t) = tracer {
+        files.trace = Some((t.clone(), Rc::from(path)));
+    }
+    top.insert("Files", Value::Object(Rc::new(files)));
     top.insert("Release", ctx.release.clone());
     top.insert("Capabilities", Value::Object(Rc::new(ctx.capabilities.clone())));
     top.insert("Values", Value::Map(values.clone()));
@@ -57,8 +63,13 @@ fn collect(
             .map(|m| m.with_kind(MapKind::Values))
             .unwrap_or_else(|| Map::new().with_kind(MapKind::Values));
         let child_path = format!("{path}/charts/{}", child.name());
-        let child_top = collect(child, child_values, false, &child_path, ctx, out);
+        let child_top = collect(child, child_values, false, &child_path, ctx, tracer, out);
         subcharts.insert(child.name(), Value::Map(child_top));
+    }
+    if let Some(t) = tracer {
+        for key in ["Chart", "Release", "Capabilities", "Files", "Template", "Subcharts"] {
+            t.set_slot(&top, key, Rc::new(Prov::Builtin(format!(".{key}").into())));
+        }
     }
     for t in &chart.templates {
         if chart.is_library() && !base_name(&t.name).starts_with('_') {
@@ -93,8 +104,30 @@ pub fn execution_order<'a>(names: impl Iterator<Item = &'a String>) -> Vec<&'a S
 /// Renders every template of `chart` with the coalesced `values`; returns each
 /// template's output bytes (partials left out, `<no value>` removed) by full path.
 pub fn render(chart: &Chart, values: &Map, ctx: &RenderContext) -> Result<BTreeMap<String, Vec<u8>>, Error> {
+    Ok(render_with(chart, values, ctx, None)?.into_iter().map(|(k, (out, _))| (k, out)).collect())
+}
+
+/// [`render`] with provenance tracing: each template's output with the spans that
+/// say where its bytes came from.
+pub fn render_traced(
+    chart: &Chart,
+    values: &Map,
+    ctx: &RenderContext,
+    tracer: &Rc<Tracer>,
+) -> Result<BTreeMap<String, (Vec<u8>, Vec<Span>)>, Error> {
+    render_with(chart, values, ctx, Some(tracer))
+}
+
+type Rendered = BTreeMap<String, (Vec<u8>, Vec<Span>)>;
+
+fn render_with(
+    chart: &Chart,
+    values: &Map,
+    ctx: &RenderContext,
+    tracer: Option<&Rc<Tracer>>,
+) -> Result<Rendered, Error> {
     let mut tpls = BTreeMap::new();
-    collect(chart, values.with_kind(MapKind::Values), true, chart.name(), ctx, &mut tpls);
+    collect(chart, values.with_kind(MapKind::Values), true, chart.name(), ctx, tracer, &mut tpls);
     let mut funcs = sprig::helm_func_map();
     if ctx.enable_dns {
         funcs.extend(sprig::dns_functions());
@@ -114,8 +147,15 @@ pub fn render(chart: &Chart, values: &Map, ctx: &RenderContext) -> Result<BTreeM
         r.top.insert("Template", template_object(name, &r.base_path));
         // Helm passes each chart's top map as its named `Values` type.
         let data = Value::Map(r.top.with_kind(MapKind::Values));
-        let out = set.execute_bytes(name, &data).map_err(|e| Error::new(e.helm_message()))?;
-        rendered.insert(name.clone(), gotmpl::strip_no_value(out));
+        let (out, spans) = match tracer {
+            Some(t) => {
+                let (out, spans) = set.execute_traced(name, &data, t).map_err(|e| Error::new(e.helm_message()))?;
+                let spans = gotmpl::trace::strip_no_value(&out, spans);
+                (out, spans)
+            }
+            None => (set.execute_bytes(name, &data).map_err(|e| Error::new(e.helm_message()))?, Vec::new()),
+        };
+        rendered.insert(name.clone(), (gotmpl::strip_no_value(out), spans));
     }
     Ok(rendered)
 }

@@ -10,6 +10,7 @@ use govalue::{FuncError, FuncMap, FuncSpec, GoType, Host, List, Map, MapKind, Ob
 
 use crate::builtins::{self, Builtin};
 use crate::parse::{self, Arg, Branch, Command, Node, Number, Pipe, Template, Variable};
+use crate::trace::{self, Cond, Conds, Prov, Site, Tracer, P};
 use crate::values::ValuesMethod;
 
 /// Go's `maxExecDepth`: nested `{{template}}` calls allowed in one execution.
@@ -242,6 +243,10 @@ pub(crate) struct Ctx<'a> {
     /// Errors returned to functions through [`Host`], by message, so that a
     /// function that passes one on keeps its Go error chain.
     pub host_errors: RefCell<Vec<(String, GoError)>>,
+    /// The provenance recorder, when tracing.
+    pub tracer: Option<&'a Tracer>,
+    /// Tracing: where the dot of the next [`Ctx::run`] came from.
+    pub run_dot: RefCell<P>,
 }
 
 /// Whether `name` is a function the parser accepts.
@@ -271,9 +276,17 @@ impl<'a> Ctx<'a> {
     /// Executes `tmpl` with `data` as dot and `$`.
     pub fn run(&self, scope: &Scope<'_>, tmpl: &Template, data: &Value) -> Result<Vec<u8>, GoError> {
         let dot = if data.is_nil() { Val::Missing } else { Val::V(data.clone()) };
-        let mut state = State { ctx: self, scope, tmpl, vars: vec![("$", dot.clone())], depth: 0, node: At::None };
+        let dot_p = self.tracer.and_then(|_| self.run_dot.borrow_mut().take());
+        let mut state = State::new(self, scope, tmpl, dot.clone(), dot_p, 0);
         let mut out = Vec::new();
-        match state.walk_list(&dot, &tmpl.root, &mut out) {
+        if let Some(t) = self.tracer {
+            t.begin_run();
+        }
+        let result = state.walk_list(&dot, &tmpl.root, &mut out);
+        if let Some(t) = self.tracer {
+            t.end_run();
+        }
+        match result {
             Ok(()) | Err(Stop::Break) | Err(Stop::Continue) => Ok(out),
             Err(Stop::Error(e)) => Err(e),
         }
@@ -376,7 +389,13 @@ impl<'a> Ctx<'a> {
         };
         let layer = Scope { defines: &trees.defines, parent: Some(scope) };
         match self.run(&layer, &trees.main, data) {
-            Ok(out) => Ok(crate::strip_no_value(out)),
+            Ok(out) => {
+                if let Some(t) = self.tracer {
+                    let spans = trace::tpl_spans(&out, t.take_last_run(), text, t.top_tpl_input());
+                    t.set_last_run(spans);
+                }
+                Ok(crate::strip_no_value(out))
+            }
             Err(e) => {
                 let mut chain: Vec<Rc<str>> =
                     vec![format!("error during tpl function execution for {}: {}", quote(text), e.message()).into()];
@@ -495,9 +514,18 @@ struct State<'a> {
     ctx: &'a Ctx<'a>,
     scope: &'a Scope<'a>,
     tmpl: &'a Template,
-    vars: Vec<(&'a str, Val)>,
+    /// Variables in scope, with where each value came from when tracing.
+    vars: Vec<(&'a str, Val, P)>,
     depth: usize,
     node: At<'a>,
+    /// Tracing: where the value last evaluated came from.
+    p: P,
+    /// Tracing: where dot came from.
+    dot_p: P,
+    /// Tracing: where the value piped into the next command came from.
+    final_p: P,
+    /// Tracing: the decisions the current output depends on.
+    conds: Conds,
 }
 
 fn is_hex_int(s: &str) -> bool {
@@ -505,7 +533,48 @@ fn is_hex_int(s: &str) -> bool {
     b.len() > 2 && b[0] == b'0' && (b[1] == b'x' || b[1] == b'X') && !s.contains(['p', 'P'])
 }
 
+/// The variables `nodes` assign (`$x = ...`), at any depth of `if`/`with`/`range`.
+fn assigned_vars<'n>(nodes: &'n [Node], out: &mut Vec<&'n str>, depth: usize) {
+    if depth > 100 {
+        return;
+    }
+    for n in nodes {
+        match n {
+            Node::Action { pipe } if pipe.is_assign => {
+                out.extend(pipe.decl.iter().filter_map(|v| v.ident.first().map(String::as_str)));
+            }
+            Node::If(b) | Node::With(b) | Node::Range(b) => {
+                assigned_vars(&b.list, out, depth + 1);
+                if let Some(e) = &b.else_list {
+                    assigned_vars(e, out, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The position of the node a call is reported at.
+fn node_pos(node: &At<'_>) -> usize {
+    node.pos().unwrap_or(0)
+}
+
 impl<'a> State<'a> {
+    fn new(ctx: &'a Ctx<'a>, scope: &'a Scope<'a>, tmpl: &'a Template, dot: Val, dot_p: P, depth: usize) -> State<'a> {
+        State {
+            ctx,
+            scope,
+            tmpl,
+            vars: vec![("$", dot, dot_p.clone())],
+            depth,
+            node: At::None,
+            p: None,
+            dot_p,
+            final_p: None,
+            conds: None,
+        }
+    }
+
     fn at(&mut self, node: At<'a>) {
         self.node = node;
     }
@@ -547,11 +616,21 @@ impl<'a> State<'a> {
             return Err(self.error(format!("exceeded maximum template depth ({MAX_EXEC_DEPTH})")));
         }
         match node {
-            Node::Text { text } => out.extend_from_slice(text.as_bytes()),
+            Node::Text { pos, text } => {
+                if let Some(t) = self.ctx.tracer {
+                    let p = Some(Rc::new(Prov::Literal(self.site(*pos))));
+                    t.emit(out.len(), out.len() + text.len(), &p, &self.conds, self.site(*pos));
+                }
+                out.extend_from_slice(text.as_bytes())
+            }
             Node::Action { pipe } => {
                 let val = self.eval_pipeline(dot, pipe)?;
                 if pipe.decl.is_empty() {
+                    let start = out.len();
                     print_value(&val, out);
+                    if let Some(t) = self.ctx.tracer {
+                        t.emit(start, out.len(), &self.p, &self.conds, self.site(pipe.pos));
+                    }
                 }
             }
             Node::If(b) => self.walk_if_or_with(false, dot, b, out)?,
@@ -567,9 +646,15 @@ impl<'a> State<'a> {
     fn walk_if_or_with(&mut self, is_with: bool, dot: &Val, b: &'a Branch, out: &mut Vec<u8>) -> Exec<()> {
         let mark = self.vars.len();
         let val = self.eval_pipeline(dot, &b.pipe)?;
-        let result = if val.truth() {
+        let truth = val.truth();
+        let val_p = self.p.clone();
+        let outer_conds = self.push_cond(if is_with { "with" } else { "if" }, &b.pipe, truth);
+        let result = if truth {
             if is_with {
-                self.walk_list(&val, &b.list, out)
+                let outer_dot = std::mem::replace(&mut self.dot_p, val_p.clone());
+                let r = self.walk_list(&val, &b.list, out);
+                self.dot_p = outer_dot;
+                r
             } else {
                 self.walk_list(dot, &b.list, out)
             }
@@ -578,8 +663,58 @@ impl<'a> State<'a> {
         } else {
             Ok(())
         };
+        self.conds = outer_conds;
         self.vars.truncate(mark);
+        if self.ctx.tracer.is_some() {
+            self.vars_chosen_by(if is_with { "with" } else { "if" }, b, val_p, truth);
+        }
         result
+    }
+
+    /// Tracing: the variables a branch of `b` assigns hold what they hold because
+    /// of its test, so the test becomes part of their provenance.
+    fn vars_chosen_by(&mut self, keyword: &str, b: &'a Branch, tested: P, truth: bool) {
+        let Some(tested) = tested else { return };
+        let mut names = Vec::new();
+        assigned_vars(&b.list, &mut names, 0);
+        if let Some(e) = &b.else_list {
+            assigned_vars(e, &mut names, 0);
+        }
+        if names.is_empty() {
+            return;
+        }
+        let op: Rc<str> = format!("{keyword} {}", b.pipe).into();
+        let site = self.site(b.pipe.pos);
+        for (n, _, p) in self.vars.iter_mut().rev() {
+            if names.contains(n) {
+                if let Some(chosen) = p.take() {
+                    *p = Some(Rc::new(Prov::Choice {
+                        op: op.clone(),
+                        site: site.clone(),
+                        chosen,
+                        tested: vec![(tested.clone(), truth)],
+                        overrode: Vec::new(),
+                    }));
+                }
+            }
+        }
+    }
+
+    /// Tracing: makes the test of `pipe` (its value's provenance in `self.p`) a
+    /// condition of the output that follows; returns the conditions to restore.
+    fn push_cond(&mut self, keyword: &'static str, pipe: &'a Pipe, truth: bool) -> Conds {
+        let outer = self.conds.clone();
+        if self.ctx.tracer.is_some() {
+            let cond =
+                Cond { keyword, site: self.site(pipe.pos), text: pipe.to_string().into(), truth, prov: self.p.clone() };
+            self.conds = Some(Rc::new(trace::Link { item: Rc::new(cond), next: outer.clone() }));
+        }
+        outer
+    }
+
+    /// Tracing: the position `pos` of the template being executed.
+    fn site(&self, pos: usize) -> Site {
+        Site { file: self.tmpl.parse_name.clone(), text: self.tmpl.text.clone(), offset: pos }
     }
 
     fn walk_range(&mut self, dot: &Val, b: &'a Branch, out: &mut Vec<u8>) -> Exec<()> {
@@ -591,6 +726,13 @@ impl<'a> State<'a> {
 
     fn walk_range_inner(&mut self, dot: &Val, b: &'a Branch, out: &mut Vec<u8>) -> Exec<()> {
         let val = self.eval_pipeline(dot, &b.pipe)?;
+        let outer_conds = self.push_cond("range", &b.pipe, val.truth());
+        let result = self.walk_range_items(dot, b, val, out);
+        self.conds = outer_conds;
+        result
+    }
+
+    fn walk_range_items(&mut self, dot: &Val, b: &'a Branch, val: Val, out: &mut Vec<u8>) -> Exec<()> {
         let mark = self.vars.len();
         let mut ran = false;
         let under = val.concrete().map(underlying);
@@ -601,7 +743,8 @@ impl<'a> State<'a> {
                     for (i, item) in l.items().iter().enumerate() {
                         ran = true;
                         let elem = if any { Val::elem(item) } else { Val::V(item.clone()) };
-                        if self.one_iteration(b, Value::Int(i as i64), elem, mark, out)? {
+                        let p = self.ctx.tracer.and_then(|t| t.of_value(item, t.item(l, i)));
+                        if self.one_iteration(b, Value::Int(i as i64), (elem, p), mark, out)? {
                             break;
                         }
                     }
@@ -612,8 +755,9 @@ impl<'a> State<'a> {
                         m.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
                     for (k, item) in entries {
                         ran = true;
+                        let p = self.ctx.tracer.and_then(|t| t.of_value(&item, t.slot(m, &k)));
                         let elem = if strings { Val::V(item) } else { Val::elem(&item) };
-                        if self.one_iteration(b, Value::String(k), elem, mark, out)? {
+                        if self.one_iteration(b, Value::String(k), (elem, p), mark, out)? {
                             break;
                         }
                     }
@@ -622,7 +766,8 @@ impl<'a> State<'a> {
                     let bytes = bytes.clone();
                     for (i, byte) in bytes.iter().enumerate() {
                         ran = true;
-                        if self.one_iteration(b, Value::Int(i as i64), Val::V(Value::Int(*byte as i64)), mark, out)? {
+                        let elem = (Val::V(Value::Int(*byte as i64)), None);
+                        if self.one_iteration(b, Value::Int(i as i64), elem, mark, out)? {
                             break;
                         }
                     }
@@ -636,7 +781,7 @@ impl<'a> State<'a> {
                     for i in 0..*n {
                         ran = true;
                         let iv = if is_int64 { Value::Int64(i) } else { Value::Int(i) };
-                        if self.one_iteration(b, iv.clone(), Val::V(iv), mark, out)? {
+                        if self.one_iteration(b, iv.clone(), (Val::V(iv), None), mark, out)? {
                             break;
                         }
                     }
@@ -655,27 +800,36 @@ impl<'a> State<'a> {
     }
 
     /// One range iteration; `Ok(true)` when `{{break}}` ended the loop.
-    fn one_iteration(&mut self, b: &'a Branch, index: Value, elem: Val, mark: usize, out: &mut Vec<u8>) -> Exec<bool> {
+    fn one_iteration(
+        &mut self,
+        b: &'a Branch,
+        index: Value,
+        (elem, elem_p): (Val, P),
+        mark: usize,
+        out: &mut Vec<u8>,
+    ) -> Exec<bool> {
         let decl = &b.pipe.decl;
         if !decl.is_empty() {
             if b.pipe.is_assign {
                 if decl.len() > 1 {
-                    self.set_var(&decl[0].ident[0], Val::V(index.clone()))?;
+                    self.set_var(&decl[0].ident[0], Val::V(index.clone()), None)?;
                 } else {
-                    self.set_var(&decl[0].ident[0], elem.clone())?;
+                    self.set_var(&decl[0].ident[0], elem.clone(), elem_p.clone())?;
                 }
             } else {
-                self.set_top_var(1, elem.clone());
+                self.set_top_var(1, elem.clone(), elem_p.clone());
             }
         }
         if decl.len() > 1 {
             if b.pipe.is_assign {
-                self.set_var(&decl[1].ident[0], elem.clone())?;
+                self.set_var(&decl[1].ident[0], elem.clone(), elem_p.clone())?;
             } else {
-                self.set_top_var(2, Val::V(index));
+                self.set_top_var(2, Val::V(index), None);
             }
         }
+        let outer_dot = std::mem::replace(&mut self.dot_p, elem_p);
         let result = self.walk_list(&elem, &b.list, out);
+        self.dot_p = outer_dot;
         self.vars.truncate(mark);
         match result {
             Ok(()) | Err(Stop::Continue) => Ok(false),
@@ -703,41 +857,41 @@ impl<'a> State<'a> {
             Some(p) => self.eval_pipeline(dot, p)?,
             None => Val::Missing,
         };
-        let mut state = State {
-            ctx: self.ctx,
-            scope: self.scope,
-            tmpl: &tmpl,
-            vars: vec![("$", new_dot.clone())],
-            depth: self.depth + 1,
-            node: At::None,
-        };
+        let dot_p = self.p.take();
+        let mut state = State::new(self.ctx, self.scope, &tmpl, new_dot.clone(), dot_p, self.depth + 1);
+        state.conds = self.conds.clone();
         match state.walk_list(&new_dot, &tmpl.root, out) {
             Err(Stop::Error(e)) => Err(Stop::Error(e)),
             _ => Ok(()),
         }
     }
 
-    fn set_var(&mut self, name: &str, value: Val) -> Exec<()> {
-        for (n, v) in self.vars.iter_mut().rev() {
+    fn set_var(&mut self, name: &str, value: Val, p: P) -> Exec<()> {
+        for (n, v, vp) in self.vars.iter_mut().rev() {
             if *n == name {
                 *v = value;
+                *vp = p;
                 return Ok(());
             }
         }
         Err(self.error(format!("undefined variable: {name}")))
     }
 
-    fn set_top_var(&mut self, n: usize, value: Val) {
+    fn set_top_var(&mut self, n: usize, value: Val, p: P) {
         let len = self.vars.len();
         if let Some(slot) = len.checked_sub(n).and_then(|i| self.vars.get_mut(i)) {
             slot.1 = value;
+            slot.2 = p;
         }
     }
 
-    fn var_value(&self, name: &str) -> Exec<Val> {
-        for (n, v) in self.vars.iter().rev() {
+    /// A variable's value; its provenance is left in `self.p`.
+    fn var_value(&mut self, name: &str) -> Exec<Val> {
+        for (n, v, p) in self.vars.iter().rev() {
             if *n == name {
-                return Ok(v.clone());
+                let v = v.clone();
+                self.p = p.clone();
+                return Ok(v);
             }
         }
         Err(self.error(format!("undefined variable: {name}")))
@@ -746,7 +900,9 @@ impl<'a> State<'a> {
     fn eval_pipeline(&mut self, dot: &Val, pipe: &'a Pipe) -> Exec<Val> {
         self.at(At::Pipe(pipe));
         let mut value: Option<Val> = None;
+        self.p = None;
         for cmd in &pipe.cmds {
+            self.final_p = self.p.take();
             let v = self.eval_command(dot, cmd, value.take())?;
             value = Some(v.unboxed());
         }
@@ -754,9 +910,9 @@ impl<'a> State<'a> {
         for var in &pipe.decl {
             let name: &'a str = var.ident.first().map(String::as_str).unwrap_or("$");
             if pipe.is_assign {
-                self.set_var(name, value.clone())?;
+                self.set_var(name, value.clone(), self.p.clone())?;
             } else {
-                self.vars.push((name, value.clone()));
+                self.vars.push((name, value.clone(), self.p.clone()));
             }
         }
         Ok(value)
@@ -789,6 +945,7 @@ impl<'a> State<'a> {
         }
         self.at(At::Arg(first));
         self.not_a_function(&cmd.args, &final_)?;
+        self.p = self.constant_prov(first);
         match first {
             Arg::Bool { value, .. } => Ok(Val::V(Value::Bool(*value))),
             Arg::Dot { .. } => Ok(dot.clone()),
@@ -822,6 +979,7 @@ impl<'a> State<'a> {
         let Arg::Field { ident, .. } = node else {
             return Ok(Val::Missing);
         };
+        self.p = self.dot_p.clone();
         self.eval_field_chain(dot, dot.clone(), node, ident, args, final_)
     }
 
@@ -906,6 +1064,10 @@ impl<'a> State<'a> {
                     if has_args {
                         return Err(self.error(format!("{name} has arguments but cannot be invoked as function")));
                     }
+                    if let Some(t) = self.ctx.tracer {
+                        let p = trace::field_of(&self.p, name);
+                        self.p = t.of_value(&field, p);
+                    }
                     return Ok(Val::result(field));
                 }
                 if let Some(Value::Map(m)) = o.underlying() {
@@ -943,6 +1105,13 @@ impl<'a> State<'a> {
                     return Err(self.error(format!("{name} is not a method but has arguments")));
                 }
                 let strings = m.kind() == MapKind::Strings;
+                if let Some(t) = self.ctx.tracer {
+                    let slot = t.slot(m, name).or_else(|| trace::field_of(&self.p, name));
+                    self.p = match m.get(name) {
+                        Some(v) => t.of_value(&v, slot),
+                        None => slot,
+                    };
+                }
                 Ok(match m.get(name) {
                     Some(v) if strings => Val::V(v),
                     Some(v) => Val::elem(&v),
@@ -1008,30 +1177,45 @@ impl<'a> State<'a> {
             return Err(self.error(format!("wrong number of args for {name}: want {} got {num_in}", fixed.len())));
         }
 
+        let final_p = self.final_p.take();
+        let tracing = self.ctx.tracer.is_some();
         if let Callee::Builtin(b @ (Builtin::And | Builtin::Or)) = callee {
             let want = b == Builtin::Or;
             let mut v = Val::Missing;
+            let mut tested = Vec::new();
             for arg in args {
                 v = self.eval_arg(dot, PType::Reflect, arg)?;
                 if v.truth() == want {
+                    self.p = trace::chosen(name, self.site(node_pos(&node)), self.p.take(), tested);
                     return Ok(v);
                 }
+                tested.extend(self.p.take().map(|p| (p, v.truth())));
             }
             if let Some(f) = final_ {
                 v = self.validate_type(f, PType::Reflect)?;
+                self.p = final_p;
             }
+            let last = self.p.take();
+            self.p = trace::chosen(name, self.site(node_pos(&node)), last, tested);
             return Ok(v);
         }
 
         let mut argv: Vec<Val> = Vec::with_capacity(num_in);
+        let mut arg_ps: Vec<P> = Vec::new();
         let mut i = 0;
         while i < fixed.len() && i < args.len() {
             argv.push(self.eval_arg(dot, fixed[i], &args[i])?);
+            if tracing {
+                arg_ps.push(self.p.take());
+            }
             i += 1;
         }
         if let Some(vt) = variadic {
             while i < args.len() {
                 argv.push(self.eval_arg(dot, vt, &args[i])?);
+                if tracing {
+                    arg_ps.push(self.p.take());
+                }
                 i += 1;
             }
         }
@@ -1047,8 +1231,33 @@ impl<'a> State<'a> {
                 None => fixed.last().copied().unwrap_or(PType::Param(Param::Any)),
             };
             argv.push(self.validate_type(f, t)?);
+            arg_ps.push(final_p);
         }
 
+        if let Some(tracer) = self.ctx.tracer {
+            let values: Vec<Value> = argv.iter().map(Val::value).collect();
+            let site = self.site(node_pos(&node));
+            let before = trace::before_call(tracer, name, &values);
+            if name == "tpl" {
+                tracer.push_tpl_input(arg_ps.first().cloned().flatten());
+            }
+            if name == "tpl" || name == "include" {
+                *self.ctx.run_dot.borrow_mut() = arg_ps.get(1).cloned().flatten();
+            }
+            let result = self.call(callee, node, name, args, argv);
+            if name == "tpl" {
+                tracer.pop_tpl_input();
+            }
+            let result = result?;
+            let call = trace::Call { name, site, args: &values, provs: &arg_ps };
+            self.p = trace::after_call(tracer, &call, &result.value(), before);
+            return Ok(result);
+        }
+        self.call(callee, node, name, args, argv)
+    }
+
+    /// Calls `callee` with evaluated arguments.
+    fn call(&mut self, callee: Callee<'a>, node: At<'a>, name: &str, args: &'a [Arg], argv: Vec<Val>) -> Exec<Val> {
         match callee {
             Callee::Builtin(b) => {
                 let callee_name = args.first().map(|a| a.to_string()).unwrap_or_default();
@@ -1139,6 +1348,7 @@ impl<'a> State<'a> {
 
     fn eval_arg(&mut self, dot: &Val, typ: PType, n: &'a Arg) -> Exec<Val> {
         self.at(At::Arg(n));
+        self.p = self.constant_prov(n);
         let value = match n {
             Arg::Dot { .. } => return self.validate_type(dot.clone(), typ),
             Arg::Nil { .. } => {
@@ -1179,6 +1389,18 @@ impl<'a> State<'a> {
             }
         };
         self.validate_type(value, typ)
+    }
+
+    /// Tracing: where a constant operand (or dot) comes from.
+    fn constant_prov(&self, n: &Arg) -> P {
+        self.ctx.tracer?;
+        match n {
+            Arg::Dot { .. } => self.dot_p.clone(),
+            Arg::String { pos, .. } => Some(Rc::new(Prov::Literal(self.site(pos + 1)))),
+            Arg::Number(num) => Some(Rc::new(Prov::Literal(self.site(num.pos)))),
+            Arg::Bool { pos, .. } => Some(Rc::new(Prov::Literal(self.site(*pos)))),
+            _ => None,
+        }
     }
 
     fn literal_mismatch(&self, typ: PType, n: &Arg) -> Exec<Val> {

@@ -27,6 +27,7 @@ mod literal;
 mod parse;
 mod random;
 mod stack;
+pub mod trace;
 mod values;
 
 use std::cell::{Cell, RefCell};
@@ -94,6 +95,22 @@ impl Templates {
     /// Executes template `name` with `data` as dot and `$`; the output is bytes, as
     /// in Go (a binary string printed by an action is copied exactly).
     pub fn execute_bytes(&self, name: &str, data: &Value) -> Result<Vec<u8>, TemplateError> {
+        self.execute_with(name, data, None)
+    }
+
+    /// [`Templates::execute_bytes`] with provenance tracing: also returns where each
+    /// run of the output came from (see [`trace`]).
+    pub fn execute_traced(
+        &self,
+        name: &str,
+        data: &Value,
+        tracer: &trace::Tracer,
+    ) -> Result<(Vec<u8>, Vec<trace::Span>), TemplateError> {
+        let out = self.execute_with(name, data, Some(tracer))?;
+        Ok((out, tracer.take_last_run()))
+    }
+
+    fn execute_with(&self, name: &str, data: &Value, tracer: Option<&trace::Tracer>) -> Result<Vec<u8>, TemplateError> {
         let ctx = Ctx {
             stack_floor: self.stack_floor(),
             funcs: &self.funcs,
@@ -102,6 +119,8 @@ impl Templates {
             include_counts: RefCell::new(HashMap::new()),
             tpl_depth: Cell::new(0),
             host_errors: RefCell::new(Vec::new()),
+            tracer,
+            run_dot: RefCell::new(None),
         };
         let scope = Scope { defines: &self.set, parent: None };
         let result = ctx

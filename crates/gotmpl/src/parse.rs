@@ -43,7 +43,7 @@ impl Template {
 
 /// A node of a template body.
 pub(crate) enum Node {
-    Text { text: Rc<str> },
+    Text { pos: Pos, text: Rc<str> },
     Action { pipe: Pipe },
     If(Branch),
     Range(Branch),
@@ -442,7 +442,7 @@ impl<'a> Parser<'a> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let token = self.next_non_space();
         match token.typ {
-            ItemType::Text => Ok(Parsed::Node(Node::Text { text: Rc::from(token.val.as_str()) })),
+            ItemType::Text => Ok(Parsed::Node(Node::Text { pos: token.pos, text: Rc::from(token.val.as_str()) })),
             ItemType::LeftDelim => {
                 self.action_line = token.line;
                 let result = self.action();

@@ -196,6 +196,87 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>, YamlError> {
     Ok(out)
 }
 
+/// The end (one past the last byte) of the scalar whose text starts at byte
+/// `offset` of `text` (as a [`Node`]'s `offset` gives): past the closing quote of a
+/// quoted scalar, at the end of a block scalar's last content line, or at the end
+/// of a plain scalar (before a comment or the line's end, and in flow context
+/// before `,`, `]` or `}`). Trailing blanks are left out.
+pub fn scalar_end(text: &str, offset: usize) -> usize {
+    let b = text.as_bytes();
+    let len = b.len();
+    if offset >= len {
+        return len;
+    }
+    let line_end = |from: usize| b[from..].iter().position(|&c| c == b'\n').map_or(len, |i| from + i);
+    match b[offset] {
+        b'"' => {
+            let mut i = offset + 1;
+            while i < len {
+                match b[i] {
+                    b'\\' => i += 2,
+                    b'"' => return i + 1,
+                    _ => i += 1,
+                }
+            }
+            len
+        }
+        b'\'' => {
+            let mut i = offset + 1;
+            while i < len {
+                if b[i] == b'\'' {
+                    if b.get(i + 1) == Some(&b'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    return i + 1;
+                }
+                i += 1;
+            }
+            len
+        }
+        b'|' | b'>' => {
+            let line_start = b[..offset].iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1);
+            let parent = b[line_start..].iter().take_while(|&&c| c == b' ').count();
+            let mut end = line_end(offset);
+            let mut i = end + 1;
+            while i < len {
+                let e = line_end(i);
+                let line = &b[i..e];
+                let indent = line.iter().take_while(|&&c| c == b' ').count();
+                if indent == line.len() {
+                    i = e + 1;
+                    continue;
+                }
+                if indent <= parent {
+                    break;
+                }
+                end = e;
+                i = e + 1;
+            }
+            end
+        }
+        _ => {
+            let before = b[..offset].iter().rev().find(|&&c| c != b' ');
+            let line_start = b[..offset].iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1);
+            let flow = matches!(before, Some(b'[' | b'{' | b','))
+                || (before == Some(&b':') && b[line_start..offset].contains(&b'{'));
+            let mut end = line_end(offset);
+            if let Some(i) = b[offset..end].windows(2).position(|w| w[0] == b' ' && w[1] == b'#') {
+                end = offset + i;
+            }
+            if flow {
+                if let Some(i) = b[offset..end].iter().position(|&c| matches!(c, b',' | b']' | b'}')) {
+                    end = offset + i;
+                }
+            }
+            while end > offset && matches!(b[end - 1], b' ' | b'\t' | b'\r') {
+                end -= 1;
+            }
+            end
+        }
+    }
+}
+
 /// Like [`parse`] but keeps the position of every key and value; `None` when the
 /// input holds no document at all (empty, or only comments).
 pub fn parse_node(text: &str) -> Result<Option<Node>, YamlError> {

@@ -397,3 +397,15 @@ fn reader_errors_on_raw_bytes_match_go_yaml() {
     }
     assert!(crate::check_bytes("x: é\n".as_bytes()).is_ok());
 }
+
+#[test]
+fn scalar_ends() {
+    let t = "a: \"x\\\"y\" # c\nb: 'it''s'\nc: plain words # note\nd: |\n  one\n  two\ne: {f: 1, g: [x, y]}\n";
+    let at = |needle: &str| t.find(needle).unwrap();
+    assert_eq!(&t[at("\"x")..crate::scalar_end(t, at("\"x"))], "\"x\\\"y\"");
+    assert_eq!(&t[at("'it")..crate::scalar_end(t, at("'it"))], "'it''s'");
+    assert_eq!(&t[at("plain")..crate::scalar_end(t, at("plain"))], "plain words");
+    assert_eq!(&t[at("|")..crate::scalar_end(t, at("|"))], "|\n  one\n  two");
+    assert_eq!(&t[at("1,")..crate::scalar_end(t, at("1,"))], "1");
+    assert_eq!(&t[at("y]")..crate::scalar_end(t, at("y]"))], "y");
+}

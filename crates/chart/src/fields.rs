@@ -1,0 +1,703 @@
+//! `capstan explain fields`: where every field of the rendered manifests came from.
+//!
+//! The chart is rendered exactly as `template` renders it, with a
+//! [`Tracer`](gotmpl::trace::Tracer) recording where each run of output came from.
+//! The final values are registered first, each entry with the layer that won it (as
+//! `explain values` finds it). Each rendered document is then parsed with positions,
+//! and every scalar leaf (and empty map or list) is matched to the runs of output
+//! that make up its text: the template action or literal that wrote it, the values,
+//! files, literals and built-in objects its bytes came from, the operations it went
+//! through and the decisions (`if`, `with`, `range`, `default`...) that chose it.
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use gotmpl::trace::{self, Cond, Prov, Site, Span, Tracer};
+use govalue::{Map, Value};
+use goyaml::{Node, NodeKind};
+
+use crate::provenance::{self, join_path, ValueRecord};
+use crate::{explain, manifest, render, Error, TemplateOptions};
+
+/// Deepest nesting of values and documents walked.
+const MAX_DEPTH: usize = 200;
+
+/// Where a field's bytes came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Origin {
+    /// `chart-values`, `values-file`, `set`..., `template` (literal template text),
+    /// `file` (a chart file), `tpl` (a `tpl` text), `builtin`, `function` (a call
+    /// with no input, such as `randAlphaNum`).
+    pub kind: String,
+    /// The file, relative to where capstan runs.
+    pub file: Option<String>,
+    /// 1-based line.
+    pub line: Option<usize>,
+    /// 1-based column.
+    pub column: Option<usize>,
+    /// For `--set`-family origins, the flag's argument.
+    pub arg: Option<String>,
+    /// The value path (values origins) or object path (`.Release.Name`).
+    pub path: Option<String>,
+}
+
+/// An operation a value went through.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Via {
+    /// `include`, `default`, `mergeOverwrite`...
+    pub op: String,
+    /// Where it was called.
+    pub place: Place,
+}
+
+/// A file position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Place {
+    /// The file, relative to where capstan runs (or a template name for `tpl` text).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// A value a field's value replaced.
+#[derive(Clone, Debug)]
+pub struct Overrode {
+    /// The replaced value.
+    pub value: Value,
+    /// Where it came from.
+    pub origin: Origin,
+}
+
+/// A decision the field depends on.
+#[derive(Clone, Debug)]
+pub struct Condition {
+    /// `if`, `with`, `range`, or the choosing function (`default`, `ternary`...).
+    pub keyword: String,
+    /// Where it is.
+    pub place: Place,
+    /// The tested pipeline.
+    pub text: String,
+    /// Whether it tested true.
+    pub value: bool,
+    /// Where the tested value came from.
+    pub origins: Vec<Origin>,
+    /// The operations the tested value went through.
+    pub via: Vec<Via>,
+    /// What the tested value replaced.
+    pub overrode: Vec<Overrode>,
+}
+
+/// The document a field is in.
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// The template, as in `# Source:`.
+    pub source: String,
+    /// `kind`
+    pub kind: Option<String>,
+    /// `metadata.name`
+    pub name: Option<String>,
+    /// `metadata.namespace`
+    pub namespace: Option<String>,
+}
+
+/// One rendered field and where it came from.
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// Its document.
+    pub document: Rc<Document>,
+    /// Its path (`spec.template.spec.volumes[0].hostPath.path`, `data."a.b"`).
+    pub path: String,
+    /// Its value.
+    pub value: Value,
+    /// The action or literal text that wrote it.
+    pub written_by: Option<Place>,
+    /// Where its bytes came from, in order.
+    pub origins: Vec<Origin>,
+    /// Functions that computed it from inputs (listed in `inputs`).
+    pub computed: Vec<Via>,
+    /// The inputs of those functions, when not origins themselves.
+    pub inputs: Vec<Origin>,
+    /// The operations it went through.
+    pub via: Vec<Via>,
+    /// What it replaced.
+    pub overrode: Vec<Overrode>,
+    /// The decisions that chose it.
+    pub conditions: Vec<Condition>,
+}
+
+/// The values entries registered with the tracer, by `Prov::Origin` number.
+struct ValueOrigins {
+    entries: Vec<(String, Vec<provenance::Origin>)>,
+}
+
+/// What resolving a provenance collects.
+#[derive(Default)]
+struct Acc {
+    origins: Vec<Origin>,
+    computed: Vec<Via>,
+    inputs: Vec<Origin>,
+    via: Vec<Via>,
+    overrode: Vec<Overrode>,
+    tested: Vec<(String, Site, Rc<Prov>, bool)>,
+}
+
+/// Maps render names (`chart/templates/x.yaml`) to paths relative to where capstan runs.
+struct Paths {
+    chart_path: String,
+}
+
+impl Paths {
+    fn file(&self, name: &str) -> String {
+        match name.split_once('/') {
+            Some((_, rest)) => format!("{}/{rest}", self.chart_path.trim_end_matches('/')),
+            None => name.to_string(),
+        }
+    }
+
+    fn place(&self, site: &Site) -> Place {
+        let (line, column) = site.line_col();
+        Place { file: self.file(&site.file), line, column }
+    }
+}
+
+struct Resolver<'a> {
+    values: &'a ValueOrigins,
+    paths: Paths,
+}
+
+impl Resolver<'_> {
+    fn values_origin(&self, o: &provenance::Origin, path: &str) -> Origin {
+        Origin {
+            kind: o.kind.as_str().to_string(),
+            file: o.arg.is_none().then(|| o.source.clone()),
+            line: o.arg.is_none().then_some(o.line),
+            column: Some(o.column),
+            arg: o.arg.clone(),
+            path: Some(path.to_string()),
+        }
+    }
+
+    fn literal(&self, site: &Site) -> Origin {
+        if &*site.file == "gotpl" {
+            return Origin { kind: "tpl".into(), file: None, line: None, column: None, arg: None, path: None };
+        }
+        let (line, column) = site.line_col();
+        let in_templates = site.file.contains("/templates/");
+        Origin {
+            kind: if in_templates { "template" } else { "file" }.into(),
+            file: Some(self.paths.file(&site.file)),
+            line: Some(line),
+            column: Some(column),
+            arg: None,
+            path: None,
+        }
+    }
+
+    /// Collects where `prov` came from into `acc`.
+    fn resolve(&self, prov: &Rc<Prov>, acc: &mut Acc, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match prov.as_ref() {
+            Prov::Origin(id) => {
+                if let Some((path, layers)) = self.values.entries.get(*id as usize) {
+                    if let Some((winner, rest)) = layers.split_last() {
+                        push_unique(&mut acc.origins, self.values_origin(winner, path));
+                        for o in rest.iter().rev() {
+                            acc.overrode.push(Overrode { value: o.value.clone(), origin: self.values_origin(o, path) });
+                        }
+                    }
+                }
+            }
+            Prov::Builtin(path) => push_unique(
+                &mut acc.origins,
+                Origin {
+                    kind: "builtin".into(),
+                    file: None,
+                    line: None,
+                    column: None,
+                    arg: None,
+                    path: Some(path.to_string()),
+                },
+            ),
+            Prov::Literal(site) => push_unique(&mut acc.origins, self.literal(site)),
+            Prov::Text(spans) => {
+                for s in spans.iter() {
+                    self.resolve_span(s, acc, depth + 1);
+                }
+            }
+            Prov::Via { op, site, inner } => {
+                acc.via.push(Via { op: op.to_string(), place: self.paths.place(site) });
+                self.resolve(inner, acc, depth + 1);
+            }
+            Prov::Choice { op, site, chosen, tested, overrode } => {
+                acc.via.push(Via { op: op.to_string(), place: self.paths.place(site) });
+                self.resolve(chosen, acc, depth + 1);
+                for (t, truth) in tested {
+                    acc.tested.push((op.to_string(), site.clone(), t.clone(), *truth));
+                }
+                for (value, p) in overrode {
+                    let mut inner = Acc::default();
+                    self.resolve(p, &mut inner, depth + 1);
+                    for origin in inner.origins {
+                        acc.overrode.push(Overrode { value: value.clone(), origin });
+                    }
+                }
+            }
+            Prov::Computed { op, site, inputs } => {
+                acc.computed.push(Via { op: op.to_string(), place: self.paths.place(site) });
+                if inputs.is_empty() {
+                    let place = self.paths.place(site);
+                    push_unique(
+                        &mut acc.origins,
+                        Origin {
+                            kind: "function".into(),
+                            file: Some(place.file),
+                            line: Some(place.line),
+                            column: Some(place.column),
+                            arg: None,
+                            path: Some(op.to_string()),
+                        },
+                    );
+                } else if inputs.len() == 1 {
+                    self.resolve(&inputs[0], acc, depth + 1);
+                } else {
+                    let mut inner = Acc::default();
+                    for i in inputs {
+                        self.resolve(i, &mut inner, depth + 1);
+                    }
+                    for o in inner.origins.into_iter().chain(inner.inputs) {
+                        push_unique(&mut acc.inputs, o);
+                    }
+                    acc.tested.extend(inner.tested);
+                }
+            }
+        }
+    }
+
+    fn resolve_span(&self, s: &Span, acc: &mut Acc, depth: usize) {
+        for (op, site) in trace::iter(&s.via) {
+            acc.via.push(Via { op: op.to_string(), place: self.paths.place(site) });
+        }
+        self.resolve(&s.prov, acc, depth);
+    }
+
+    fn condition(&self, keyword: &str, site: &Site, text: &str, truth: bool, prov: &Option<Rc<Prov>>) -> Condition {
+        let mut acc = Acc::default();
+        if let Some(p) = prov {
+            self.resolve(p, &mut acc, 0);
+        }
+        let mut origins = acc.origins;
+        for o in acc.inputs {
+            push_unique(&mut origins, o);
+        }
+        Condition {
+            keyword: keyword.to_string(),
+            place: self.paths.place(site),
+            text: text.to_string(),
+            value: truth,
+            origins,
+            via: acc.via,
+            overrode: acc.overrode,
+        }
+    }
+}
+
+fn push_unique<T: PartialEq>(v: &mut Vec<T>, item: T) {
+    if !v.contains(&item) {
+        v.push(item);
+    }
+}
+
+/// Registers every final value with the tracer: each map entry (and string) with
+/// the layer that won it.
+fn register_values(t: &Tracer, record: &ValueRecord, m: &Map, prefix: &str, table: &mut ValueOrigins, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for (k, v) in m.borrow().iter() {
+        let path = join_path(prefix, k);
+        match v {
+            Value::Map(child) if !child.is_empty() => register_values(t, record, child, &path, table, depth + 1),
+            _ => {
+                let layers = explain::origins_of(record, &path);
+                if layers.is_empty()
+                    || !matches!(
+                        v,
+                        Value::String(_)
+                            | Value::Float(_)
+                            | Value::Int(_)
+                            | Value::Int64(_)
+                            | Value::Bool(_)
+                            | Value::Nil
+                            | Value::Map(_)
+                    )
+                {
+                    continue;
+                }
+                // Only a layer that set exactly this path can be changed in place.
+                if layers.last().is_none_or(|o| o.value.is_nil() != v.is_nil()) {
+                    continue;
+                }
+                let id = table.entries.len() as u32;
+                table.entries.push((path, layers));
+                let p = Rc::new(Prov::Origin(id));
+                t.set_slot(m, k, p.clone());
+                t.set_string(v, p);
+            }
+        }
+    }
+}
+
+/// The parts of `explain fields` a user picks.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// `KIND/NAME` or `KIND/NAMESPACE/NAME`.
+    pub document: Option<String>,
+    /// A field path, or the start of one.
+    pub field: Option<String>,
+}
+
+/// Renders the chart as `template` does and explains every field (or the selected ones).
+pub fn explain_fields(opts: &TemplateOptions, select: &Selection) -> Result<Vec<Field>, Error> {
+    let mut log = Vec::new();
+    let p = crate::prepare(opts, &mut log)?;
+    let record = provenance::record(&p.chart, &p.chart_path, opts)?;
+    let tracer = Rc::new(Tracer::new());
+    let mut table = ValueOrigins { entries: Vec::new() };
+    register_values(&tracer, &record, &p.coalesced, "", &mut table, 0);
+    let ctx = crate::render_context(opts, &p.chart, &p.caps, &p.release_name, &p.namespace)?;
+    let rendered = render::render_traced(&p.chart, &p.coalesced, &ctx, &tracer).map_err(crate::with_hint)?;
+    // The same documents `template` prints (this also reports their errors).
+    let outputs: std::collections::BTreeMap<String, Vec<u8>> =
+        rendered.iter().filter(|(k, _)| !k.ends_with("NOTES.txt")).map(|(k, (o, _))| (k.clone(), o.clone())).collect();
+    let (hooks, _) = manifest::sort_manifests(&outputs)?;
+    let skipped: HashSet<(String, String)> = hooks
+        .iter()
+        .filter(|h| opts.no_hooks || (opts.skip_tests && h.is_test))
+        .map(|h| (h.path.clone(), h.manifest.clone()))
+        .collect();
+
+    let resolver = Resolver { values: &table, paths: Paths { chart_path: p.chart_path.clone() } };
+    let mut fields = Vec::new();
+    let mut documents = Vec::new();
+    for (name, (out, spans)) in &rendered {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        if base.starts_with('_') || name.ends_with("NOTES.txt") {
+            continue;
+        }
+        if !opts.show_only.is_empty() {
+            let rest = name.split_once('/').map_or(name.as_str(), |(_, r)| r);
+            if !opts.show_only.iter().any(|pat| crate::glob::go_match(pat, rest) == Some(true)) {
+                continue;
+            }
+        }
+        for doc in manifest::split_manifest_bytes(out) {
+            let offset = doc.as_ptr() as usize - out.as_ptr() as usize;
+            let Ok(text) = std::str::from_utf8(doc) else { continue };
+            if skipped.contains(&(name.clone(), text.to_string())) {
+                continue;
+            }
+            let Ok(Some(node)) = goyaml::parse_node(text) else { continue };
+            let value = node.to_value();
+            let md = value.as_map().and_then(|m| m.get("metadata")).and_then(|m| m.as_map().cloned());
+            let text_of = |v: Option<Value>| v.filter(|v| !v.is_nil()).map(|v| v.to_go_string());
+            let document = Rc::new(Document {
+                source: name.clone(),
+                kind: text_of(value.as_map().and_then(|m| m.get("kind"))),
+                name: text_of(md.as_ref().and_then(|m| m.get("name"))),
+                namespace: text_of(md.as_ref().and_then(|m| m.get("namespace"))),
+            });
+            documents.push(document.clone());
+            if !selected_document(&document, select.document.as_deref()) {
+                continue;
+            }
+            let ctx = DocCtx { text, offset, spans, document: &document, resolver: &resolver };
+            ctx.walk(&node, "", &mut fields, 0);
+        }
+    }
+    if let Some(want) = &select.field {
+        fields.retain(|f| {
+            f.path == *want || f.path.starts_with(&format!("{want}.")) || f.path.starts_with(&format!("{want}["))
+        });
+    }
+    if fields.is_empty() && (select.document.is_some() || select.field.is_some()) {
+        let names: Vec<String> = documents.iter().map(|d| doc_label(d)).collect();
+        let what = match (&select.document, &select.field) {
+            (Some(d), Some(f)) => format!("no field {f} in {d}"),
+            (Some(d), None) => format!("no document {d}"),
+            (None, Some(f)) => format!("no field {f}"),
+            (None, None) => String::new(),
+        };
+        return Err(Error::new(format!("{what}; the documents are: {}", names.join(", "))));
+    }
+    Ok(fields)
+}
+
+fn doc_label(d: &Document) -> String {
+    let kind = d.kind.as_deref().unwrap_or("?");
+    let name = d.name.as_deref().unwrap_or("?");
+    match &d.namespace {
+        Some(ns) => format!("{kind}/{ns}/{name}"),
+        None => format!("{kind}/{name}"),
+    }
+}
+
+fn selected_document(d: &Document, want: Option<&str>) -> bool {
+    let Some(want) = want else { return true };
+    let parts: Vec<&str> = want.split('/').collect();
+    let kind_ok = |k: &str| d.kind.as_deref().is_some_and(|dk| dk.eq_ignore_ascii_case(k));
+    match parts.as_slice() {
+        [k, n] => kind_ok(k) && d.name.as_deref() == Some(n),
+        [k, ns, n] => kind_ok(k) && d.name.as_deref() == Some(n) && d.namespace.as_deref() == Some(ns),
+        _ => false,
+    }
+}
+
+/// One document being explained.
+struct DocCtx<'a> {
+    text: &'a str,
+    /// Where the document starts in its template's output.
+    offset: usize,
+    spans: &'a [Span],
+    document: &'a Rc<Document>,
+    resolver: &'a Resolver<'a>,
+}
+
+impl DocCtx<'_> {
+    fn walk(&self, node: &Node, path: &str, out: &mut Vec<Field>, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match &node.kind {
+            NodeKind::Map(entries) if !entries.is_empty() => {
+                for (k, _, _, child) in entries {
+                    self.walk(child, &join_path(path, k), out, depth + 1);
+                }
+            }
+            NodeKind::List(items) if !items.is_empty() => {
+                for (i, child) in items.iter().enumerate() {
+                    self.walk(child, &format!("{path}[{i}]"), out, depth + 1);
+                }
+            }
+            _ => out.push(self.field(node, path)),
+        }
+    }
+
+    fn field(&self, node: &Node, path: &str) -> Field {
+        let start = node.offset.min(self.text.len());
+        let end = goyaml::scalar_end(self.text, start).max(start + 1).min(self.text.len());
+        let (a, b) = (self.offset + start, self.offset + end);
+        let r = self.resolver;
+        let mut acc = Acc::default();
+        let mut written_by = None;
+        let mut conds: Vec<Rc<Cond>> = Vec::new();
+        let mut seen = HashSet::new();
+        for s in self.spans.iter().filter(|s| s.end > a && s.start < b) {
+            let from = s.start.max(a);
+            let to = s.end.min(b);
+            let bytes = &self.text.as_bytes()[from - self.offset..to - self.offset];
+            let Some(skip) = bytes.iter().position(|c| !matches!(c, b'"' | b'\'' | b' ' | b'\n' | b'|' | b'>' | b'-'))
+            else {
+                continue;
+            };
+            if written_by.is_none() {
+                written_by = s.at.as_ref().map(|at| match s.prov.as_ref() {
+                    Prov::Literal(site) if Rc::ptr_eq(&site.text, &at.text) => {
+                        r.paths.place(&site.advanced(from + skip - s.start))
+                    }
+                    _ => r.paths.place(at),
+                });
+            }
+            match s.prov.as_ref() {
+                Prov::Literal(site) => push_unique(&mut acc.origins, r.literal(&site.advanced(from + skip - s.start))),
+                _ => r.resolve_span(s, &mut acc, 0),
+            }
+            for c in trace::iter(&s.conds) {
+                if seen.insert(Rc::as_ptr(c) as usize) {
+                    conds.push(c.clone());
+                }
+            }
+        }
+        let mut conditions: Vec<Condition> =
+            conds.iter().map(|c| r.condition(c.keyword, &c.site, &c.text, c.truth, &c.prov)).collect();
+        for (op, site, p, truth) in std::mem::take(&mut acc.tested) {
+            let (keyword, text) = op.split_once(' ').unwrap_or((op.as_str(), ""));
+            conditions.push(r.condition(keyword, &site, text, truth, &Some(p)));
+        }
+        let mut via = Vec::new();
+        for v in acc.via {
+            push_unique(&mut via, v);
+        }
+        Field {
+            document: self.document.clone(),
+            path: path.to_string(),
+            value: node.to_value(),
+            written_by,
+            origins: acc.origins,
+            computed: acc.computed,
+            inputs: acc.inputs,
+            via,
+            overrode: acc.overrode,
+            conditions,
+        }
+    }
+}
+
+fn json(v: &Value) -> String {
+    explain::json_value(v)
+}
+
+fn json_str(s: &str) -> String {
+    json(&Value::str(s))
+}
+
+fn opt_str(s: &Option<String>) -> String {
+    s.as_deref().map_or("null".into(), json_str)
+}
+
+fn opt_num(n: Option<usize>) -> String {
+    n.map_or("null".into(), |n| n.to_string())
+}
+
+fn origin_json(o: &Origin) -> String {
+    format!(
+        "{{\"kind\":{},\"file\":{},\"line\":{},\"column\":{},\"arg\":{},\"path\":{}}}",
+        json_str(&o.kind),
+        opt_str(&o.file),
+        opt_num(o.line),
+        opt_num(o.column),
+        opt_str(&o.arg),
+        opt_str(&o.path)
+    )
+}
+
+fn place_json(p: &Place) -> String {
+    format!("{{\"file\":{},\"line\":{},\"column\":{}}}", json_str(&p.file), p.line, p.column)
+}
+
+fn via_json(v: &Via) -> String {
+    format!(
+        "{{\"op\":{},\"file\":{},\"line\":{},\"column\":{}}}",
+        json_str(&v.op),
+        json_str(&v.place.file),
+        v.place.line,
+        v.place.column
+    )
+}
+
+fn list<T>(items: &[T], f: impl Fn(&T) -> String) -> String {
+    format!("[{}]", items.iter().map(f).collect::<Vec<_>>().join(","))
+}
+
+fn overrode_json(o: &Overrode) -> String {
+    format!("{{\"value\":{},\"origin\":{}}}", json(&o.value), origin_json(&o.origin))
+}
+
+/// The JSON report: one object per field (see the README for its shape).
+pub fn to_json(fields: &[Field]) -> String {
+    let entries: Vec<String> = fields
+        .iter()
+        .map(|f| {
+            let d = &f.document;
+            let conditions = list(&f.conditions, |c| {
+                format!(
+                    "{{\"keyword\":{},\"file\":{},\"line\":{},\"column\":{},\"text\":{},\"value\":{},\"origins\":{},\"via\":{},\"overrode\":{}}}",
+                    json_str(&c.keyword),
+                    json_str(&c.place.file),
+                    c.place.line,
+                    c.place.column,
+                    json_str(&c.text),
+                    c.value,
+                    list(&c.origins, origin_json),
+                    list(&c.via, via_json),
+                    list(&c.overrode, overrode_json)
+                )
+            });
+            format!(
+                "{{\"document\":{{\"source\":{},\"kind\":{},\"name\":{},\"namespace\":{}}},\"path\":{},\"value\":{},\"written_by\":{},\"origins\":{},\"computed\":{},\"inputs\":{},\"via\":{},\"overrode\":{},\"conditions\":{}}}",
+                json_str(&d.source),
+                opt_str(&d.kind),
+                opt_str(&d.name),
+                opt_str(&d.namespace),
+                json_str(&f.path),
+                json(&f.value),
+                f.written_by.as_ref().map_or("null".into(), place_json),
+                list(&f.origins, origin_json),
+                list(&f.computed, via_json),
+                list(&f.inputs, origin_json),
+                list(&f.via, via_json),
+                list(&f.overrode, overrode_json),
+                conditions
+            )
+        })
+        .collect();
+    format!("[{}]\n", entries.join(",\n"))
+}
+
+fn origin_text(o: &Origin) -> String {
+    let at = match (&o.file, o.line, &o.arg) {
+        (_, _, Some(arg)) => format!("--{} {arg}", o.kind),
+        (Some(f), Some(l), _) => format!("{f}:{l}:{}", o.column.unwrap_or(1)),
+        (Some(f), None, _) => f.clone(),
+        _ => String::new(),
+    };
+    let what = match (&o.path, o.kind.as_str()) {
+        (Some(p), "builtin") => p.clone(),
+        (Some(p), "function") => format!("{p} (no input)"),
+        (Some(p), _) => format!("{p}  ({})", o.kind),
+        (None, k) => format!("({k})"),
+    };
+    format!("{at}  {what}").trim().to_string()
+}
+
+fn place_text(p: &Place) -> String {
+    format!("{}:{}:{}", p.file, p.line, p.column)
+}
+
+/// The human-readable report: one block per field.
+pub fn to_text(fields: &[Field]) -> String {
+    let mut out = String::new();
+    for f in fields {
+        out.push_str(&format!("{}  {} = {}\n", doc_label(&f.document), f.path, json(&f.value)));
+        if let Some(w) = &f.written_by {
+            out.push_str(&format!("  written by  {}\n", place_text(w)));
+        }
+        for o in &f.origins {
+            out.push_str(&format!("  value from  {}\n", origin_text(o)));
+        }
+        for c in &f.computed {
+            out.push_str(&format!("  computed    {} at {}\n", c.op, place_text(&c.place)));
+        }
+        for o in &f.inputs {
+            out.push_str(&format!("  input       {}\n", origin_text(o)));
+        }
+        for v in &f.via {
+            out.push_str(&format!("  via         {} at {}\n", v.op, place_text(&v.place)));
+        }
+        for o in &f.overrode {
+            out.push_str(&format!("  overrode    {} = {}\n", origin_text(&o.origin), json(&o.value)));
+        }
+        for c in &f.conditions {
+            out.push_str(&format!(
+                "  condition   {} {} at {} was {}\n",
+                c.keyword,
+                c.text,
+                place_text(&c.place),
+                c.value
+            ));
+            for o in &c.origins {
+                out.push_str(&format!("                tested value from {}\n", origin_text(o)));
+            }
+            for v in &c.via {
+                out.push_str(&format!("                via {} at {}\n", v.op, place_text(&v.place)));
+            }
+            for o in &c.overrode {
+                out.push_str(&format!("                overrode {} = {}\n", origin_text(&o.origin), json(&o.value)));
+            }
+        }
+    }
+    out
+}
