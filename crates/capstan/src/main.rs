@@ -72,6 +72,7 @@ fn template_command() -> Command {
         .arg(bool_flag("release-name"))
         .arg(bool_flag("skip-schema-validation"))
         .arg(bool_flag("enable-dns"))
+        .arg(bool_flag("warn-unused"))
         .args(NO_EFFECT_BOOL_FLAGS.iter().map(|n| bool_flag(n)))
         .args(NO_EFFECT_VALUE_FLAGS.iter().map(|n| value_flag(n)))
         .arg(bool_flag("debug"))
@@ -188,6 +189,11 @@ fn run(args: Vec<OsString>) -> Result<String, String> {
     let opts = options(&matches)?;
     let mut log = Vec::new();
     let result = chart::template(&opts, &mut log).map_err(|e| e.to_string());
+    if result.is_ok() && flag(&matches, "warn-unused")? {
+        let report =
+            chart::fields::explain_fields(&opts, &chart::fields::Selection::default()).map_err(|e| e.to_string())?;
+        log.extend(report.unused_warnings());
+    }
     let mut stderr = std::io::stderr().lock();
     for line in log {
         let _ = writeln!(stderr, "{line}");
@@ -229,6 +235,7 @@ const TEMPLATE_FLAGS: &str = "Flags (as helm template):
 capstan only:
       --seed N               deterministic random and time functions
       --enable-dns           let getHostByName resolve names
+      --warn-unused          warn about supplied values no template uses
   -o, --output text|json     (explain) the report's format";
 
 /// `capstan explain values [NAME] CHART [template flags] [PATH] [-o text|json]`.
@@ -252,10 +259,15 @@ fn run_explain(args: Vec<OsString>) -> Result<String, String> {
     let mut opts = options(&matches)?;
     if fields {
         let select = split_field_selection(&mut opts.args);
-        let items = chart::fields::explain_fields(&opts, &select).map_err(|e| e.to_string())?;
+        let report = chart::fields::explain_fields(&opts, &select).map_err(|e| e.to_string())?;
+        let mut stderr = std::io::stderr().lock();
+        for line in report.unused_warnings() {
+            let _ = writeln!(stderr, "{line}");
+        }
+        let items = &report.fields;
         return match matches.get_one::<String>("output").map(String::as_str) {
-            None | Some("text") => Ok(chart::fields::to_text(&items)),
-            Some("json") => Ok(chart::fields::to_json(&items)),
+            None | Some("text") => Ok(chart::fields::to_text(items)),
+            Some("json") => Ok(chart::fields::to_json(items)),
             Some(other) => Err(format!("invalid argument \"{other}\" for \"-o, --output\" flag: use text or json")),
         };
     }
@@ -277,7 +289,8 @@ fn is_chart(p: &str) -> bool {
 /// Takes `[KIND/NAME [FIELD]]` off `[NAME] CHART [KIND/NAME [FIELD]]`: the words
 /// after the first one that names a chart.
 fn split_field_selection(args: &mut Vec<String>) -> chart::fields::Selection {
-    let Some(c) = args.iter().position(|a| is_chart(a)) else { return chart::fields::Selection::default() };
+    let c = if args.len() >= 2 && is_chart(&args[1]) { Some(1) } else { args.iter().position(|a| is_chart(a)) };
+    let Some(c) = c else { return chart::fields::Selection::default() };
     let mut rest = args.split_off(c + 1).into_iter();
     chart::fields::Selection { document: rest.next(), field: rest.next() }
 }

@@ -351,6 +351,86 @@ fn register_values(t: &Tracer, record: &ValueRecord, m: &Map, prefix: &str, tabl
     }
 }
 
+/// A value the user supplied that no template read.
+#[derive(Clone, Debug)]
+pub struct Unused {
+    /// The value's path.
+    pub path: String,
+    /// The layer that set it.
+    pub origin: Origin,
+}
+
+/// The user-supplied values (`-f`, `--set` family) whose winning layer no template
+/// read, directly or through the operations that moved them; a value a template
+/// replaced before reading it (`mergeOverwrite`) counts as unused.
+fn unused_values(tracer: &Tracer, resolver: &Resolver<'_>) -> Vec<Unused> {
+    let mut used = HashSet::new();
+    for p in tracer.reads() {
+        collect_ids(&p, &mut used, 0);
+    }
+    let mut out = Vec::new();
+    for (id, (path, layers)) in resolver.values.entries.iter().enumerate() {
+        let Some(winner) = layers.last() else { continue };
+        let user = !matches!(
+            winner.kind,
+            provenance::OriginKind::ChartValues
+                | provenance::OriginKind::SubchartValues
+                | provenance::OriginKind::Global
+        );
+        if user && !used.contains(&(id as u32)) {
+            out.push(Unused { path: path.clone(), origin: resolver.values_origin(winner, path) });
+        }
+    }
+    out
+}
+
+/// The values entries `p` draws on (not the ones it replaced).
+fn collect_ids(p: &Rc<Prov>, out: &mut HashSet<u32>, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match p.as_ref() {
+        Prov::Origin(id) => {
+            out.insert(*id);
+        }
+        Prov::Text(spans) => spans.iter().for_each(|s| collect_ids(&s.prov, out, depth + 1)),
+        Prov::Via { inner, .. } => collect_ids(inner, out, depth + 1),
+        Prov::Choice { chosen, tested, .. } => {
+            collect_ids(chosen, out, depth + 1);
+            tested.iter().for_each(|(t, _)| collect_ids(t, out, depth + 1));
+        }
+        Prov::Computed { inputs, .. } => inputs.iter().for_each(|i| collect_ids(i, out, depth + 1)),
+        Prov::Builtin(_) | Prov::Literal(_) => {}
+    }
+}
+
+/// What `explain fields` found.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    /// The fields, in document order.
+    pub fields: Vec<Field>,
+    /// The user's values no template read.
+    pub unused: Vec<Unused>,
+}
+
+impl Report {
+    /// The warnings about unused values, one line each.
+    pub fn unused_warnings(&self) -> Vec<String> {
+        self.unused
+            .iter()
+            .map(|u| {
+                let o = &u.origin;
+                let at = match (&o.arg, &o.file, o.line, o.column) {
+                    (Some(arg), _, _, _) => format!("--{} {arg}", o.kind),
+                    (None, Some(f), Some(l), Some(c)) => format!("{f}:{l}:{c}"),
+                    _ => o.kind.clone(),
+                };
+                format!("warning: {} is set by {at} but no template uses it", u.path)
+            })
+            .collect()
+    }
+}
+
 /// The parts of `explain fields` a user picks.
 #[derive(Clone, Debug, Default)]
 pub struct Selection {
@@ -361,7 +441,7 @@ pub struct Selection {
 }
 
 /// Renders the chart as `template` does and explains every field (or the selected ones).
-pub fn explain_fields(opts: &TemplateOptions, select: &Selection) -> Result<Vec<Field>, Error> {
+pub fn explain_fields(opts: &TemplateOptions, select: &Selection) -> Result<Report, Error> {
     let mut log = Vec::new();
     let p = crate::prepare(opts, &mut log)?;
     let record = provenance::record(&p.chart, &p.chart_path, opts)?;
@@ -418,6 +498,7 @@ pub fn explain_fields(opts: &TemplateOptions, select: &Selection) -> Result<Vec<
             ctx.walk(&node, "", &mut fields, 0);
         }
     }
+    let unused = unused_values(&tracer, &resolver);
     if let Some(want) = &select.field {
         fields.retain(|f| {
             f.path == *want || f.path.starts_with(&format!("{want}.")) || f.path.starts_with(&format!("{want}["))
@@ -433,7 +514,7 @@ pub fn explain_fields(opts: &TemplateOptions, select: &Selection) -> Result<Vec<
         };
         return Err(Error::new(format!("{what}; the documents are: {}", names.join(", "))));
     }
-    Ok(fields)
+    Ok(Report { fields, unused })
 }
 
 fn doc_label(d: &Document) -> String {

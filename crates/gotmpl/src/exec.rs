@@ -744,6 +744,9 @@ impl<'a> State<'a> {
                         ran = true;
                         let elem = if any { Val::elem(item) } else { Val::V(item.clone()) };
                         let p = self.ctx.tracer.and_then(|t| t.of_value(item, t.item(l, i)));
+                        if let Some(t) = self.ctx.tracer {
+                            t.note_read(&p);
+                        }
                         if self.one_iteration(b, Value::Int(i as i64), (elem, p), mark, out)? {
                             break;
                         }
@@ -756,6 +759,9 @@ impl<'a> State<'a> {
                     for (k, item) in entries {
                         ran = true;
                         let p = self.ctx.tracer.and_then(|t| t.of_value(&item, t.slot(m, &k)));
+                        if let Some(t) = self.ctx.tracer {
+                            t.note_read(&p);
+                        }
                         let elem = if strings { Val::V(item) } else { Val::elem(&item) };
                         if self.one_iteration(b, Value::String(k), (elem, p), mark, out)? {
                             break;
@@ -1111,6 +1117,7 @@ impl<'a> State<'a> {
                         Some(v) => t.of_value(&v, slot),
                         None => slot,
                     };
+                    t.note_read(&self.p);
                 }
                 Ok(match m.get(name) {
                     Some(v) if strings => Val::V(v),

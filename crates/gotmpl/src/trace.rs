@@ -195,6 +195,9 @@ struct TraceState {
     last_run: Vec<Span>,
     /// The texts of `tpl` calls in progress and where each came from.
     tpl_inputs: Vec<P>,
+    /// Every value a template read, by where it came from.
+    reads: Vec<Rc<Prov>>,
+    read_seen: std::collections::HashSet<usize>,
 }
 
 impl Tracer {
@@ -262,6 +265,21 @@ impl Tracer {
     /// recorded string wins, as it followed the value wherever it was copied.
     pub fn of_value(&self, v: &Value, slot: P) -> P {
         self.string(v).or(slot)
+    }
+
+    /// Notes that a template read a value that came from `p`.
+    pub(crate) fn note_read(&self, p: &P) {
+        if let Some(p) = p {
+            let mut st = self.state.borrow_mut();
+            if st.read_seen.insert(Rc::as_ptr(p) as *const () as usize) {
+                st.reads.push(p.clone());
+            }
+        }
+    }
+
+    /// Where every value a template read came from.
+    pub fn reads(&self) -> Vec<Rc<Prov>> {
+        self.state.borrow().reads.clone()
     }
 
     pub(crate) fn begin_run(&self) {
@@ -609,6 +627,7 @@ fn printed_spans(t: &Tracer, text: &str, node: &goyaml::Node, v: &Value, out: &m
         return;
     }
     let leaf = |n: &goyaml::Node, p: P, out: &mut Vec<Span>| {
+        t.note_read(&p);
         if let Some(p) = p {
             let end = goyaml::scalar_end(text, n.offset);
             if n.offset < end {
@@ -691,7 +710,9 @@ pub(crate) fn after_call(t: &Tracer, call: &Call<'_>, result: &Value, before: Op
         }
         Rule::Lookup => {
             let p = lookup(t, name, call.args);
-            let p = t.of_value(result, p)?;
+            let p = t.of_value(result, p);
+            t.note_read(&p);
+            let p = p?;
             Some(via(p))
         }
         Rule::Build => {
