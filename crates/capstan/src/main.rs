@@ -268,7 +268,11 @@ fn run_explain(args: Vec<OsString>) -> Result<String, String> {
         return match matches.get_one::<String>("output").map(String::as_str) {
             None | Some("text") => Ok(chart::fields::to_text(items)),
             Some("json") => Ok(chart::fields::to_json(items)),
-            Some(other) => Err(format!("invalid argument \"{other}\" for \"-o, --output\" flag: use text or json")),
+            Some("yaml") => Ok(chart::fields::to_yaml(&report)),
+            Some("mermaid") => chart::fields::to_mermaid(items).map_err(|e| e.to_string()),
+            Some(other) => Err(format!(
+                "invalid argument \"{other}\" for \"-o, --output\" flag: use text, json, yaml or mermaid"
+            )),
         };
     }
     let path = split_explain_path(&mut opts.args);

@@ -111,6 +111,8 @@ pub struct Field {
     pub path: String,
     /// Its value.
     pub value: Value,
+    /// The 1-based line of the document where its value starts.
+    pub line: usize,
     /// The action or literal text that wrote it.
     pub written_by: Option<Place>,
     /// Where its bytes came from, in order.
@@ -411,6 +413,8 @@ pub struct Report {
     pub fields: Vec<Field>,
     /// The user's values no template read.
     pub unused: Vec<Unused>,
+    /// Every rendered document (selected or not) and its text.
+    pub documents: Vec<(Rc<Document>, String)>,
 }
 
 impl Report {
@@ -490,7 +494,7 @@ pub fn explain_fields(opts: &TemplateOptions, select: &Selection) -> Result<Repo
                 name: text_of(md.as_ref().and_then(|m| m.get("name"))),
                 namespace: text_of(md.as_ref().and_then(|m| m.get("namespace"))),
             });
-            documents.push(document.clone());
+            documents.push((document.clone(), text.to_string()));
             if !selected_document(&document, select.document.as_deref()) {
                 continue;
             }
@@ -505,7 +509,7 @@ pub fn explain_fields(opts: &TemplateOptions, select: &Selection) -> Result<Repo
         });
     }
     if fields.is_empty() && (select.document.is_some() || select.field.is_some()) {
-        let names: Vec<String> = documents.iter().map(|d| doc_label(d)).collect();
+        let names: Vec<String> = documents.iter().map(|(d, _)| doc_label(d)).collect();
         let what = match (&select.document, &select.field) {
             (Some(d), Some(f)) => format!("no field {f} in {d}"),
             (Some(d), None) => format!("no document {d}"),
@@ -514,7 +518,7 @@ pub fn explain_fields(opts: &TemplateOptions, select: &Selection) -> Result<Repo
         };
         return Err(Error::new(format!("{what}; the documents are: {}", names.join(", "))));
     }
-    Ok(Report { fields, unused })
+    Ok(Report { fields, unused, documents })
 }
 
 fn doc_label(d: &Document) -> String {
@@ -576,21 +580,36 @@ impl DocCtx<'_> {
         let mut written_by = None;
         let mut conds: Vec<Rc<Cond>> = Vec::new();
         let mut seen = HashSet::new();
-        for s in self.spans.iter().filter(|s| s.end > a && s.start < b) {
+        let overlapping = self.spans.iter().filter(|s| (s.end > a && s.start < b) || (s.start == s.end && s.start >= a && s.start <= b));
+        let mut flat = Vec::new();
+        for s in overlapping {
+            let from = flat.len();
+            if s.start == s.end {
+                flat.push(s.clone());
+            } else {
+                trace::flatten(&s.prov, s.start, s.end, &s.conds, &s.via, &mut flat);
+            }
+            for f in &mut flat[from..] {
+                if f.at.is_none() {
+                    f.at = s.at.clone();
+                }
+            }
+        }
+        let empty_value = matches!(node.to_value(), Value::String(ref v) if v.is_empty());
+        for s in flat.iter().filter(|s| (s.end > a && s.start < b) || (s.start == s.end && s.start >= a && s.start <= b)) {
             let from = s.start.max(a);
             let to = s.end.min(b);
             let bytes = &self.text.as_bytes()[from - self.offset..to - self.offset];
-            let Some(skip) = bytes.iter().position(|c| !matches!(c, b'"' | b'\'' | b' ' | b'\n' | b'|' | b'>' | b'-'))
-            else {
-                continue;
+            let skip = match bytes.iter().position(|c| !matches!(c, b'"' | b'\'' | b' ' | b'\n' | b'|' | b'>' | b'-')) {
+                Some(skip) => skip,
+                None if empty_value => 0,
+                None => continue,
             };
             if written_by.is_none() {
-                written_by = s.at.as_ref().map(|at| match s.prov.as_ref() {
-                    Prov::Literal(site) if Rc::ptr_eq(&site.text, &at.text) => {
-                        r.paths.place(&site.advanced(from + skip - s.start))
-                    }
-                    _ => r.paths.place(at),
-                });
+                written_by = match s.prov.as_ref() {
+                    Prov::Literal(site) if s.start < s.end => Some(r.paths.place(&site.advanced(from + skip - s.start))),
+                    _ => s.at.as_ref().map(|at| r.paths.place(at)),
+                };
             }
             match s.prov.as_ref() {
                 Prov::Literal(site) => push_unique(&mut acc.origins, r.literal(&site.advanced(from + skip - s.start))),
@@ -616,6 +635,7 @@ impl DocCtx<'_> {
             document: self.document.clone(),
             path: path.to_string(),
             value: node.to_value(),
+            line: node.line,
             written_by,
             origins: acc.origins,
             computed: acc.computed,
@@ -781,4 +801,101 @@ pub fn to_text(fields: &[Field]) -> String {
         }
     }
     out
+}
+
+/// A short description of where a field came from, for the annotated manifest.
+fn blame(f: &Field) -> String {
+    let mut parts: Vec<String> = f.origins.iter().map(origin_text).collect();
+    if parts.is_empty() {
+        if let Some(c) = f.computed.first() {
+            parts.push(format!("computed by {} at {}", c.op, place_text(&c.place)));
+        }
+    }
+    if let Some(c) = f.conditions.iter().find(|c| c.keyword == "if" || c.keyword == "with") {
+        parts.push(format!("when {} {} is {}", c.keyword, c.text, c.value));
+    }
+    parts.join("; ")
+}
+
+/// The rendered manifests with a comment at the end of each line that holds a
+/// field, naming where the field came from (`-o yaml`).
+pub fn to_yaml(report: &Report) -> String {
+    let mut out = String::new();
+    for (doc, text) in &report.documents {
+        let fields: Vec<&Field> = report.fields.iter().filter(|f| Rc::ptr_eq(&f.document, doc)).collect();
+        if fields.is_empty() {
+            continue;
+        }
+        out.push_str("---\n# Source: ");
+        out.push_str(&doc.source);
+        out.push('\n');
+        let mut in_block: Option<usize> = None;
+        for (i, line) in text.lines().enumerate() {
+            let indent = line.len() - line.trim_start().len();
+            if let Some(block_indent) = in_block {
+                if line.trim().is_empty() || indent > block_indent {
+                    out.push_str(line);
+                    out.push('\n');
+                    continue;
+                }
+                in_block = None;
+            }
+            let here: Vec<String> = fields.iter().filter(|f| f.line == i + 1).map(|f| blame(f)).collect();
+            out.push_str(line);
+            let trimmed = line.trim_end();
+            if trimmed.ends_with('|') || trimmed.ends_with('>') || trimmed.ends_with("|-") || trimmed.ends_with(">-") {
+                in_block = Some(indent);
+            }
+            if !here.is_empty() && !line.trim_start().starts_with('#') {
+                out.push_str("  # ");
+                out.push_str(&here.join(" | "));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Text a Mermaid node label can hold.
+fn mermaid_label(s: &str) -> String {
+    s.replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;")
+}
+
+/// The chain of one field as a Mermaid flowchart (`-o mermaid`): the values layers
+/// in precedence order, what was overridden, the operations and the conditions.
+pub fn to_mermaid(fields: &[Field]) -> Result<String, Error> {
+    let [f] = fields else {
+        return Err(Error::new(format!(
+            "-o mermaid draws one field; the selection has {} (name a document and a field)",
+            fields.len()
+        )));
+    };
+    let mut out = String::from("flowchart LR\n");
+    let field = format!("{} {} = {}", doc_label(&f.document), f.path, json(&f.value));
+    out.push_str(&format!("  field[\"{}\"]\n", mermaid_label(&field)));
+    let mut last = "field".to_string();
+    for (i, v) in f.via.iter().enumerate().rev() {
+        let id = format!("via{i}");
+        out.push_str(&format!("  {id}([\"{} at {}\"]) --> {last}\n", mermaid_label(&v.op), mermaid_label(&place_text(&v.place))));
+        last = id;
+    }
+    for (i, o) in f.origins.iter().enumerate() {
+        out.push_str(&format!("  origin{i}[\"{}\"] --> {last}\n", mermaid_label(&origin_text(o))));
+    }
+    for (i, o) in f.overrode.iter().enumerate() {
+        let label = format!("{} = {}", origin_text(&o.origin), json(&o.value));
+        out.push_str(&format!("  overrode{i}[\"{}\"] -. overridden .-> {last}\n", mermaid_label(&label)));
+    }
+    for (i, c) in f.conditions.iter().enumerate() {
+        let label = format!("{} {} at {} = {}", c.keyword, c.text, place_text(&c.place), c.value);
+        out.push_str(&format!("  cond{i}{{\"{}\"}} -. decides .-> field\n", mermaid_label(&label)));
+        for (j, o) in c.origins.iter().enumerate() {
+            out.push_str(&format!("  cond{i}o{j}[\"{}\"] --> cond{i}\n", mermaid_label(&origin_text(o))));
+        }
+        for (j, o) in c.overrode.iter().enumerate() {
+            let label = format!("{} = {}", origin_text(&o.origin), json(&o.value));
+            out.push_str(&format!("  cond{i}x{j}[\"{}\"] -. overridden .-> cond{i}\n", mermaid_label(&label)));
+        }
+    }
+    Ok(out)
 }

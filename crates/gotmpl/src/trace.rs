@@ -322,14 +322,19 @@ impl Tracer {
     /// Records that output bytes `start..end` of the current execution came from
     /// `prov` (flattening text values into their own spans).
     pub(crate) fn emit(&self, start: usize, end: usize, prov: &P, conds: &Conds, at: Site) {
-        if start >= end {
+        if start > end {
             return;
         }
         let Some(prov) = prov else { return };
         let mut st = self.state.borrow_mut();
         if let Some(run) = st.runs.last_mut() {
             let from = run.len();
-            flatten(prov, start, end, conds, &None, run);
+            if start == end {
+                // An empty value still has a source (`key: ""`).
+                run.push(Span { start, end, prov: prov.clone(), conds: conds.clone(), via: None, at: None });
+            } else {
+                flatten(prov, start, end, conds, &None, run);
+            }
             for s in &mut run[from..] {
                 if s.at.is_none() {
                     s.at = Some(at.clone());
@@ -356,7 +361,7 @@ pub fn flatten(prov: &Rc<Prov>, start: usize, end: usize, conds: &Conds, via: &V
                 }
             }
         }
-        Prov::Via { op, site, inner } if matches!(inner.as_ref(), Prov::Text(_) | Prov::Via { .. }) => {
+        Prov::Via { op, site, inner } => {
             flatten(inner, start, end, conds, &push(via, (op.clone(), site.clone())), out);
         }
         _ => out.push(Span { start, end, prov: prov.clone(), conds: conds.clone(), via: via.clone(), at: None }),
