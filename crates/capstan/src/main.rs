@@ -270,9 +270,9 @@ fn run_explain(args: Vec<OsString>) -> Result<String, String> {
             Some("json") => Ok(chart::fields::to_json(items)),
             Some("yaml") => Ok(chart::fields::to_yaml(&report)),
             Some("mermaid") => chart::fields::to_mermaid(items).map_err(|e| e.to_string()),
-            Some(other) => Err(format!(
-                "invalid argument \"{other}\" for \"-o, --output\" flag: use text, json, yaml or mermaid"
-            )),
+            Some(other) => {
+                Err(format!("invalid argument \"{other}\" for \"-o, --output\" flag: use text, json, yaml or mermaid"))
+            }
         };
     }
     let path = split_explain_path(&mut opts.args);

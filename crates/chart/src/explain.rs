@@ -7,7 +7,7 @@
 use govalue::Value;
 
 use crate::provenance::{self, Origin, OriginKind, ValueRecord};
-use crate::{deps, load, render, values, Error, TemplateOptions};
+use crate::{Error, TemplateOptions};
 
 /// Deepest nesting of final values listed.
 const MAX_DEPTH: usize = 1000;
@@ -29,16 +29,9 @@ pub struct Explained {
 /// Explains the final values of `helm template` with `opts`; with `only`, just the
 /// value at that path and the values below it.
 pub fn explain_values(opts: &TemplateOptions, only: Option<&str>) -> Result<Vec<Explained>, Error> {
-    let (_, chart_path) = crate::name_and_chart(opts)?;
-    crate::locate_chart(&chart_path)?;
-    let user = crate::user_values(opts)?;
-    let mut chart = load::load(&chart_path)?;
-    if !chart.metadata.dependencies.is_empty() {
-        deps::check_dependencies(&chart)?;
-    }
-    deps::process_dependencies(&mut chart, &user, &render::semver_satisfies)?;
-    let coalesced = values::coalesce_values(&chart, &user).map_err(Error::new)?;
-    let record = provenance::record(&chart, &chart_path, opts)?;
+    let p = crate::prepare(opts, &mut Vec::new())?;
+    let coalesced = p.coalesced;
+    let record = provenance::record(&p.chart, &p.chart_path, opts, &p.value_files)?;
 
     let mut leaves = Vec::new();
     collect_leaves(&Value::Map(coalesced), "", 0, &mut leaves);

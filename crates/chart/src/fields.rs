@@ -448,7 +448,7 @@ pub struct Selection {
 pub fn explain_fields(opts: &TemplateOptions, select: &Selection) -> Result<Report, Error> {
     let mut log = Vec::new();
     let p = crate::prepare(opts, &mut log)?;
-    let record = provenance::record(&p.chart, &p.chart_path, opts)?;
+    let record = provenance::record(&p.chart, &p.chart_path, opts, &p.value_files)?;
     let tracer = Rc::new(Tracer::new());
     let mut table = ValueOrigins { entries: Vec::new() };
     register_values(&tracer, &record, &p.coalesced, "", &mut table, 0);
@@ -580,7 +580,10 @@ impl DocCtx<'_> {
         let mut written_by = None;
         let mut conds: Vec<Rc<Cond>> = Vec::new();
         let mut seen = HashSet::new();
-        let overlapping = self.spans.iter().filter(|s| (s.end > a && s.start < b) || (s.start == s.end && s.start >= a && s.start <= b));
+        let overlapping = self
+            .spans
+            .iter()
+            .filter(|s| (s.end > a && s.start < b) || (s.start == s.end && s.start >= a && s.start <= b));
         let mut flat = Vec::new();
         for s in overlapping {
             let from = flat.len();
@@ -596,7 +599,9 @@ impl DocCtx<'_> {
             }
         }
         let empty_value = matches!(node.to_value(), Value::String(ref v) if v.is_empty());
-        for s in flat.iter().filter(|s| (s.end > a && s.start < b) || (s.start == s.end && s.start >= a && s.start <= b)) {
+        for s in
+            flat.iter().filter(|s| (s.end > a && s.start < b) || (s.start == s.end && s.start >= a && s.start <= b))
+        {
             let from = s.start.max(a);
             let to = s.end.min(b);
             let bytes = &self.text.as_bytes()[from - self.offset..to - self.offset];
@@ -607,7 +612,9 @@ impl DocCtx<'_> {
             };
             if written_by.is_none() {
                 written_by = match s.prov.as_ref() {
-                    Prov::Literal(site) if s.start < s.end => Some(r.paths.place(&site.advanced(from + skip - s.start))),
+                    Prov::Literal(site) if s.start < s.end => {
+                        Some(r.paths.place(&site.advanced(from + skip - s.start)))
+                    }
                     _ => s.at.as_ref().map(|at| r.paths.place(at)),
                 };
             }
@@ -876,7 +883,11 @@ pub fn to_mermaid(fields: &[Field]) -> Result<String, Error> {
     let mut last = "field".to_string();
     for (i, v) in f.via.iter().enumerate().rev() {
         let id = format!("via{i}");
-        out.push_str(&format!("  {id}([\"{} at {}\"]) --> {last}\n", mermaid_label(&v.op), mermaid_label(&place_text(&v.place))));
+        out.push_str(&format!(
+            "  {id}([\"{} at {}\"]) --> {last}\n",
+            mermaid_label(&v.op),
+            mermaid_label(&place_text(&v.place))
+        ));
         last = id;
     }
     for (i, o) in f.origins.iter().enumerate() {

@@ -107,12 +107,20 @@ fn read_input(path: &str) -> Result<Vec<u8>, String> {
 
 /// `values.Options.MergeValues`: the user's values from every flag, in Helm's order.
 pub fn user_values(opts: &TemplateOptions) -> Result<Map, Error> {
+    read_user_values(opts).map(|(values, _)| values)
+}
+
+/// [`user_values`], and the bytes of each `-f` file as read (once: `-` is standard
+/// input), so that where each value came from can be recorded from the same input.
+pub(crate) fn read_user_values(opts: &TemplateOptions) -> Result<(Map, Vec<Vec<u8>>), Error> {
     let mut base = Map::new();
+    let mut files = Vec::new();
     for file in &opts.value_files {
         let raw = read_input(file).map_err(Error::new)?;
         let current =
             values::load_values_bytes(&raw).map_err(|e| Error::new(format!("failed to parse {file}: {e}")))?;
         base = values::merge_maps(&base, &current);
+        files.push(raw);
     }
     for value in &opts.set_json {
         let trimmed = value.trim();
@@ -142,7 +150,7 @@ pub fn user_values(opts: &TemplateOptions) -> Result<Map, Error> {
         strvals::parse_literal_into(value, &base)
             .map_err(|e| Error::new(format!("failed parsing --set-literal data: {e}")))?;
     }
-    Ok(base)
+    Ok((base, files))
 }
 
 /// `chartutil.ValidateReleaseName`.
@@ -339,6 +347,8 @@ pub fn template(opts: &TemplateOptions, log: &mut Vec<String>) -> Result<String,
 pub(crate) struct Prepared {
     pub chart: load::Chart,
     pub chart_path: String,
+    /// The bytes of each `-f` file, as read.
+    pub value_files: Vec<Vec<u8>>,
     pub coalesced: Map,
     pub caps: Capabilities,
     pub release_name: String,
@@ -356,7 +366,7 @@ pub(crate) fn prepare(opts: &TemplateOptions, log: &mut Vec<String>) -> Result<P
     };
     let (release_name, chart_path) = name_and_chart(opts)?;
     locate_chart(&chart_path)?;
-    let vals = user_values(opts)?;
+    let (vals, value_files) = read_user_values(opts)?;
     let mut chart = load::load(&chart_path)?;
     match chart.metadata.chart_type.as_str() {
         "" | "application" => {}
@@ -398,7 +408,7 @@ pub(crate) fn prepare(opts: &TemplateOptions, log: &mut Vec<String>) -> Result<P
         }
     }
     let namespace = opts.namespace.clone().unwrap_or_else(|| "default".into());
-    Ok(Prepared { chart, chart_path, coalesced, caps, release_name, namespace })
+    Ok(Prepared { chart, chart_path, value_files, coalesced, caps, release_name, namespace })
 }
 
 /// The context of a render, once the chart's `kubeVersion` is checked.

@@ -231,13 +231,21 @@ fn record_chart_defaults(rec: &mut ValueRecord, chart: &Chart, prefix: &str, sou
 /// Builds the record for a render of the chart found at `chart_path`: chart defaults
 /// (subcharts first, as they are overridden by their parent), then every user layer
 /// in Helm's order.
-pub fn record(chart: &Chart, chart_path: &str, opts: &TemplateOptions) -> Result<ValueRecord, Error> {
+/// `files` holds the bytes each `-f` file had when the values were read.
+pub fn record(
+    chart: &Chart,
+    chart_path: &str,
+    opts: &TemplateOptions,
+    files: &[Vec<u8>],
+) -> Result<ValueRecord, Error> {
     let mut rec = ValueRecord::default();
     let root = chart_path.trim_end_matches('/');
     record_chart_defaults(&mut rec, chart, "", root).map_err(Error::new)?;
-    for file in &opts.value_files {
-        let text = std::fs::read_to_string(file).map_err(|e| Error::new(crate::load::go_os_error("open", file, &e)))?;
-        rec.record_text(&text, "", OriginKind::ValuesFile, file)
+    for (file, raw) in opts.value_files.iter().zip(files) {
+        let text = String::from_utf8_lossy(raw);
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let source = if file.trim() == "-" { "<stdin>" } else { file.as_str() };
+        rec.record_text(text, "", OriginKind::ValuesFile, source)
             .map_err(|e| Error::new(format!("failed to parse {file}: {e}")))?;
     }
     let flag = |rec: &mut ValueRecord, name: &str, arg: &str, mode: Option<&mut strvals::Mode>| -> Result<(), Error> {
@@ -252,6 +260,15 @@ pub fn record(chart: &Chart, chart_path: &str, opts: &TemplateOptions) -> Result
         Ok(())
     };
     for a in &opts.set_json {
+        let trimmed = a.trim();
+        if trimmed.starts_with('{') {
+            // A whole JSON object, merged as `template` merges it.
+            if let Ok(v @ Value::Map(_)) = goyaml::parse_json(trimmed) {
+                rec.record_value(&v, "", "--set-json", a);
+            }
+            rec.layers += 1;
+            continue;
+        }
         flag(&mut rec, "--set-json", a, Some(&mut strvals::Mode::Json))?;
     }
     for a in &opts.set {
@@ -288,7 +305,8 @@ mod tests {
             set: vec!["image.tag=three".into()],
             ..TemplateOptions::default()
         };
-        let rec = record(&chart, "charts/c/", &opts).unwrap();
+        let files = vec![std::fs::read(&f1).unwrap()];
+        let rec = record(&chart, "charts/c/", &opts, &files).unwrap();
         let tags = &rec.entries["image.tag"];
         assert_eq!(tags.len(), 3);
         assert_eq!((tags[0].source.as_str(), tags[0].line, tags[0].column), ("charts/c/values.yaml", 2, 8));

@@ -75,7 +75,7 @@ fn value_record_sees_every_layer() {
     let chart = chart::load::load(&fixture("parent")).unwrap();
     let mut o = opts(&["demo", &fixture("parent")]);
     o.set = vec!["greeting=hi".into()];
-    let rec = chart::provenance::record(&chart, &fixture("parent"), &o).unwrap();
+    let rec = chart::provenance::record(&chart, &fixture("parent"), &o, &[]).unwrap();
     let layers = &rec.entries["greeting"];
     assert_eq!(layers[0].line, 1);
     assert_eq!(rec.winner("greeting").map(|l| l.source.as_str()), Some("--set greeting=hi"));
