@@ -185,6 +185,14 @@ impl Resolver<'_> {
         if &*site.file == "gotpl" {
             return Origin { kind: "tpl".into(), file: None, line: None, column: None, arg: None, path: None };
         }
+        // A string constant in an action (`{{ "x" }}`) is changed by editing the
+        // quoted constant, so its position is its opening quote.
+        let text = site.text.as_bytes();
+        let quoted = site.offset > 0
+            && site.offset <= text.len()
+            && matches!(text[site.offset - 1], b'"' | b'`')
+            && site.text.get(..site.offset).and_then(|b| b.rfind("{{")) > site.text.get(..site.offset).and_then(|b| b.rfind("}}"));
+        let site = if quoted { Site { offset: site.offset - 1, ..site.clone() } } else { site.clone() };
         let (line, column) = site.line_col();
         let in_templates = site.file.contains("/templates/");
         Origin {
@@ -605,11 +613,12 @@ impl DocCtx<'_> {
             let from = s.start.max(a);
             let to = s.end.min(b);
             let bytes = &self.text.as_bytes()[from - self.offset..to - self.offset];
-            let skip = match bytes.iter().position(|c| !matches!(c, b'"' | b'\'' | b' ' | b'\n' | b'|' | b'>' | b'-')) {
-                Some(skip) => skip,
-                None if empty_value => 0,
-                None => continue,
-            };
+            // A run of only quotes and blanks says nothing about the value; otherwise
+            // the value starts at its first non-blank byte (a quote included).
+            if bytes.iter().all(|c| matches!(c, b'"' | b'\'' | b' ' | b'\n' | b'|' | b'>' | b'-')) && !empty_value {
+                continue;
+            }
+            let skip = bytes.iter().position(|c| !matches!(c, b' ' | b'\n')).unwrap_or(0);
             if written_by.is_none() {
                 written_by = match s.prov.as_ref() {
                     Prov::Literal(site) if s.start < s.end => {

@@ -182,8 +182,9 @@ pub struct Tracer {
 struct TraceState {
     /// Strings by allocation, kept alive so an address is never reused.
     strings: HashMap<usize, (Str, Rc<Prov>)>,
-    /// Map entries by (map, key).
-    slots: HashMap<(usize, Str), Rc<Prov>>,
+    /// Map entries by (map, key), with the value the entry held when recorded (a
+    /// record whose entry has changed since is stale).
+    slots: HashMap<(usize, Str), (Rc<Prov>, Value)>,
     /// List items by (list, index).
     items: HashMap<(usize, usize), Rc<Prov>>,
     /// Containers whose slots are recorded, kept alive for the same reason.
@@ -216,16 +217,20 @@ impl Tracer {
     /// Records where the entry `key` of `map` came from.
     pub fn set_slot(&self, map: &Map, key: &str, prov: Rc<Prov>) {
         self.keep(Value::Map(map.clone()), map.addr());
-        self.state.borrow_mut().slots.insert((map.addr(), Str::from(key)), prov);
+        let now = map.get(key).unwrap_or(Value::Nil);
+        self.state.borrow_mut().slots.insert((map.addr(), Str::from(key)), (prov, now));
     }
 
-    /// Where the entry `key` of `map` came from, if recorded.
+    /// Where the entry `key` of `map` came from, if recorded and the entry still
+    /// holds the value recorded.
     pub fn slot(&self, map: &Map, key: &str) -> P {
         let st = self.state.borrow();
         if st.slots.is_empty() {
             return None;
         }
-        st.slots.get(&(map.addr(), Str::from(key))).cloned()
+        let (prov, then) = st.slots.get(&(map.addr(), Str::from(key)))?;
+        let now = map.get(key).unwrap_or(Value::Nil);
+        identical(then, &now).then(|| prov.clone())
     }
 
     /// Records where item `i` of `list` came from.
@@ -261,10 +266,11 @@ impl Tracer {
         }
     }
 
-    /// The provenance of `v` read from a place whose own record is `slot`: a
-    /// recorded string wins, as it followed the value wherever it was copied.
+    /// The provenance of `v` read from a place whose own record is `slot`: the
+    /// place's record says more (the operations that put it there); a recorded
+    /// string followed the value wherever it was copied.
     pub fn of_value(&self, v: &Value, slot: P) -> P {
-        self.string(v).or(slot)
+        slot.or_else(|| self.string(v))
     }
 
     /// Notes that a template read a value that came from `p`.
@@ -495,6 +501,15 @@ fn collect_leaves(t: &Tracer, m: &Map, prefix: String, out: &mut HashMap<String,
                 out.insert(path, (v.clone(), p));
             }
         }
+    }
+}
+
+/// Whether `a` and `b` are the same value: the same allocation for strings and
+/// containers, the same bits for other scalars.
+fn identical(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => Rc::ptr_eq(x, y) || (x.is_empty() && y.is_empty()),
+        _ => same(a, b),
     }
 }
 
