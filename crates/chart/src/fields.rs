@@ -191,7 +191,8 @@ impl Resolver<'_> {
         let quoted = site.offset > 0
             && site.offset <= text.len()
             && matches!(text[site.offset - 1], b'"' | b'`')
-            && site.text.get(..site.offset).and_then(|b| b.rfind("{{")) > site.text.get(..site.offset).and_then(|b| b.rfind("}}"));
+            && site.text.get(..site.offset).and_then(|b| b.rfind("{{"))
+                > site.text.get(..site.offset).and_then(|b| b.rfind("}}"));
         let site = if quoted { Site { offset: site.offset - 1, ..site.clone() } } else { site.clone() };
         let (line, column) = site.line_col();
         let in_templates = site.file.contains("/templates/");
@@ -549,6 +550,29 @@ fn selected_document(d: &Document, want: Option<&str>) -> bool {
     }
 }
 
+/// Of the literal bytes `first..end` (offsets from `site`), the first that starts a
+/// token ending before the next template action on its line (at a `,`, `]`, `}`,
+/// `#` or the line's end), so that a person (or a checker) editing the text there
+/// edits this literal and nothing else; `None` when there is none.
+fn editable_offset(site: &Site, first: usize, end: usize) -> Option<usize> {
+    let text = site.text.as_bytes();
+    for i in first..end {
+        let p = site.offset + i;
+        let Some(&c) = text.get(p) else { break };
+        if c.is_ascii_whitespace() || matches!(c, b',' | b']' | b'}' | b'#') || !site.text.is_char_boundary(p) {
+            continue;
+        }
+        let line_end = text[p..].iter().position(|&b| b == b'\n').map_or(text.len(), |n| p + n);
+        let rest = &text[p..line_end];
+        let action = rest.windows(2).position(|w| w == b"{{").unwrap_or(rest.len());
+        let token_end = rest.iter().position(|b| matches!(b, b',' | b']' | b'}' | b'#')).unwrap_or(rest.len());
+        if token_end <= action {
+            return Some(i);
+        }
+    }
+    None
+}
+
 /// One document being explained.
 struct DocCtx<'a> {
     text: &'a str,
@@ -607,6 +631,9 @@ impl DocCtx<'_> {
             }
         }
         let empty_value = matches!(node.to_value(), Value::String(ref v) if v.is_empty());
+        // Literal pieces wedged between actions on one line: sources too, but ones
+        // that cannot be edited apart from those actions.
+        let mut tangled = Vec::new();
         for s in
             flat.iter().filter(|s| (s.end > a && s.start < b) || (s.start == s.end && s.start >= a && s.start <= b))
         {
@@ -628,7 +655,10 @@ impl DocCtx<'_> {
                 };
             }
             match s.prov.as_ref() {
-                Prov::Literal(site) => push_unique(&mut acc.origins, r.literal(&site.advanced(from + skip - s.start))),
+                Prov::Literal(site) => match editable_offset(site, from + skip - s.start, to - s.start) {
+                    Some(at) => push_unique(&mut acc.origins, r.literal(&site.advanced(at))),
+                    None => push_unique(&mut tangled, r.literal(&site.advanced(from + skip - s.start))),
+                },
                 _ => r.resolve_span(s, &mut acc, 0),
             }
             for c in trace::iter(&s.conds) {
@@ -642,6 +672,13 @@ impl DocCtx<'_> {
         for (op, site, p, truth) in std::mem::take(&mut acc.tested) {
             let (keyword, text) = op.split_once(' ').unwrap_or((op.as_str(), ""));
             conditions.push(r.condition(keyword, &site, text, truth, &Some(p)));
+        }
+        if acc.origins.is_empty() {
+            acc.origins = tangled;
+        } else {
+            for o in tangled {
+                push_unique(&mut acc.inputs, o);
+            }
         }
         let mut via = Vec::new();
         for v in acc.via {
@@ -789,7 +826,7 @@ pub fn to_text(fields: &[Field]) -> String {
             out.push_str(&format!("  computed    {} at {}\n", c.op, place_text(&c.place)));
         }
         for o in &f.inputs {
-            out.push_str(&format!("  input       {}\n", origin_text(o)));
+            out.push_str(&format!("  also from   {}\n", origin_text(o)));
         }
         for v in &f.via {
             out.push_str(&format!("  via         {} at {}\n", v.op, place_text(&v.place)));

@@ -163,7 +163,10 @@ fn include_and_nindent_keep_the_helpers_sources() {
 fn to_yaml_and_from_yaml_round_trips_keep_entry_sources() {
     let f = origin_of("{{ toYaml .Values.sub }}", "why");
     assert!(has(&f, "values.sub.y") && has(&f, "via toYaml"), "{f:?}");
-    let f = origin_of("{{ $m := include \"h\" . | fromYaml }}x: {{ $m.k }}{{ define \"h\" }}k: {{ .Values.a }}{{ end }}", "alpha");
+    let f = origin_of(
+        "{{ $m := include \"h\" . | fromYaml }}x: {{ $m.k }}{{ define \"h\" }}k: {{ .Values.a }}{{ end }}",
+        "alpha",
+    );
     assert!(has(&f, "values.a") && has(&f, "via fromYaml"), "{f:?}");
 }
 
