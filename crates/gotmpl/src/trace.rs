@@ -600,6 +600,20 @@ fn copy_slots(t: &Tracer, src: &Value, dst: &Value, depth: usize) {
     }
 }
 
+/// `p` as a value parsed from text: the actions that wrote the text are no longer
+/// what writes the value when it is printed again.
+fn without_writers(p: Rc<Prov>) -> Rc<Prov> {
+    match p.as_ref() {
+        Prov::Text(spans) => {
+            Rc::new(Prov::Text(spans.iter().map(|s| Span { at: None, ..s.clone() }).collect::<Vec<_>>().into()))
+        }
+        Prov::Via { op, site, inner } => {
+            Rc::new(Prov::Via { op: op.clone(), site: site.clone(), inner: without_writers(inner.clone()) })
+        }
+        _ => p,
+    }
+}
+
 /// Records, for a structure parsed from `text` (whose provenance is `prov`), where
 /// each of its entries came from.
 fn mark_parsed(t: &Tracer, text: &str, node: &goyaml::Node, v: &Value, prov: &Rc<Prov>, depth: usize) {
@@ -608,7 +622,7 @@ fn mark_parsed(t: &Tracer, text: &str, node: &goyaml::Node, v: &Value, prov: &Rc
     }
     let piece = |n: &goyaml::Node| {
         let end = goyaml::scalar_end(text, n.offset);
-        slice(prov, n.offset, end)
+        without_writers(slice(prov, n.offset, end))
     };
     match (&node.kind, v) {
         (goyaml::NodeKind::Map(entries), Value::Map(m)) => {
