@@ -260,19 +260,21 @@ impl Resolver<'_> {
             Prov::Computed { op, site, inputs } => {
                 acc.computed.push(Via { op: op.to_string(), place: self.paths.place(site) });
                 if inputs.is_empty() {
+                    // Nothing in the chart or the values can be changed to change
+                    // it (a random or time function): the call site, as a path.
                     let place = self.paths.place(site);
                     push_unique(
                         &mut acc.origins,
                         Origin {
                             kind: "function".into(),
-                            file: Some(place.file),
-                            line: Some(place.line),
-                            column: Some(place.column),
+                            file: None,
+                            line: None,
+                            column: None,
                             arg: None,
-                            path: Some(op.to_string()),
+                            path: Some(format!("{op} at {}", place_text(&place))),
                         },
                     );
-                } else if inputs.len() == 1 {
+                } else if inputs.len() == 1 && !is_text(&inputs[0]) {
                     self.resolve(&inputs[0], acc, depth + 1);
                 } else {
                     let mut inner = Acc::default();
@@ -313,6 +315,15 @@ impl Resolver<'_> {
             via: acc.via,
             overrode: acc.overrode,
         }
+    }
+}
+
+/// Whether `p` is text made of several sources (a rendered template, say).
+fn is_text(p: &Rc<Prov>) -> bool {
+    match p.as_ref() {
+        Prov::Text(spans) => spans.len() > 1,
+        Prov::Via { inner, .. } => is_text(inner),
+        _ => false,
     }
 }
 
@@ -800,7 +811,7 @@ fn origin_text(o: &Origin) -> String {
     };
     let what = match (&o.path, o.kind.as_str()) {
         (Some(p), "builtin") => p.clone(),
-        (Some(p), "function") => format!("{p} (no input)"),
+        (Some(p), "function") => format!("{p} (a function of no input)"),
         (Some(p), _) => format!("{p}  ({})", o.kind),
         (None, k) => format!("({k})"),
     };
