@@ -394,7 +394,10 @@ impl Printer {
             Value::ByteString(s) => self.fmt_string(s.bytes(), verb, value),
             Value::Bytes(b) => self.fmt_bytes(b, verb, value, depth),
             Value::List(l) => {
-                if self.f.sharp_v {
+                if self.f.sharp_v && l.is_nil() {
+                    self.buf.push_str(&value.type_name());
+                    self.buf.push_str("(nil)");
+                } else if self.f.sharp_v {
                     self.buf.push_str(&value.type_name());
                     self.buf.push('{');
                     for (i, item) in l.items().iter().enumerate() {

@@ -39,6 +39,8 @@ pub enum GoType {
     Bool,
     /// `uint8` (the element of `[]byte`)
     Byte,
+    /// `[]interface {}` (the element of `chunk`'s `[][]interface {}`)
+    AnyList,
 }
 
 impl GoType {
@@ -52,6 +54,7 @@ impl GoType {
             GoType::Float64 => "float64",
             GoType::Bool => "bool",
             GoType::Byte => "uint8",
+            GoType::AnyList => "[]interface {}",
         }
     }
 }
@@ -169,17 +172,38 @@ impl Default for Map {
 pub struct List {
     items: Rc<Vec<Value>>,
     elem: GoType,
+    /// A nil slice (Go's `[]string(nil)`): empty, but `toJson` writes `null`,
+    /// `%#v` prints `(nil)` and `deepEqual` tells it from an empty slice.
+    nil: bool,
 }
 
 impl List {
     /// A `[]interface {}` holding `items`.
     pub fn new(items: Vec<Value>) -> List {
-        List { items: Rc::new(items), elem: GoType::Any }
+        List { items: Rc::new(items), elem: GoType::Any, nil: false }
+    }
+
+    /// A nil slice of `elem`s (`[]string(nil)`), as Go functions return when they
+    /// find nothing (`regexFindAll` with no match, `concat` of empty lists).
+    pub fn nil(elem: GoType) -> List {
+        List { items: Rc::new(Vec::new()), elem, nil: true }
+    }
+
+    /// `items` as a slice of `elem`s, nil when `items` is empty: Go's result of
+    /// appending to a nil slice (`var out []T; out = append(out, ...)`).
+    pub fn appended(items: Vec<Value>, elem: GoType) -> List {
+        let nil = items.is_empty();
+        List { items: Rc::new(items), elem, nil }
+    }
+
+    /// A slice of the same type (and nil-ness, when `items` is empty) holding `items`.
+    pub fn with_items(&self, items: Vec<Value>) -> List {
+        List { nil: self.nil && items.is_empty(), items: Rc::new(items), elem: self.elem }
     }
 
     /// A typed slice such as `[]string` (`elem` = `GoType::String`).
     pub fn typed(items: Vec<Value>, elem: GoType) -> List {
-        List { items: Rc::new(items), elem }
+        List { items: Rc::new(items), elem, nil: false }
     }
 
     /// The element type.
@@ -200,6 +224,11 @@ impl List {
     /// Whether the slice is empty.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// Whether this is a nil slice (see [`List::nil`]).
+    pub fn is_nil(&self) -> bool {
+        self.nil
     }
 
     /// An address that identifies the shared items, for cycle detection.

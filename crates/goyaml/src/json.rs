@@ -91,6 +91,8 @@ impl Walker {
             // encoding/json writes each invalid byte as \ufffd.
             Value::ByteString(b) => JsonVal::String(b.text().to_string()),
             Value::Bytes(b) => JsonVal::String(base64_encode(b)),
+            // encoding/json writes a nil slice as null.
+            Value::List(l) if l.is_nil() => JsonVal::Null,
             Value::List(l) => self.list(l, v.type_name())?,
             Value::Map(m) => self.map(m, v.type_name())?,
             Value::Object(o) => match o.to_json_value() {

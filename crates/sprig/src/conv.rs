@@ -74,6 +74,12 @@ pub(crate) fn string_list(items: Vec<String>) -> Value {
     Value::List(List::typed(items.into_iter().map(Value::string).collect(), GoType::String))
 }
 
+/// A `[]string` built by appending to a nil slice: nil when `items` is empty
+/// (Go's `regexp.FindAllString` finding nothing).
+pub(crate) fn appended_string_list(items: Vec<String>) -> Value {
+    Value::List(List::appended(items.into_iter().map(Value::string).collect(), GoType::String))
+}
+
 /// A `[]int` value.
 pub(crate) fn int_list(items: Vec<i64>) -> Value {
     Value::List(List::typed(items.into_iter().map(Value::Int).collect(), GoType::Int))
@@ -312,6 +318,7 @@ fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
         (Value::Bytes(x), Value::Bytes(y)) => x == y,
         (Value::List(x), Value::List(y)) => {
             x.elem() == y.elem()
+                && x.is_nil() == y.is_nil()
                 && x.len() == y.len()
                 && (x.addr() == y.addr()
                     || x.items().iter().zip(y.items()).all(|(p, q)| deep_equal_at(p, q, depth + 1)))
