@@ -622,7 +622,7 @@ impl<'a> State<'a> {
                     let bytes = bytes.clone();
                     for (i, byte) in bytes.iter().enumerate() {
                         ran = true;
-                        if self.one_iteration(b, Value::Int(i as i64), Val::V(Value::Int(*byte as i64)), mark, out)? {
+                        if self.one_iteration(b, Value::Int(i as i64), Val::V(Value::Uint8(*byte)), mark, out)? {
                             break;
                         }
                     }

@@ -384,6 +384,13 @@ impl Printer {
                 _ => self.bad_verb(verb, value),
             },
             Value::Int(i) | Value::Int64(i) => self.fmt_integer_verb(*i, verb, value),
+            // `%#v` prints an unsigned integer in hex (`0x41`).
+            Value::Uint8(b) if verb == 'v' && self.f.sharp_v => {
+                self.f.sharp = true;
+                self.fmt_integer(i64::from(*b), 16, verb, LOWER_HEX);
+                self.f.sharp = false;
+            }
+            Value::Uint8(b) => self.fmt_integer_verb(i64::from(*b), verb, value),
             Value::Float(f) => match verb {
                 'v' => self.fmt_float(*f, 'g', None),
                 'b' | 'g' | 'G' | 'x' | 'X' => self.fmt_float(*f, verb, None),

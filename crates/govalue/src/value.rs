@@ -328,6 +328,8 @@ pub enum Value {
     Int64(i64),
     /// `float64`: every number read from a YAML or JSON file.
     Float(f64),
+    /// `uint8` (a byte): `index` of a string or `[]byte`, the items of a `[]byte`.
+    Uint8(u8),
     /// `string` holding valid UTF-8 (nearly every string).
     String(Str),
     /// `string` holding bytes that are not valid UTF-8; build it with
@@ -431,6 +433,7 @@ impl Value {
             Value::Int(_) => "int".into(),
             Value::Int64(_) => "int64".into(),
             Value::Float(_) => "float64".into(),
+            Value::Uint8(_) => "uint8".into(),
             Value::String(_) | Value::ByteString(_) => "string".into(),
             Value::Bytes(_) => "[]uint8".into(),
             Value::List(l) => format!("[]{}", l.elem().name()),
@@ -451,6 +454,7 @@ impl Value {
             Value::Int(_) => "int".into(),
             Value::Int64(_) => "int64".into(),
             Value::Float(_) => "float64".into(),
+            Value::Uint8(_) => "uint8".into(),
             Value::String(_) | Value::ByteString(_) => "string".into(),
             Value::Bytes(_) | Value::List(_) => "slice".into(),
             Value::Map(_) => "map".into(),
@@ -466,6 +470,7 @@ impl Value {
             Value::Bool(b) => *b,
             Value::Int(i) | Value::Int64(i) => *i != 0,
             Value::Float(f) => *f != 0.0,
+            Value::Uint8(b) => *b != 0,
             Value::String(s) => !s.is_empty(),
             Value::ByteString(b) => !b.bytes().is_empty(),
             Value::Bytes(b) => !b.is_empty(),
@@ -505,6 +510,7 @@ impl Value {
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
             Value::Float(f) => out.push_str(&strconv::format_float(*f, b'g', -1)),
+            Value::Uint8(b) => out.push_str(&b.to_string()),
             Value::String(s) => out.push_str(s),
             Value::ByteString(b) => out.push_str(b.text()),
             Value::Bytes(b) => {

@@ -115,6 +115,7 @@ impl Encoder {
             Value::Nil => return Err("toml: cannot encode a nil value".into()),
             Value::Bool(b) => self.out.push_str(if b { "true" } else { "false" }),
             Value::Int(i) | Value::Int64(i) => self.out.push_str(&i.to_string()),
+            Value::Uint8(b) => self.out.push_str(&b.to_string()),
             Value::Float(f) => self.out.push_str(&float_text(f)),
             Value::String(s) => self.out.push_str(&quoted(&s)),
             Value::ByteString(b) => self.out.push_str(&quoted(b.text())),

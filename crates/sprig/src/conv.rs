@@ -210,6 +210,7 @@ pub(crate) fn to_int64(v: &Value) -> i64 {
 pub(crate) fn to_int64_e(v: &Value) -> Option<i64> {
     match v {
         Value::Int(i) | Value::Int64(i) => Some(*i),
+        Value::Uint8(b) => Some(i64::from(*b)),
         Value::Float(f) => Some(go_f64_to_i64(*f)),
         Value::Bool(b) => Some(*b as i64),
         Value::Nil => Some(0),
@@ -222,6 +223,7 @@ pub(crate) fn to_int64_e(v: &Value) -> Option<i64> {
 pub(crate) fn to_float64(v: &Value) -> f64 {
     match v {
         Value::Int(i) | Value::Int64(i) => *i as f64,
+        Value::Uint8(b) => f64::from(*b),
         Value::Float(f) => *f,
         Value::Bool(b) => *b as i64 as f64,
         Value::String(s) => parse_go_float(s).unwrap_or(0.0),
@@ -286,6 +288,7 @@ pub(crate) fn empty(v: &Value) -> bool {
         Value::Nil => true,
         Value::Bool(b) => !b,
         Value::Int(i) | Value::Int64(i) => *i == 0,
+        Value::Uint8(b) => *b == 0,
         Value::Float(f) => *f == 0.0,
         Value::String(s) => s.is_empty(),
         Value::ByteString(_) => false,
@@ -312,6 +315,7 @@ fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
         (Value::Bool(x), Value::Bool(y)) => x == y,
         (Value::Int(x), Value::Int(y)) | (Value::Int64(x), Value::Int64(y)) => x == y,
         (Value::Float(x), Value::Float(y)) => x == y,
+        (Value::Uint8(x), Value::Uint8(y)) => x == y,
         (Value::String(_) | Value::ByteString(_), Value::String(_) | Value::ByteString(_)) => {
             a.go_bytes() == b.go_bytes()
         }
@@ -343,7 +347,7 @@ fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
 pub(crate) fn slice_items(v: &Value) -> Option<Vec<Value>> {
     match v {
         Value::List(l) => Some(l.items().to_vec()),
-        Value::Bytes(b) => Some(b.iter().map(|x| Value::Int(*x as i64)).collect()),
+        Value::Bytes(b) => Some(b.iter().map(|x| Value::Uint8(*x)).collect()),
         Value::Object(o) => match o.underlying() {
             Some(u @ (Value::List(_) | Value::Bytes(_))) => slice_items(&u),
             _ => None,
