@@ -794,7 +794,7 @@ impl<'a> State<'a> {
             Arg::Dot { .. } => Ok(dot.clone()),
             Arg::Nil { .. } => Err(self.error("nil is not a command".into())),
             Arg::Number(n) => self.ideal_constant(first, n),
-            Arg::String { text, .. } => Ok(Val::V(Value::String(text.clone()))),
+            Arg::String { text, .. } => Ok(Val::V(text.clone())),
             _ => Err(self.error(format!("can't evaluate command {}", quote(&first.to_string())))),
         }
     }
@@ -1163,7 +1163,7 @@ impl<'a> State<'a> {
             Arg::String { text, .. } => {
                 return match typ {
                     PType::Param(Param::String) | PType::Param(Param::Any) | PType::Reflect | PType::Untyped => {
-                        Ok(Val::V(Value::String(text.clone())))
+                        Ok(Val::V(text.clone()))
                     }
                     _ => self.literal_mismatch(typ, n),
                 }

@@ -221,8 +221,15 @@ pub(crate) fn unquote_char(s: &str, quote: char) -> Result<(u32, bool, &str), &'
     }
 }
 
-/// `strconv.Unquote` for double-quoted and back-quoted strings.
+/// `strconv.Unquote` for double-quoted and back-quoted strings, as text (bytes
+/// that are not UTF-8, from `\x80`-style escapes, read as U+FFFD).
 pub(crate) fn unquote(s: &str) -> Result<String, &'static str> {
+    unquote_bytes(s).map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// `strconv.Unquote` for double-quoted and back-quoted strings: the Go string's
+/// bytes, which `\x` and octal escapes can make invalid UTF-8.
+pub(crate) fn unquote_bytes(s: &str) -> Result<Vec<u8>, &'static str> {
     if s.len() < 2 {
         return Err(INVALID_SYNTAX);
     }
@@ -235,7 +242,7 @@ pub(crate) fn unquote(s: &str) -> Result<String, &'static str> {
         if body.contains('`') {
             return Err(INVALID_SYNTAX);
         }
-        return Ok(body.replace('\r', ""));
+        return Ok(body.replace('\r', "").into_bytes());
     }
     if quote != b'"' || body.contains('\n') {
         return Err(INVALID_SYNTAX);
@@ -253,7 +260,7 @@ pub(crate) fn unquote(s: &str) -> Result<String, &'static str> {
         }
         rest = tail;
     }
-    Ok(String::from_utf8_lossy(&out).into_owned())
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -285,6 +292,7 @@ mod tests {
     #[test]
     fn unquoting() {
         assert_eq!(unquote("\"\\u00e9\\x41\\101\"").as_deref(), Ok("éAA"));
+        assert_eq!(unquote_bytes("\"\\x80\\377a\""), Ok(vec![0x80, 0xff, b'a']));
         assert_eq!(unquote("\"\\q\""), Err(INVALID_SYNTAX));
         assert_eq!(unquote("`a\\tb`").as_deref(), Ok("a\\tb"));
         assert_eq!(unquote_char("'", '\''), Err(INVALID_SYNTAX));

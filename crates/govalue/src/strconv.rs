@@ -186,16 +186,7 @@ mod tests {
 /// punctuation, symbols and the ASCII space (control, format and separator
 /// characters other than U+0020 are not printable).
 pub fn is_print(c: char) -> bool {
-    if c == ' ' {
-        return true;
-    }
-    if c.is_control() || c.is_whitespace() {
-        return false;
-    }
-    !matches!(c as u32,
-        0x00AD | 0x061C | 0x180E | 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x206F
-        | 0xD800..=0xDFFF | 0xFEFF | 0xFFF9..=0xFFFB | 0xFFFE | 0xFFFF
-        | 0xE000..=0xF8FF | 0xF0000..=0x10FFFF)
+    crate::printable::is_print(c)
 }
 
 /// Go's `strconv.Quote`: a double-quoted Go string literal.
@@ -223,6 +214,20 @@ pub fn quote_to_ascii_bytes(s: &[u8]) -> String {
 pub fn quote_rune(c: char) -> String {
     let mut buf = [0u8; 4];
     quote_with(c.encode_utf8(&mut buf).as_bytes(), '\'', false)
+}
+
+/// Go's `strconv.QuoteRuneToASCII`: like [`quote_rune`] but escapes a non-ASCII rune.
+pub fn quote_rune_to_ascii(c: char) -> String {
+    let mut buf = [0u8; 4];
+    quote_with(c.encode_utf8(&mut buf).as_bytes(), '\'', true)
+}
+
+/// Go's `strconv.CanBackquote` of a Go string given as bytes: valid UTF-8 with no
+/// control character other than tab, no backquote, DEL or U+FEFF. (Other
+/// unprintable characters, such as U+00A0 or U+2028, are allowed.)
+pub fn can_backquote(s: &[u8]) -> bool {
+    std::str::from_utf8(s)
+        .is_ok_and(|t| t.chars().all(|c| !((c < ' ' && c != '\t') || c == '`' || c == '\u{7F}' || c == '\u{FEFF}')))
 }
 
 fn quote_with(s: &[u8], q: char, ascii_only: bool) -> String {
@@ -277,5 +282,16 @@ mod quote_tests {
         assert_eq!(quote_bytes(b"\xe2\x82a\xc3\xa9"), "\"\\xe2\\x82a\u{e9}\"");
         assert_eq!(quote_to_ascii_bytes(b"\xc3\xa9\x80"), "\"\\u00e9\\x80\"");
         assert_eq!(quote_rune('\''), "'\\''");
+        assert_eq!(quote_rune_to_ascii('\''), "'\\''");
+        assert_eq!(quote_rune_to_ascii('é'), "'\\u00e9'");
+        assert_eq!(quote("\u{e00}\u{e01}\u{378}\u{e0001}"), "\"\\u0e00\u{e01}\\u0378\\U000e0001\"");
+    }
+
+    #[test]
+    fn can_backquote_like_go() {
+        assert!(can_backquote("a\tb\u{a0}\u{2028}\u{fffd}é".as_bytes()));
+        for s in [&b"a`b"[..], b"a\nb", b"\x7f", "\u{feff}".as_bytes(), b"\x80"] {
+            assert!(!can_backquote(s), "{s:?}");
+        }
     }
 }
