@@ -1035,6 +1035,17 @@ impl<'a> State<'a> {
                 i += 1;
             }
         }
+        // How `call` names its callee: the first argument's text, or for a piped
+        // value Go's `reflect.Value.String()` (a string's text, else `<T Value>`).
+        let callee_name = match (args.first(), &final_) {
+            (Some(a), _) => a.to_string(),
+            (None, Some(f)) => match f.concrete() {
+                Some(v) if v.is_string() => v.as_str().unwrap_or_default().to_string(),
+                Some(v) => format!("<{} Value>", v.type_name()),
+                None => "<invalid Value>".to_string(),
+            },
+            (None, None) => String::new(),
+        };
         if let Some(f) = final_ {
             let t = match variadic {
                 Some(vt) => {
@@ -1050,19 +1061,14 @@ impl<'a> State<'a> {
         }
 
         match callee {
-            Callee::Builtin(b) => {
-                let callee_name = args.first().map(|a| a.to_string()).unwrap_or_default();
-                match builtins::call(b, &argv, &callee_name) {
-                    Ok(v) => Ok(v),
-                    Err(message) => {
-                        self.at(node);
-                        Err(self.error_with_cause(
-                            format!("error calling {name}: {message}"),
-                            Some(GoError::plain(message)),
-                        ))
-                    }
+            Callee::Builtin(b) => match builtins::call(b, &argv, &callee_name) {
+                Ok(v) => Ok(v),
+                Err(message) => {
+                    self.at(node);
+                    Err(self
+                        .error_with_cause(format!("error calling {name}: {message}"), Some(GoError::plain(message))))
                 }
-            }
+            },
             Callee::Func(spec) => {
                 let values: Vec<Value> = argv.iter().map(Val::value).collect();
                 let mut host = CallHost { ctx: self.ctx, scope: self.scope };
