@@ -290,55 +290,12 @@ fn from_json_array(text: &str) -> Value {
     Value::list(vec![Value::string(msg)])
 }
 
-/// Helm's `fromToml`: a map, or a map with an `Error` key.
+/// Helm's `fromToml`: a map, or a map with an `Error` key (BurntSushi/toml's text).
 fn from_toml(text: &str) -> Value {
-    match text.parse::<toml::Table>() {
-        Ok(t) => toml_value(toml::Value::Table(t)),
-        Err(e) => {
-            let at = e.span().map(|s| s.start.min(text.len())).unwrap_or(0);
-            let before = text.get(..at).unwrap_or("");
-            let line = before.matches('\n').count() + 1;
-            let at_eof = at >= text.trim_end().len();
-            let msg = e.message();
-            let (msg, with_key) = if let Some(k) = msg.strip_prefix("duplicate key `").and_then(|m| m.split('`').next())
-            {
-                (format!("Key '{k}' has already been defined."), true)
-            } else if msg.is_empty() && at_eof {
-                ("unexpected EOF; expected value".to_string(), true)
-            } else if msg == "invalid basic string" && at_eof {
-                ("unexpected EOF; expected '\"'".to_string(), true)
-            } else {
-                (msg.replace('\n', " "), false)
-            };
-            let key = before
-                .lines()
-                .rev()
-                .find_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_string()))
-                .filter(|k| with_key && !k.is_empty());
-            match key {
-                Some(k) => error_map(format!("toml: line {line} (last key {}): {msg}", govalue::strconv::quote(&k))),
-                None => error_map(format!("toml: line {line}: {msg}")),
-            }
-        }
-    }
-}
-
-/// A TOML value as BurntSushi/toml decodes it into `interface{}`.
-fn toml_value(v: toml::Value) -> Value {
-    match v {
-        toml::Value::String(s) => Value::string(s),
-        toml::Value::Integer(i) => Value::Int64(i),
-        toml::Value::Float(f) => Value::Float(f),
-        toml::Value::Boolean(b) => Value::Bool(b),
-        toml::Value::Datetime(d) => toml_datetime(&d),
-        toml::Value::Array(items) => Value::list(items.into_iter().map(toml_value).collect()),
-        toml::Value::Table(t) => {
-            let m = Map::new();
-            for (k, v) in t {
-                m.insert(k, toml_value(v));
-            }
-            Value::Map(m)
-        }
+    let datetime = |tok: &str| tok.parse::<toml::value::Datetime>().ok().map(|d| toml_datetime(&d));
+    match goyaml::parse_toml_with(text, &datetime) {
+        Ok(v) => v,
+        Err(e) => error_map(e),
     }
 }
 
