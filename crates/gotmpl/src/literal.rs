@@ -4,38 +4,7 @@
 /// Go's `strconv.ErrSyntax` text.
 pub(crate) const INVALID_SYNTAX: &str = "invalid syntax";
 
-/// Go's `underscoreOK`: underscores only between digits or after a base prefix.
-fn underscore_ok(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    let mut saw = b'^';
-    let b = if !b.is_empty() && (b[0] == b'-' || b[0] == b'+') { &b[1..] } else { b };
-    let mut hex = false;
-    if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
-        i = 2;
-        saw = b'0';
-        hex = b[1].eq_ignore_ascii_case(&b'x');
-    }
-    while i < b.len() {
-        let c = b[i];
-        let lower = c.to_ascii_lowercase();
-        if c.is_ascii_digit() || (hex && (b'a'..=b'f').contains(&lower)) {
-            saw = b'0';
-        } else if c == b'_' {
-            if saw != b'0' {
-                return false;
-            }
-            saw = b'_';
-        } else {
-            if saw == b'_' {
-                return false;
-            }
-            saw = b'!';
-        }
-        i += 1;
-    }
-    saw != b'_'
-}
+use govalue::strconv::underscore_ok;
 
 /// `strconv.ParseUint(s, 0, 64)`; `None` on syntax or range errors.
 pub(crate) fn parse_uint(s: &str) -> Option<u64> {
@@ -96,63 +65,9 @@ pub(crate) fn parse_int(s: &str) -> Option<i64> {
     }
 }
 
-/// `strconv.ParseFloat(s, 64)` for decimal and hexadecimal forms; `None` on
-/// syntax errors and on overflow to infinity.
+/// `strconv.ParseFloat(s, 64)` (the one implementation, in `govalue::strconv`).
 pub(crate) fn parse_float(s: &str) -> Option<f64> {
-    if s.contains('_') && !underscore_ok(s) {
-        return None;
-    }
-    let cleaned: String = s.chars().filter(|c| *c != '_').collect();
-    let (neg, body) = match cleaned.as_bytes().first() {
-        Some(b'+') => (false, &cleaned[1..]),
-        Some(b'-') => (true, &cleaned[1..]),
-        _ => (false, &cleaned[..]),
-    };
-    let value = if body.len() > 2 && body.as_bytes()[0] == b'0' && body.as_bytes()[1].eq_ignore_ascii_case(&b'x') {
-        parse_hex_float(&body[2..])?
-    } else {
-        if body.is_empty()
-            || !body.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
-            || !body.bytes().any(|c| c.is_ascii_digit())
-        {
-            return None;
-        }
-        body.parse::<f64>().ok()?
-    };
-    if value.is_infinite() {
-        return None;
-    }
-    Some(if neg { -value } else { value })
-}
-
-fn parse_hex_float(s: &str) -> Option<f64> {
-    let (mantissa, exp) = s.split_once(['p', 'P'])?;
-    let exp: i32 = {
-        let (neg, digits) = match exp.as_bytes().first() {
-            Some(b'+') => (false, &exp[1..]),
-            Some(b'-') => (true, &exp[1..]),
-            _ => (false, exp),
-        };
-        if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        let v: i32 = digits.parse().unwrap_or(i32::MAX / 2).min(100_000);
-        if neg {
-            -v
-        } else {
-            v
-        }
-    };
-    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if int_part.is_empty() && frac_part.is_empty() {
-        return None;
-    }
-    let mut value = 0f64;
-    for c in int_part.chars().chain(frac_part.chars()) {
-        value = value * 16.0 + c.to_digit(16)? as f64;
-    }
-    let shift = exp - 4 * frac_part.len() as i32;
-    Some(value * 2f64.powi(shift))
+    govalue::strconv::parse_float(s)
 }
 
 /// `strconv.UnquoteChar(s, quote)`: the first (possibly escaped) character of

@@ -135,20 +135,20 @@ pub(crate) fn parse_int_base0(s: &str) -> Option<i64> {
         _ => (false, s),
     };
     let lower = body.to_ascii_lowercase();
-    let (radix, digits, prefixed) = if let Some(r) = lower.strip_prefix("0x") {
-        (16, r.to_string(), true)
+    let (radix, digits) = if let Some(r) = lower.strip_prefix("0x") {
+        (16, r.to_string())
     } else if let Some(r) = lower.strip_prefix("0b") {
-        (2, r.to_string(), true)
+        (2, r.to_string())
     } else if let Some(r) = lower.strip_prefix("0o") {
-        (8, r.to_string(), true)
+        (8, r.to_string())
     } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, lower[1..].to_string(), true)
+        (8, lower[1..].to_string())
     } else {
-        (10, lower.clone(), false)
+        (10, lower.clone())
     };
     if digits.contains('_') {
         // Underscores are allowed only with base 0 between digits (and after a prefix).
-        if !underscore_ok(&lower, prefixed) {
+        if !govalue::strconv::underscore_ok(&lower) {
             return None;
         }
     }
@@ -168,37 +168,6 @@ pub(crate) fn parse_int_base0(s: &str) -> Option<i64> {
     } else {
         Some(mag as i64)
     }
-}
-
-/// Go's `underscoreOK`: underscores only between digits or after a base prefix.
-fn underscore_ok(s: &str, prefixed: bool) -> bool {
-    let b = s.as_bytes();
-    let mut saw = '^';
-    let mut i = 0;
-    let mut hex = false;
-    if prefixed && b.len() >= 2 && b[0] == b'0' && matches!(b[1], b'x' | b'b' | b'o') {
-        i = 2;
-        saw = '0';
-        hex = b[1] == b'x';
-    }
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
-            saw = '0';
-        } else if c == b'_' {
-            if saw != '0' {
-                return false;
-            }
-            saw = '_';
-        } else {
-            if saw == '_' {
-                return false;
-            }
-            saw = '!';
-        }
-        i += 1;
-    }
-    saw != '_'
 }
 
 /// `cast.ToInt64E`, errors mapped to 0 as Sprig ignores them.
@@ -231,35 +200,9 @@ pub(crate) fn to_float64(v: &Value) -> f64 {
     }
 }
 
-/// Go's `strconv.ParseFloat(s, 64)` for decimal forms, `inf`, `nan` and underscores
-/// are not accepted without a base prefix; `None` where Go reports an error
-/// (including a value out of range).
+/// Go's `strconv.ParseFloat(s, 64)`; `None` where Go reports an error.
 pub(crate) fn parse_go_float(s: &str) -> Option<f64> {
-    let lower = s.to_ascii_lowercase();
-    let t = lower.trim_start_matches(['+', '-']);
-    match t {
-        "inf" | "infinity" | "nan" => return s.parse::<f64>().ok().or(Some(f64::NAN)),
-        _ => {}
-    }
-    if t.starts_with("0x") {
-        return None;
-    }
-    // Underscores may separate digits (Go's underscoreOK).
-    let cleaned: String;
-    let s = if s.contains('_') {
-        if !underscore_ok(&lower, true) {
-            return None;
-        }
-        cleaned = s.chars().filter(|c| *c != '_').collect();
-        cleaned.as_str()
-    } else {
-        s
-    };
-    if !s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-')) {
-        return None;
-    }
-    // A finite literal beyond float64's range is Go's `ErrRange` (an error, not ±Inf).
-    s.parse::<f64>().ok().filter(|f| f.is_finite())
+    govalue::strconv::parse_float(s)
 }
 
 /// Sprig's `strval`: strings as is, bytes as text, `Stringer`s by their `String()`,
