@@ -22,6 +22,8 @@ pub type DatetimeFn<'f> = &'f dyn Fn(&str) -> Option<Value>;
 struct Parser<'f> {
     /// How date-times become values.
     datetime: DatetimeFn<'f>,
+    /// The first byte that is not UTF-8; the text read ends just before it.
+    bad_byte: Option<u8>,
     chars: Vec<char>,
     i: usize,
     root: Map,
@@ -53,7 +55,12 @@ impl Parser<'_> {
     }
 
     fn err<T>(&self, message: impl Into<String>) -> TResult<T> {
-        Err(TomlError { line: self.line(), last_key: self.last_key.clone(), message: message.into() })
+        // Reading on into an invalid byte fails there, whatever was expected.
+        let message = match self.bad_byte {
+            Some(b) if self.i >= self.chars.len() => format!("invalid UTF-8 byte: {b:#x}"),
+            _ => message.into(),
+        };
+        Err(TomlError { line: self.line(), last_key: self.last_key.clone(), message })
     }
 
     fn skip_ws(&mut self) {
@@ -650,8 +657,22 @@ pub fn parse_toml(text: &str) -> Result<Value, String> {
 
 /// [`parse_toml`] with date-times made into values by `datetime`.
 pub fn parse_toml_with(text: &str, datetime: DatetimeFn<'_>) -> Result<Value, String> {
+    parse_toml_bytes_with(text.as_bytes(), datetime)
+}
+
+/// [`parse_toml_with`] of a Go string's bytes: an invalid UTF-8 byte is an error
+/// (`invalid UTF-8 byte: 0x80`) where the parser reaches it.
+pub fn parse_toml_bytes_with(bytes: &[u8], datetime: DatetimeFn<'_>) -> Result<Value, String> {
+    let (text, bad_byte) = match std::str::from_utf8(bytes) {
+        Ok(t) => (t, None),
+        Err(e) => {
+            let valid = e.valid_up_to();
+            (std::str::from_utf8(&bytes[..valid]).unwrap_or_default(), bytes.get(valid).copied())
+        }
+    };
     let mut p = Parser {
         datetime,
+        bad_byte,
         chars: text.chars().collect(),
         i: 0,
         root: Map::new(),
@@ -661,7 +682,11 @@ pub fn parse_toml_with(text: &str, datetime: DatetimeFn<'_>) -> Result<Value, St
         explicit: HashSet::new(),
         table_arrays: HashSet::new(),
     };
-    match p.document() {
+    let result = p.document().and_then(|()| match p.bad_byte {
+        Some(_) => p.err(""),
+        None => Ok(()),
+    });
+    match result {
         Ok(()) => Ok(Value::Map(p.root)),
         Err(e) if e.last_key.is_empty() => Err(format!("toml: line {}: {}", e.line, e.message)),
         Err(e) => Err(format!("toml: line {} (last key {}): {}", e.line, strconv::quote(&e.last_key), e.message)),

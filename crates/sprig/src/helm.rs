@@ -27,7 +27,7 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         func("fromJson", &[S], |_, a| Ok(from_json(arg_str(a, 0)))),
         func("fromJsonArray", &[S], |_, a| Ok(from_json_array(arg_str(a, 0)))),
         func("toToml", &[Any], |_, a| Ok(Value::string(goyaml::to_toml(&arg(a, 0)).unwrap_or_else(|e| e)))),
-        func("fromToml", &[S], |_, a| Ok(from_toml(arg_str(a, 0)))),
+        func("fromToml", &[S], |_, a| Ok(from_toml_bytes(arg_bytes(a, 0)))),
         fallible("mustToToml", &[Any], |_, a| goyaml::to_toml(&arg(a, 0)).map(Value::string).map_err(FuncError::new)),
         fallible("include", &[S, Any], |h, a| h.include(arg_str(a, 0), &arg(a, 1)).map(Value::from_go_bytes)),
         fallible("tpl", &[S, Any], |h, a| h.tpl(arg_str(a, 0), &arg(a, 1)).map(Value::from_go_bytes)),
@@ -290,10 +290,17 @@ fn from_json_array(text: &str) -> Value {
     Value::list(vec![Value::string(msg)])
 }
 
-/// Helm's `fromToml`: a map, or a map with an `Error` key (BurntSushi/toml's text).
+/// [`from_toml_bytes`] of a text (the unit tests' form).
+#[cfg(test)]
 fn from_toml(text: &str) -> Value {
+    from_toml_bytes(text.as_bytes())
+}
+
+/// Helm's `fromToml` of a Go string's bytes: a map, or a map with an `Error` key
+/// (BurntSushi/toml's text; an invalid UTF-8 byte is an error where it is read).
+fn from_toml_bytes(text: &[u8]) -> Value {
     let datetime = |tok: &str| tok.parse::<toml::value::Datetime>().ok().map(|d| toml_datetime(&d));
-    match goyaml::parse_toml_with(text, &datetime) {
+    match goyaml::parse_toml_bytes_with(text, &datetime) {
         Ok(v) => v,
         Err(e) => error_map(e),
     }
