@@ -622,11 +622,13 @@ fn field_error(found: &Value, field: &str, want: &str) -> String {
     format!("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go struct field .{field} of type {want}")
 }
 
+/// What a Go `string` field receives through sigs.k8s.io/yaml: integers in decimal,
+/// floats as float32 text (`appVersion: 3.14159265358979` is `3.1415927`).
 fn as_string(v: &Value, field: &str) -> Result<String, String> {
     match v {
         Value::Nil => Ok(String::new()),
         Value::List(_) | Value::Map(_) => Err(field_error(v, field, "string")),
-        other => Ok(other.to_go_string()),
+        other => Ok(goyaml::string_field_text(other).unwrap_or_else(|| other.to_go_string())),
     }
 }
 
@@ -639,8 +641,9 @@ fn as_strings(v: &Value, field: &str) -> Result<Vec<String>, String> {
 }
 
 fn parse_metadata(data: &[u8]) -> Result<Metadata, String> {
-    let v =
-        goyaml::input_text(data).and_then(goyaml::parse).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
+    let v = goyaml::input_text(data)
+        .and_then(goyaml::parse_typed)
+        .map_err(|e| format!("error converting YAML to JSON: {e}"))?;
     let m = match v {
         Value::Map(m) => m,
         Value::Nil => Map::new(),
@@ -768,6 +771,10 @@ mod tests {
         let md = parse_metadata(b"name: c\nversion: 1.0\nappVersion: 1.10\n").unwrap();
         assert_eq!(md.version, "1");
         assert_eq!(md.app_version, "1.1");
+        let md =
+            parse_metadata(b"name: 12\nversion: 1.0\nappVersion: 3.14159265358979\ndescription: 20240101\n").unwrap();
+        assert_eq!((md.name.as_str(), md.app_version.as_str()), ("12", "3.1415927"));
+        assert_eq!(md.description, "20240101");
         let e = parse_metadata(b"name: [c]\n").unwrap_err();
         assert!(e.ends_with("cannot unmarshal array into Go struct field .name of type string"), "{e}");
     }

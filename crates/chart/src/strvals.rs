@@ -2,7 +2,7 @@
 //! so that results and error texts match: `a.b=c`, lists `a[0]=x`, `{x,y}` lists,
 //! commas between assignments, backslash escapes, and type inference.
 
-use govalue::strconv::quote;
+use govalue::strconv::{quote, quote_rune};
 use govalue::{List, Map, Value};
 
 /// Largest list index `--set` accepts.
@@ -337,7 +337,9 @@ impl Parser<'_, '_> {
         }
         let (k, last) = self.sc.until(&['[', '.', '='], self.literal);
         if !k.is_empty() {
-            return Err(PErr::Msg(format!("unexpected data at end of array index: {}", quote(&k))));
+            // Go prints the rest of the key as a rune slice with %q: ['n' 'a' 'm' 'e'].
+            let runes: Vec<String> = k.chars().map(quote_rune).collect();
+            return Err(PErr::Msg(format!("unexpected data at end of array index: [{}]", runes.join(" "))));
         }
         let Some(last) = last else { return Err(PErr::Eof) };
         let iu = i as usize;

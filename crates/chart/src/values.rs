@@ -29,9 +29,7 @@ fn copy_depth(v: &Value, depth: usize) -> Value {
     }
     match v {
         Value::Map(m) => Value::Map(copy_map_depth(m, depth)),
-        Value::List(l) => {
-            Value::List(govalue::List::typed(l.items().iter().map(|i| copy_depth(i, depth + 1)).collect(), l.elem()))
-        }
+        Value::List(l) => Value::List(l.with_items(l.items().iter().map(|i| copy_depth(i, depth + 1)).collect())),
         other => other.clone(),
     }
 }

@@ -131,6 +131,7 @@ fn length(item: &Val) -> Result<usize, String> {
 fn index_arg(index: &Val, cap: usize) -> Result<usize, String> {
     let x = match index.concrete() {
         Some(Value::Int(x)) | Some(Value::Int64(x)) => *x,
+        Some(Value::Uint8(x)) => i64::from(*x),
         None => return Err("cannot index slice/array with nil".into()),
         Some(other) => return Err(format!("cannot index slice/array with type {}", other.type_name())),
     };
@@ -169,7 +170,7 @@ fn index(item: &Val, indexes: &[Val]) -> Result<Val, String> {
             Value::Bytes(b) => {
                 let x = index_arg(idx, b.len())?;
                 match b.get(x) {
-                    Some(byte) => Val::V(Value::Int(*byte as i64)),
+                    Some(byte) => Val::V(Value::Uint8(*byte)),
                     None => return Err("reflect: slice index out of range".into()),
                 }
             }
@@ -177,7 +178,7 @@ fn index(item: &Val, indexes: &[Val]) -> Result<Val, String> {
                 let s = current.go_bytes().unwrap_or_default();
                 let x = index_arg(idx, s.len())?;
                 match s.get(x) {
-                    Some(byte) => Val::V(Value::Int(*byte as i64)),
+                    Some(byte) => Val::V(Value::Uint8(*byte)),
                     None => return Err("reflect: string index out of range".into()),
                 }
             }
@@ -254,7 +255,7 @@ enum Kind {
 fn basic_kind(v: Option<&Value>) -> Option<Kind> {
     match v? {
         Value::Bool(_) => Some(Kind::Bool),
-        Value::Int(_) | Value::Int64(_) => Some(Kind::Int),
+        Value::Int(_) | Value::Int64(_) | Value::Uint8(_) => Some(Kind::Int),
         Value::Float(_) => Some(Kind::Float),
         Value::String(_) | Value::ByteString(_) => Some(Kind::String),
         Value::Object(o) if o.as_any().is::<Complex>() => Some(Kind::Complex),
@@ -282,6 +283,7 @@ fn reflect_kind(v: Option<&Value>) -> String {
 fn integer_of(v: &Value) -> Option<i64> {
     match v {
         Value::Int(i) | Value::Int64(i) => Some(*i),
+        Value::Uint8(b) => Some(i64::from(*b)),
         Value::Object(o) => o.integer(),
         _ => None,
     }
@@ -290,12 +292,11 @@ fn integer_of(v: &Value) -> Option<i64> {
 fn basic_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Bool(x), Value::Bool(y)) => x == y,
-        (Value::Int(x) | Value::Int64(x), Value::Int(y) | Value::Int64(y)) => x == y,
         (Value::Float(x), Value::Float(y)) => x == y,
         (Value::String(_) | Value::ByteString(_), Value::String(_) | Value::ByteString(_)) => {
             a.go_bytes() == b.go_bytes()
         }
-        (Value::Object(x), y) | (y, Value::Object(x)) if x.integer().is_some() => x.integer() == integer_of(y),
+        (x, y) if integer_of(x).is_some() => integer_of(x) == integer_of(y),
         (x, y) => complex_parts(x).is_some_and(|a| Some(a) == complex_parts(y)),
     }
 }
@@ -367,8 +368,8 @@ fn lt(arg1: &Val, arg2: &Val) -> Result<bool, String> {
         return Err(BAD.into());
     }
     Ok(match (a, b) {
-        (Value::Int(x) | Value::Int64(x), Value::Int(y) | Value::Int64(y)) => x < y,
         (Value::Float(x), Value::Float(y)) => x < y,
+        (x, y) if integer_of(x).is_some() && integer_of(y).is_some() => integer_of(x) < integer_of(y),
         (Value::String(_) | Value::ByteString(_), Value::String(_) | Value::ByteString(_)) => {
             a.go_bytes() < b.go_bytes()
         }

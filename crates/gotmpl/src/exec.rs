@@ -772,7 +772,7 @@ impl<'a> State<'a> {
                     let bytes = bytes.clone();
                     for (i, byte) in bytes.iter().enumerate() {
                         ran = true;
-                        let elem = (Val::V(Value::Int(*byte as i64)), None);
+                        let elem = (Val::V(Value::Uint8(*byte)), None);
                         if self.one_iteration(b, Value::Int(i as i64), elem, mark, out)? {
                             break;
                         }
@@ -957,7 +957,7 @@ impl<'a> State<'a> {
             Arg::Dot { .. } => Ok(dot.clone()),
             Arg::Nil { .. } => Err(self.error("nil is not a command".into())),
             Arg::Number(n) => self.ideal_constant(first, n),
-            Arg::String { text, .. } => Ok(Val::V(Value::String(text.clone()))),
+            Arg::String { text, .. } => Ok(Val::V(text.clone())),
             _ => Err(self.error(format!("can't evaluate command {}", quote(&first.to_string())))),
         }
     }
@@ -1226,6 +1226,17 @@ impl<'a> State<'a> {
                 i += 1;
             }
         }
+        // How `call` names its callee: the first argument's text, or for a piped
+        // value Go's `reflect.Value.String()` (a string's text, else `<T Value>`).
+        let callee_name = match (args.first(), &final_) {
+            (Some(a), _) => a.to_string(),
+            (None, Some(f)) => match f.concrete() {
+                Some(v) if v.is_string() => v.as_str().unwrap_or_default().to_string(),
+                Some(v) => format!("<{} Value>", v.type_name()),
+                None => "<invalid Value>".to_string(),
+            },
+            (None, None) => String::new(),
+        };
         if let Some(f) = final_ {
             let t = match variadic {
                 Some(vt) => {
@@ -1251,7 +1262,7 @@ impl<'a> State<'a> {
             if name == "tpl" || name == "include" {
                 *self.ctx.run_dot.borrow_mut() = arg_ps.get(1).cloned().flatten();
             }
-            let result = self.call(callee, node, name, args, argv);
+            let result = self.call(callee, node, name, &callee_name, argv);
             if name == "tpl" {
                 tracer.pop_tpl_input();
             }
@@ -1260,25 +1271,20 @@ impl<'a> State<'a> {
             self.p = trace::after_call(tracer, &call, &result.value(), before);
             return Ok(result);
         }
-        self.call(callee, node, name, args, argv)
+        self.call(callee, node, name, &callee_name, argv)
     }
 
     /// Calls `callee` with evaluated arguments.
-    fn call(&mut self, callee: Callee<'a>, node: At<'a>, name: &str, args: &'a [Arg], argv: Vec<Val>) -> Exec<Val> {
+    fn call(&mut self, callee: Callee<'a>, node: At<'a>, name: &str, callee_name: &str, argv: Vec<Val>) -> Exec<Val> {
         match callee {
-            Callee::Builtin(b) => {
-                let callee_name = args.first().map(|a| a.to_string()).unwrap_or_default();
-                match builtins::call(b, &argv, &callee_name) {
-                    Ok(v) => Ok(v),
-                    Err(message) => {
-                        self.at(node);
-                        Err(self.error_with_cause(
-                            format!("error calling {name}: {message}"),
-                            Some(GoError::plain(message)),
-                        ))
-                    }
+            Callee::Builtin(b) => match builtins::call(b, &argv, callee_name) {
+                Ok(v) => Ok(v),
+                Err(message) => {
+                    self.at(node);
+                    Err(self
+                        .error_with_cause(format!("error calling {name}: {message}"), Some(GoError::plain(message))))
                 }
-            }
+            },
             Callee::Func(spec) => {
                 let values: Vec<Value> = argv.iter().map(Val::value).collect();
                 let mut host = CallHost { ctx: self.ctx, scope: self.scope };
@@ -1380,7 +1386,7 @@ impl<'a> State<'a> {
             Arg::String { text, .. } => {
                 return match typ {
                     PType::Param(Param::String) | PType::Param(Param::Any) | PType::Reflect | PType::Untyped => {
-                        Ok(Val::V(Value::String(text.clone())))
+                        Ok(Val::V(text.clone()))
                     }
                     _ => self.literal_mismatch(typ, n),
                 }

@@ -2,7 +2,9 @@
 //! over [`Value`]s, with Go's verbs, flags, argument indexes and error forms.
 //! Output is bytes, as in Go: a string operand's bytes are copied exactly.
 
-use govalue::strconv::{format_float, is_print, quote_bytes, quote_rune, quote_to_ascii, quote_to_ascii_bytes};
+use govalue::strconv::{
+    can_backquote, format_float, is_print, quote_bytes, quote_rune, quote_rune_to_ascii, quote_to_ascii_bytes,
+};
 use govalue::Value;
 
 /// Go's `fmt.Sprint`: operands separated by a space when neither side is a string.
@@ -298,7 +300,12 @@ impl Printer {
             return (arg_num, i, false);
         }
         self.reordered = true;
-        // Parse "[n]".
+        // Parse "[n]". Fewer than three bytes left ("[]" at the end) is a bad index
+        // that skips only the "[": the "]" is then read as the verb.
+        if fb.len() - i < 3 {
+            self.good_arg_num = false;
+            return (arg_num, i + 1, false);
+        }
         let mut j = i + 1;
         while j < fb.len() && fb[j] != b']' {
             j += 1;
@@ -384,6 +391,13 @@ impl Printer {
                 _ => self.bad_verb(verb, value),
             },
             Value::Int(i) | Value::Int64(i) => self.fmt_integer_verb(*i, verb, value),
+            // `%#v` prints an unsigned integer in hex (`0x41`).
+            Value::Uint8(b) if verb == 'v' && self.f.sharp_v => {
+                self.f.sharp = true;
+                self.fmt_integer(i64::from(*b), 16, verb, LOWER_HEX);
+                self.f.sharp = false;
+            }
+            Value::Uint8(b) => self.fmt_integer_verb(i64::from(*b), verb, value),
             Value::Float(f) => match verb {
                 'v' => self.fmt_float(*f, 'g', None),
                 'b' | 'g' | 'G' | 'x' | 'X' => self.fmt_float(*f, verb, None),
@@ -394,7 +408,10 @@ impl Printer {
             Value::ByteString(s) => self.fmt_string(s.bytes(), verb, value),
             Value::Bytes(b) => self.fmt_bytes(b, verb, value, depth),
             Value::List(l) => {
-                if self.f.sharp_v {
+                if self.f.sharp_v && l.is_nil() {
+                    self.buf.push_str(&value.type_name());
+                    self.buf.push_str("(nil)");
+                } else if self.f.sharp_v {
                     self.buf.push_str(&value.type_name());
                     self.buf.push('{');
                     for (i, item) in l.items().iter().enumerate() {
@@ -475,17 +492,11 @@ impl Printer {
             }
             'q' => {
                 let c = char::from_u32(i as u32).filter(|_| (0..=0x10FFFF).contains(&i)).unwrap_or('\u{FFFD}');
-                let mut buf = [0u8; 4];
-                let s = if self.f.plus {
-                    let q = quote_to_ascii(c.encode_utf8(&mut buf));
-                    format!("'{}'", &q[1..q.len() - 1])
-                } else {
-                    quote_rune(c)
-                };
+                let s = if self.f.plus { quote_rune_to_ascii(c) } else { quote_rune(c) };
                 self.pad(&s);
             }
             'U' => {
-                let digits = self.f.prec.filter(|p| *p > 4).unwrap_or(4).min(64);
+                let digits = self.f.prec.filter(|p| *p > 4).unwrap_or(4);
                 let mut s = format!("U+{:0digits$X}", i as u64);
                 if self.f.sharp {
                     if let Some(c) = char::from_u32(i as u32).filter(|c| is_print(*c)) {
@@ -670,11 +681,9 @@ impl Printer {
 
     fn fmt_q(&mut self, s: &[u8]) {
         let s = self.truncate(s);
-        let backquote = std::str::from_utf8(s)
-            .ok()
-            .filter(|t| !t.contains('`') && t.chars().all(|c| c == '\t' || (c != '\u{FEFF}' && is_print(c))));
+        let backquote = if self.f.sharp && can_backquote(s) { std::str::from_utf8(s).ok() } else { None };
         match backquote {
-            Some(t) if self.f.sharp => self.pad(&format!("`{t}`")),
+            Some(t) => self.pad(&format!("`{t}`")),
             _ if self.f.plus => self.pad(&quote_to_ascii_bytes(s)),
             _ => self.pad(&quote_bytes(s)),
         }

@@ -4,38 +4,7 @@
 /// Go's `strconv.ErrSyntax` text.
 pub(crate) const INVALID_SYNTAX: &str = "invalid syntax";
 
-/// Go's `underscoreOK`: underscores only between digits or after a base prefix.
-fn underscore_ok(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    let mut saw = b'^';
-    let b = if !b.is_empty() && (b[0] == b'-' || b[0] == b'+') { &b[1..] } else { b };
-    let mut hex = false;
-    if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
-        i = 2;
-        saw = b'0';
-        hex = b[1].eq_ignore_ascii_case(&b'x');
-    }
-    while i < b.len() {
-        let c = b[i];
-        let lower = c.to_ascii_lowercase();
-        if c.is_ascii_digit() || (hex && (b'a'..=b'f').contains(&lower)) {
-            saw = b'0';
-        } else if c == b'_' {
-            if saw != b'0' {
-                return false;
-            }
-            saw = b'_';
-        } else {
-            if saw == b'_' {
-                return false;
-            }
-            saw = b'!';
-        }
-        i += 1;
-    }
-    saw != b'_'
-}
+use govalue::strconv::underscore_ok;
 
 /// `strconv.ParseUint(s, 0, 64)`; `None` on syntax or range errors.
 pub(crate) fn parse_uint(s: &str) -> Option<u64> {
@@ -96,63 +65,9 @@ pub(crate) fn parse_int(s: &str) -> Option<i64> {
     }
 }
 
-/// `strconv.ParseFloat(s, 64)` for decimal and hexadecimal forms; `None` on
-/// syntax errors and on overflow to infinity.
+/// `strconv.ParseFloat(s, 64)` (the one implementation, in `govalue::strconv`).
 pub(crate) fn parse_float(s: &str) -> Option<f64> {
-    if s.contains('_') && !underscore_ok(s) {
-        return None;
-    }
-    let cleaned: String = s.chars().filter(|c| *c != '_').collect();
-    let (neg, body) = match cleaned.as_bytes().first() {
-        Some(b'+') => (false, &cleaned[1..]),
-        Some(b'-') => (true, &cleaned[1..]),
-        _ => (false, &cleaned[..]),
-    };
-    let value = if body.len() > 2 && body.as_bytes()[0] == b'0' && body.as_bytes()[1].eq_ignore_ascii_case(&b'x') {
-        parse_hex_float(&body[2..])?
-    } else {
-        if body.is_empty()
-            || !body.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
-            || !body.bytes().any(|c| c.is_ascii_digit())
-        {
-            return None;
-        }
-        body.parse::<f64>().ok()?
-    };
-    if value.is_infinite() {
-        return None;
-    }
-    Some(if neg { -value } else { value })
-}
-
-fn parse_hex_float(s: &str) -> Option<f64> {
-    let (mantissa, exp) = s.split_once(['p', 'P'])?;
-    let exp: i32 = {
-        let (neg, digits) = match exp.as_bytes().first() {
-            Some(b'+') => (false, &exp[1..]),
-            Some(b'-') => (true, &exp[1..]),
-            _ => (false, exp),
-        };
-        if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        let v: i32 = digits.parse().unwrap_or(i32::MAX / 2).min(100_000);
-        if neg {
-            -v
-        } else {
-            v
-        }
-    };
-    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if int_part.is_empty() && frac_part.is_empty() {
-        return None;
-    }
-    let mut value = 0f64;
-    for c in int_part.chars().chain(frac_part.chars()) {
-        value = value * 16.0 + c.to_digit(16)? as f64;
-    }
-    let shift = exp - 4 * frac_part.len() as i32;
-    Some(value * 2f64.powi(shift))
+    govalue::strconv::parse_float(s)
 }
 
 /// `strconv.UnquoteChar(s, quote)`: the first (possibly escaped) character of
@@ -221,8 +136,15 @@ pub(crate) fn unquote_char(s: &str, quote: char) -> Result<(u32, bool, &str), &'
     }
 }
 
-/// `strconv.Unquote` for double-quoted and back-quoted strings.
+/// `strconv.Unquote` for double-quoted and back-quoted strings, as text (bytes
+/// that are not UTF-8, from `\x80`-style escapes, read as U+FFFD).
 pub(crate) fn unquote(s: &str) -> Result<String, &'static str> {
+    unquote_bytes(s).map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// `strconv.Unquote` for double-quoted and back-quoted strings: the Go string's
+/// bytes, which `\x` and octal escapes can make invalid UTF-8.
+pub(crate) fn unquote_bytes(s: &str) -> Result<Vec<u8>, &'static str> {
     if s.len() < 2 {
         return Err(INVALID_SYNTAX);
     }
@@ -235,7 +157,7 @@ pub(crate) fn unquote(s: &str) -> Result<String, &'static str> {
         if body.contains('`') {
             return Err(INVALID_SYNTAX);
         }
-        return Ok(body.replace('\r', ""));
+        return Ok(body.replace('\r', "").into_bytes());
     }
     if quote != b'"' || body.contains('\n') {
         return Err(INVALID_SYNTAX);
@@ -253,7 +175,7 @@ pub(crate) fn unquote(s: &str) -> Result<String, &'static str> {
         }
         rest = tail;
     }
-    Ok(String::from_utf8_lossy(&out).into_owned())
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -285,6 +207,7 @@ mod tests {
     #[test]
     fn unquoting() {
         assert_eq!(unquote("\"\\u00e9\\x41\\101\"").as_deref(), Ok("éAA"));
+        assert_eq!(unquote_bytes("\"\\x80\\377a\""), Ok(vec![0x80, 0xff, b'a']));
         assert_eq!(unquote("\"\\q\""), Err(INVALID_SYNTAX));
         assert_eq!(unquote("`a\\tb`").as_deref(), Ok("a\\tb"));
         assert_eq!(unquote_char("'", '\''), Err(INVALID_SYNTAX));

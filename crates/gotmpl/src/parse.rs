@@ -91,7 +91,7 @@ pub(crate) enum Arg {
     Dot { pos: Pos },
     Nil { pos: Pos },
     Number(Box<Number>),
-    String { pos: Pos, quoted: String, text: Rc<str> },
+    String { pos: Pos, quoted: String, text: govalue::Value },
 }
 
 /// A number constant with every Go type that can represent it.
@@ -751,8 +751,8 @@ impl<'a> Parser<'a> {
                 self.stack_depth -= 1;
                 Arg::Pipe(Box::new(pipe?))
             }
-            ItemType::String | ItemType::RawString => match literal::unquote(&token.val) {
-                Ok(s) => Arg::String { pos: token.pos, quoted: token.val, text: Rc::from(s) },
+            ItemType::String | ItemType::RawString => match literal::unquote_bytes(&token.val) {
+                Ok(s) => Arg::String { pos: token.pos, quoted: token.val, text: govalue::Value::from_go_bytes(s) },
                 Err(e) => return self.errorf(e),
             },
             _ => {

@@ -5,6 +5,7 @@
 //! - [`func`]: how template functions declare their Go signatures and are called.
 
 pub mod func;
+mod printable;
 pub mod strconv;
 pub mod value;
 

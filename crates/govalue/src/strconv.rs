@@ -186,16 +186,7 @@ mod tests {
 /// punctuation, symbols and the ASCII space (control, format and separator
 /// characters other than U+0020 are not printable).
 pub fn is_print(c: char) -> bool {
-    if c == ' ' {
-        return true;
-    }
-    if c.is_control() || c.is_whitespace() {
-        return false;
-    }
-    !matches!(c as u32,
-        0x00AD | 0x061C | 0x180E | 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x206F
-        | 0xD800..=0xDFFF | 0xFEFF | 0xFFF9..=0xFFFB | 0xFFFE | 0xFFFF
-        | 0xE000..=0xF8FF | 0xF0000..=0x10FFFF)
+    crate::printable::is_print(c)
 }
 
 /// Go's `strconv.Quote`: a double-quoted Go string literal.
@@ -223,6 +214,20 @@ pub fn quote_to_ascii_bytes(s: &[u8]) -> String {
 pub fn quote_rune(c: char) -> String {
     let mut buf = [0u8; 4];
     quote_with(c.encode_utf8(&mut buf).as_bytes(), '\'', false)
+}
+
+/// Go's `strconv.QuoteRuneToASCII`: like [`quote_rune`] but escapes a non-ASCII rune.
+pub fn quote_rune_to_ascii(c: char) -> String {
+    let mut buf = [0u8; 4];
+    quote_with(c.encode_utf8(&mut buf).as_bytes(), '\'', true)
+}
+
+/// Go's `strconv.CanBackquote` of a Go string given as bytes: valid UTF-8 with no
+/// control character other than tab, no backquote, DEL or U+FEFF. (Other
+/// unprintable characters, such as U+00A0 or U+2028, are allowed.)
+pub fn can_backquote(s: &[u8]) -> bool {
+    std::str::from_utf8(s)
+        .is_ok_and(|t| t.chars().all(|c| !((c < ' ' && c != '\t') || c == '`' || c == '\u{7F}' || c == '\u{FEFF}')))
 }
 
 fn quote_with(s: &[u8], q: char, ascii_only: bool) -> String {
@@ -277,5 +282,138 @@ mod quote_tests {
         assert_eq!(quote_bytes(b"\xe2\x82a\xc3\xa9"), "\"\\xe2\\x82a\u{e9}\"");
         assert_eq!(quote_to_ascii_bytes(b"\xc3\xa9\x80"), "\"\\u00e9\\x80\"");
         assert_eq!(quote_rune('\''), "'\\''");
+        assert_eq!(quote_rune_to_ascii('\''), "'\\''");
+        assert_eq!(quote_rune_to_ascii('é'), "'\\u00e9'");
+        assert_eq!(quote("\u{e00}\u{e01}\u{378}\u{e0001}"), "\"\\u0e00\u{e01}\\u0378\\U000e0001\"");
+    }
+
+    #[test]
+    fn can_backquote_like_go() {
+        assert!(can_backquote("a\tb\u{a0}\u{2028}\u{fffd}é".as_bytes()));
+        for s in [&b"a`b"[..], b"a\nb", b"\x7f", "\u{feff}".as_bytes(), b"\x80"] {
+            assert!(!can_backquote(s), "{s:?}");
+        }
+    }
+}
+
+/// Go's `underscoreOK`: whether the underscores in a number literal `s` (with an
+/// optional sign and base prefix) each sit between digits or after the prefix.
+pub fn underscore_ok(s: &str) -> bool {
+    let b = s.as_bytes();
+    let b = if !b.is_empty() && (b[0] == b'-' || b[0] == b'+') { &b[1..] } else { b };
+    let mut i = 0;
+    let mut saw = b'^';
+    let mut hex = false;
+    if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
+        i = 2;
+        saw = b'0';
+        hex = b[1].eq_ignore_ascii_case(&b'x');
+    }
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
+            saw = b'0';
+        } else if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+        } else {
+            if saw == b'_' {
+                return false;
+            }
+            saw = b'!';
+        }
+        i += 1;
+    }
+    saw != b'_'
+}
+
+/// Go's `strconv.ParseFloat(s, 64)`: decimal and hexadecimal (`0x1p4`) forms with
+/// `_` separators, `inf`/`infinity` (signed) and `nan`; `None` where Go reports
+/// an error, a syntax error or a finite value beyond float64's range.
+pub fn parse_float(s: &str) -> Option<f64> {
+    let (neg, body) = match s.as_bytes().first() {
+        Some(b'+') => (false, &s[1..]),
+        Some(b'-') => (true, &s[1..]),
+        _ => (false, s),
+    };
+    let lower = body.to_ascii_lowercase();
+    match lower.as_str() {
+        "inf" | "infinity" => return Some(if neg { f64::NEG_INFINITY } else { f64::INFINITY }),
+        "nan" if body.len() == s.len() => return Some(f64::NAN),
+        _ => {}
+    }
+    if s.contains('_') && !underscore_ok(s) {
+        return None;
+    }
+    let body: String = body.chars().filter(|c| *c != '_').collect();
+    let value = if body.len() > 2 && body.as_bytes()[0] == b'0' && body.as_bytes()[1].eq_ignore_ascii_case(&b'x') {
+        parse_hex_float(&body[2..])?
+    } else {
+        if !body.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
+            || !body.bytes().next().is_some_and(|c| c.is_ascii_digit() || c == b'.')
+        {
+            return None;
+        }
+        body.parse::<f64>().ok()?
+    };
+    if value.is_infinite() {
+        return None;
+    }
+    Some(if neg { -value } else { value })
+}
+
+/// The part of a hexadecimal float after `0x`: hex digits with an optional point,
+/// then a mandatory binary exponent `p±N`.
+fn parse_hex_float(s: &str) -> Option<f64> {
+    let (mantissa, exp) = s.split_once(['p', 'P'])?;
+    let (exp_neg, digits) = match exp.as_bytes().first() {
+        Some(b'+') => (false, &exp[1..]),
+        Some(b'-') => (true, &exp[1..]),
+        _ => (false, exp),
+    };
+    if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let e: i32 = digits.parse().unwrap_or(100_000).min(100_000);
+    let e = if exp_neg { -e } else { e };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int_part.is_empty() && frac_part.is_empty() {
+        return None;
+    }
+    let mut value = 0f64;
+    for c in int_part.chars().chain(frac_part.chars()) {
+        value = value * 16.0 + f64::from(c.to_digit(16)?);
+    }
+    let shift = e - 4 * frac_part.len() as i32;
+    // Two steps, so a large mantissa with a very negative exponent does not underflow early.
+    Some(value * 2f64.powi(shift / 2) * 2f64.powi(shift - shift / 2))
+}
+
+#[cfg(test)]
+mod parse_float_tests {
+    use super::*;
+
+    #[test]
+    fn parses_like_go() {
+        assert_eq!(parse_float("0x1p4"), Some(16.0));
+        assert_eq!(parse_float("0X1P-2"), Some(0.25));
+        assert_eq!(parse_float("0x1.8p1"), Some(3.0));
+        assert_eq!(parse_float("0x1_0p0"), Some(16.0));
+        assert_eq!(parse_float("0x10"), None);
+        assert_eq!(parse_float("1_000.5"), Some(1000.5));
+        assert_eq!(parse_float(".5_0"), Some(0.5));
+        assert_eq!(parse_float("_1"), None);
+        assert_eq!(parse_float("017"), Some(17.0));
+        assert_eq!(parse_float("0o17"), None);
+        assert_eq!(parse_float("1e400"), None);
+        assert_eq!(parse_float("-Inf"), Some(f64::NEG_INFINITY));
+        assert!(parse_float("nan").is_some_and(f64::is_nan));
+        assert_eq!(parse_float("+nan"), None);
+        assert_eq!(parse_float("--5"), None);
+        assert_eq!(parse_float("5."), Some(5.0));
+        assert_eq!(parse_float("."), None);
+        assert_eq!(parse_float(""), None);
     }
 }

@@ -39,6 +39,8 @@ pub enum GoType {
     Bool,
     /// `uint8` (the element of `[]byte`)
     Byte,
+    /// `[]interface {}` (the element of `chunk`'s `[][]interface {}`)
+    AnyList,
 }
 
 impl GoType {
@@ -52,6 +54,7 @@ impl GoType {
             GoType::Float64 => "float64",
             GoType::Bool => "bool",
             GoType::Byte => "uint8",
+            GoType::AnyList => "[]interface {}",
         }
     }
 }
@@ -169,17 +172,38 @@ impl Default for Map {
 pub struct List {
     items: Rc<Vec<Value>>,
     elem: GoType,
+    /// A nil slice (Go's `[]string(nil)`): empty, but `toJson` writes `null`,
+    /// `%#v` prints `(nil)` and `deepEqual` tells it from an empty slice.
+    nil: bool,
 }
 
 impl List {
     /// A `[]interface {}` holding `items`.
     pub fn new(items: Vec<Value>) -> List {
-        List { items: Rc::new(items), elem: GoType::Any }
+        List { items: Rc::new(items), elem: GoType::Any, nil: false }
+    }
+
+    /// A nil slice of `elem`s (`[]string(nil)`), as Go functions return when they
+    /// find nothing (`regexFindAll` with no match, `concat` of empty lists).
+    pub fn nil(elem: GoType) -> List {
+        List { items: Rc::new(Vec::new()), elem, nil: true }
+    }
+
+    /// `items` as a slice of `elem`s, nil when `items` is empty: Go's result of
+    /// appending to a nil slice (`var out []T; out = append(out, ...)`).
+    pub fn appended(items: Vec<Value>, elem: GoType) -> List {
+        let nil = items.is_empty();
+        List { items: Rc::new(items), elem, nil }
+    }
+
+    /// A slice of the same type (and nil-ness, when `items` is empty) holding `items`.
+    pub fn with_items(&self, items: Vec<Value>) -> List {
+        List { nil: self.nil && items.is_empty(), items: Rc::new(items), elem: self.elem }
     }
 
     /// A typed slice such as `[]string` (`elem` = `GoType::String`).
     pub fn typed(items: Vec<Value>, elem: GoType) -> List {
-        List { items: Rc::new(items), elem }
+        List { items: Rc::new(items), elem, nil: false }
     }
 
     /// The element type.
@@ -200,6 +224,11 @@ impl List {
     /// Whether the slice is empty.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// Whether this is a nil slice (see [`List::nil`]).
+    pub fn is_nil(&self) -> bool {
+        self.nil
     }
 
     /// An address that identifies the shared items, for cycle detection.
@@ -299,6 +328,8 @@ pub enum Value {
     Int64(i64),
     /// `float64`: every number read from a YAML or JSON file.
     Float(f64),
+    /// `uint8` (a byte): `index` of a string or `[]byte`, the items of a `[]byte`.
+    Uint8(u8),
     /// `string` holding valid UTF-8 (nearly every string).
     String(Str),
     /// `string` holding bytes that are not valid UTF-8; build it with
@@ -402,6 +433,7 @@ impl Value {
             Value::Int(_) => "int".into(),
             Value::Int64(_) => "int64".into(),
             Value::Float(_) => "float64".into(),
+            Value::Uint8(_) => "uint8".into(),
             Value::String(_) | Value::ByteString(_) => "string".into(),
             Value::Bytes(_) => "[]uint8".into(),
             Value::List(l) => format!("[]{}", l.elem().name()),
@@ -422,6 +454,7 @@ impl Value {
             Value::Int(_) => "int".into(),
             Value::Int64(_) => "int64".into(),
             Value::Float(_) => "float64".into(),
+            Value::Uint8(_) => "uint8".into(),
             Value::String(_) | Value::ByteString(_) => "string".into(),
             Value::Bytes(_) | Value::List(_) => "slice".into(),
             Value::Map(_) => "map".into(),
@@ -437,6 +470,7 @@ impl Value {
             Value::Bool(b) => *b,
             Value::Int(i) | Value::Int64(i) => *i != 0,
             Value::Float(f) => *f != 0.0,
+            Value::Uint8(b) => *b != 0,
             Value::String(s) => !s.is_empty(),
             Value::ByteString(b) => !b.bytes().is_empty(),
             Value::Bytes(b) => !b.is_empty(),
@@ -476,6 +510,7 @@ impl Value {
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
             Value::Float(f) => out.push_str(&strconv::format_float(*f, b'g', -1)),
+            Value::Uint8(b) => out.push_str(&b.to_string()),
             Value::String(s) => out.push_str(s),
             Value::ByteString(b) => out.push_str(b.text()),
             Value::Bytes(b) => {

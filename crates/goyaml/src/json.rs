@@ -86,11 +86,14 @@ impl Walker {
             Value::Nil => JsonVal::Null,
             Value::Bool(b) => JsonVal::Bool(*b),
             Value::Int(i) | Value::Int64(i) => JsonVal::Number(i.to_string()),
+            Value::Uint8(b) => JsonVal::Number(b.to_string()),
             Value::Float(f) => JsonVal::Number(format_json_float(*f)?),
             Value::String(s) => JsonVal::String(s.to_string()),
             // encoding/json writes each invalid byte as \ufffd.
             Value::ByteString(b) => JsonVal::String(b.text().to_string()),
             Value::Bytes(b) => JsonVal::String(base64_encode(b)),
+            // encoding/json writes a nil slice as null.
+            Value::List(l) if l.is_nil() => JsonVal::Null,
             Value::List(l) => self.list(l, v.type_name())?,
             Value::Map(m) => self.map(m, v.type_name())?,
             Value::Object(o) => match o.to_json_value() {

@@ -29,7 +29,7 @@ use govalue::{Map, MapEntries, Value};
 pub use emit::to_yaml;
 pub use json::{parse_json, parse_json_partial, to_json, to_json_indent};
 pub use toml::to_toml;
-pub use tomlparse::parse_toml;
+pub use tomlparse::{parse_toml, parse_toml_bytes_with, parse_toml_with};
 
 use scanner::{ErrorKind, RawError};
 

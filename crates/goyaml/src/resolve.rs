@@ -120,19 +120,10 @@ fn yaml_style_float(s: &str) -> bool {
     i == b.len()
 }
 
-/// Go's `strconv.ParseFloat(s, 64)` for decimal forms: `None` on syntax errors and
-/// on overflow (Go reports a range error there).
+/// Go's `strconv.ParseFloat(s, 64)`: `None` on syntax errors and on overflow (Go
+/// reports a range error there).
 fn parse_go_float(s: &str) -> Option<f64> {
-    let b = s.as_bytes();
-    let ok_chars = b.iter().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'));
-    if !ok_chars || b.is_empty() {
-        return None;
-    }
-    let f: f64 = s.parse().ok()?;
-    if f.is_infinite() {
-        return None;
-    }
-    Some(f)
+    govalue::strconv::parse_float(s)
 }
 
 /// Resolves a plain (or `!`-tagged) scalar with the given explicit tag (long form or

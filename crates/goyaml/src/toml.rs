@@ -13,6 +13,11 @@ fn resolve_object(v: &Value) -> Value {
     }
 }
 
+/// BurntSushi/toml's `isNil`: nil, and also a nil slice.
+fn toml_nil(v: &Value) -> bool {
+    v.is_nil() || matches!(v, Value::List(l) if l.is_nil())
+}
+
 fn is_table(v: &Value) -> bool {
     matches!(resolve_object(v), Value::Map(_))
 }
@@ -26,7 +31,7 @@ fn is_table_array(v: &Value) -> Result<bool, String> {
     }
     let mut all = true;
     for item in l.items() {
-        if item.is_nil() {
+        if toml_nil(item) {
             return Err("toml: cannot encode array with nil element".into());
         }
         if !is_table(item) {
@@ -110,6 +115,7 @@ impl Encoder {
             Value::Nil => return Err("toml: cannot encode a nil value".into()),
             Value::Bool(b) => self.out.push_str(if b { "true" } else { "false" }),
             Value::Int(i) | Value::Int64(i) => self.out.push_str(&i.to_string()),
+            Value::Uint8(b) => self.out.push_str(&b.to_string()),
             Value::Float(f) => self.out.push_str(&float_text(f)),
             Value::String(s) => self.out.push_str(&quoted(&s)),
             Value::ByteString(b) => self.out.push_str(&quoted(b.text())),
@@ -120,7 +126,7 @@ impl Encoder {
             Value::List(l) => {
                 self.out.push('[');
                 for (i, item) in l.items().iter().enumerate() {
-                    if item.is_nil() {
+                    if toml_nil(item) {
                         return Err("toml: cannot encode array with nil element".into());
                     }
                     self.element(item, depth + 1)?;
@@ -146,7 +152,7 @@ impl Encoder {
                 for (group, trail_comma) in [(direct, trail), (sub, false)] {
                     let n = group.len();
                     for (i, (k, val)) in group.into_iter().enumerate() {
-                        if val.is_nil() {
+                        if toml_nil(&val) {
                             continue;
                         }
                         self.out.push_str(&maybe_quoted(&k));
@@ -223,7 +229,7 @@ impl Encoder {
             }
         }
         for (k, val) in direct.into_iter().chain(sub) {
-            if val.is_nil() {
+            if toml_nil(&val) {
                 continue;
             }
             let mut child = key.to_vec();

@@ -15,7 +15,15 @@ struct TomlError {
 
 type TResult<T> = Result<T, TomlError>;
 
-struct Parser {
+/// Makes the value of a TOML date, time or date-time from its text (`None` keeps
+/// the text as a string).
+pub type DatetimeFn<'f> = &'f dyn Fn(&str) -> Option<Value>;
+
+struct Parser<'f> {
+    /// How date-times become values.
+    datetime: DatetimeFn<'f>,
+    /// The first byte that is not UTF-8; the text read ends just before it.
+    bad_byte: Option<u8>,
     chars: Vec<char>,
     i: usize,
     root: Map,
@@ -37,7 +45,7 @@ fn is_bare(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '-'
 }
 
-impl Parser {
+impl Parser<'_> {
     fn ch(&self, k: usize) -> Option<char> {
         self.chars.get(self.i + k).copied()
     }
@@ -47,7 +55,12 @@ impl Parser {
     }
 
     fn err<T>(&self, message: impl Into<String>) -> TResult<T> {
-        Err(TomlError { line: self.line(), last_key: self.last_key.clone(), message: message.into() })
+        // Reading on into an invalid byte fails there, whatever was expected.
+        let message = match self.bad_byte {
+            Some(b) if self.i >= self.chars.len() => format!("invalid UTF-8 byte: {b:#x}"),
+            _ => message.into(),
+        };
+        Err(TomlError { line: self.line(), last_key: self.last_key.clone(), message })
     }
 
     fn skip_ws(&mut self) {
@@ -93,7 +106,8 @@ impl Parser {
                 Some(_) => {
                     let table = self.table.clone();
                     self.key_value(&table, 0)?;
-                    self.last_key.clear();
+                    // BurntSushi's context falls back to the table's path.
+                    self.last_key = table.join(".");
                 }
             }
             self.skip_ws();
@@ -160,10 +174,11 @@ impl Parser {
             }
             self.i += 1;
         }
-        self.last_key.clear();
         let dotted = key.join(".");
         let path = key.join("\u{0}");
         let (parent_key, last) = key.split_at(key.len() - 1);
+        // BurntSushi reports a header's errors in the context of its parent table.
+        self.last_key = parent_key.join(".");
         let parent = self.walk(parent_key)?;
         let name = &last[0];
         let existing = parent.get(name);
@@ -178,10 +193,9 @@ impl Parser {
                     items.push(Value::Map(Map::new()));
                     parent.insert(name.as_str(), Value::list(items));
                 }
-                Some(Value::List(_)) => {
+                Some(_) => {
                     return self.err(format!("Key '{dotted}' was already created and cannot be used as an array."))
                 }
-                Some(_) => return self.err(format!("Key '{dotted}' has already been defined.")),
             }
         } else {
             match existing {
@@ -191,6 +205,7 @@ impl Parser {
             }
             self.explicit.insert(path);
         }
+        self.last_key.clear();
         self.table = key;
         Ok(())
     }
@@ -269,6 +284,9 @@ impl Parser {
 
     fn scalar(&mut self) -> TResult<Value> {
         let st = self.i;
+        if let (Some('0'), Some(p @ ('x' | 'o' | 'b'))) = (self.ch(0), self.ch(1)) {
+            return self.prefixed_integer(p);
+        }
         while let Some(c) = self.ch(0) {
             let date_space = c == ' '
                 && self.ch(1).is_some_and(|d| d.is_ascii_digit())
@@ -294,8 +312,8 @@ impl Parser {
             return self.err(format!("expected value but found {} instead", strconv::quote(&tok)));
         }
         if is_datetime(&tok) {
-            // BurntSushi decodes a time.Time; capstan keeps the text.
-            return Ok(Value::string(tok));
+            // BurntSushi decodes a time.Time; the caller decides (the text by default).
+            return Ok((self.datetime)(&tok).unwrap_or_else(|| Value::string(tok)));
         }
         if first == '.' {
             return self.err("floats must start with a digit, not '.'");
@@ -305,6 +323,28 @@ impl Parser {
             return self.float(&tok);
         }
         self.integer(&tok, is_prefixed)
+    }
+
+    /// `0x`, `0o` or `0b` and the digits after it: the first must be a digit of
+    /// the base; the number ends at the first character that is neither a digit
+    /// nor `_`.
+    fn prefixed_integer(&mut self, prefix: char) -> TResult<Value> {
+        let (radix, name) = match prefix {
+            'x' => (16, "hexadecimal"),
+            'o' => (8, "octal"),
+            _ => (2, "binary"),
+        };
+        let st = self.i;
+        self.i += 2;
+        let first = self.ch(0).unwrap_or('\0');
+        if !first.is_digit(radix) {
+            return self.err(format!("not a{} {name} number: '0{prefix}{first}'", if radix == 8 { "n" } else { "" }));
+        }
+        while self.ch(0).is_some_and(|c| c.is_digit(radix) || c == '_') {
+            self.i += 1;
+        }
+        let tok: String = self.chars[st..self.i].iter().collect();
+        self.integer(&tok, true)
     }
 
     fn check_underscores(&self, tok: &str, kind: &str) -> TResult<()> {
@@ -333,8 +373,14 @@ impl Parser {
                 "0o" => (8, &clean[2..]),
                 _ => (2, &clean[2..]),
             };
-            return match i64::from_str_radix(digits, radix) {
-                Ok(v) if !digits.starts_with(['+', '-']) => Ok(Value::Int64(v)),
+            return match u64::from_str_radix(digits, radix) {
+                Ok(v) if !digits.starts_with(['+', '-']) => match i64::try_from(v) {
+                    Ok(v) => Ok(Value::Int64(v)),
+                    Err(_) => self.err(format!("{tok} is out of range for int64")),
+                },
+                Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => {
+                    self.err(format!("{tok} is out of range for int64"))
+                }
                 _ => self.err(format!("not a valid integer: {}", strconv::quote(tok))),
             };
         }
@@ -367,6 +413,9 @@ impl Parser {
         }
         match clean.parse::<f64>() {
             Ok(f) if f.is_finite() && body.starts_with(|c: char| c.is_ascii_digit()) => Ok(Value::Float(f)),
+            Ok(f) if f.is_infinite() && body.starts_with(|c: char| c.is_ascii_digit()) => {
+                self.err(format!("{tok} is out of range for float64"))
+            }
             _ => self.err(format!("Invalid float value: {}", strconv::quote(tok))),
         }
     }
@@ -437,12 +486,21 @@ impl Parser {
                     Some('"') => out.push('"'),
                     Some('\\') => out.push('\\'),
                     Some(u @ ('u' | 'U')) => {
-                        let n = if u == 'u' { 4 } else { 8 };
-                        let hex: String = self.chars[self.i..(self.i + n).min(self.chars.len())].iter().collect();
-                        let cp = u32::from_str_radix(&hex, 16).ok().filter(|_| hex.len() == n).and_then(char::from_u32);
-                        match cp {
+                        let (n, count) = if u == 'u' { (4, "four") } else { (8, "eight") };
+                        let read = &self.chars[self.i..(self.i + n).min(self.chars.len())];
+                        // The characters read up to and including the first that is not hex.
+                        let bad = read.iter().position(|c| !c.is_ascii_hexdigit());
+                        if bad.is_some() || read.len() < n {
+                            let got: String = read[..bad.map_or(read.len(), |k| k + 1)].iter().collect();
+                            return self.err(format!(
+                                "expected {count} hexadecimal digits after '\\{u}', but got {} instead",
+                                strconv::quote(&format!("\\{u}{got}"))
+                            ));
+                        }
+                        let hex: String = read.iter().collect();
+                        match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
                             Some(ch) => out.push(ch),
-                            None => return self.err(format!("invalid escape in string '\\{u}{hex}'")),
+                            None => return self.err(format!("Escaped character '\\{u}{hex}' is not valid UTF-8.")),
                         }
                         self.i += n;
                     }
@@ -506,6 +564,9 @@ impl Parser {
                 self.i += 1;
                 return Ok(Value::list(items));
             }
+            if self.ch(0) == Some(',') {
+                return self.err("unexpected comma");
+            }
             items.push(self.value(depth + 1)?);
             self.skip_ws_nl();
             match self.ch(0) {
@@ -532,18 +593,27 @@ impl Parser {
         let saved_table = std::mem::take(&mut self.table);
         let saved_prefix = std::mem::replace(&mut self.key_prefix, outer_key.clone());
         self.root = Map::new();
+        // BurntSushi accepts newlines (and comments) inside inline tables (TOML 1.1).
         let result = (|| -> TResult<()> {
-            self.skip_ws();
+            self.skip_ws_nl();
             if self.ch(0) == Some('}') {
                 self.i += 1;
                 return Ok(());
             }
             loop {
-                self.skip_ws();
+                self.skip_ws_nl();
                 self.key_value(&[], depth + 1)?;
-                self.skip_ws();
+                self.skip_ws_nl();
                 match self.ch(0) {
-                    Some(',') => self.i += 1,
+                    Some(',') => {
+                        // BurntSushi accepts a trailing comma (TOML 1.1).
+                        self.i += 1;
+                        self.skip_ws_nl();
+                        if self.ch(0) == Some('}') {
+                            self.i += 1;
+                            return Ok(());
+                        }
+                    }
                     Some('}') => {
                         self.i += 1;
                         return Ok(());
@@ -582,7 +652,27 @@ fn is_datetime(tok: &str) -> bool {
 /// (`toml: line 1 (last key "a"): unexpected EOF; expected value`). Dates and times
 /// are kept as their text (Go would hold a `time.Time`).
 pub fn parse_toml(text: &str) -> Result<Value, String> {
+    parse_toml_with(text, &|_| None)
+}
+
+/// [`parse_toml`] with date-times made into values by `datetime`.
+pub fn parse_toml_with(text: &str, datetime: DatetimeFn<'_>) -> Result<Value, String> {
+    parse_toml_bytes_with(text.as_bytes(), datetime)
+}
+
+/// [`parse_toml_with`] of a Go string's bytes: an invalid UTF-8 byte is an error
+/// (`invalid UTF-8 byte: 0x80`) where the parser reaches it.
+pub fn parse_toml_bytes_with(bytes: &[u8], datetime: DatetimeFn<'_>) -> Result<Value, String> {
+    let (text, bad_byte) = match std::str::from_utf8(bytes) {
+        Ok(t) => (t, None),
+        Err(e) => {
+            let valid = e.valid_up_to();
+            (std::str::from_utf8(&bytes[..valid]).unwrap_or_default(), bytes.get(valid).copied())
+        }
+    };
     let mut p = Parser {
+        datetime,
+        bad_byte,
         chars: text.chars().collect(),
         i: 0,
         root: Map::new(),
@@ -592,7 +682,11 @@ pub fn parse_toml(text: &str) -> Result<Value, String> {
         explicit: HashSet::new(),
         table_arrays: HashSet::new(),
     };
-    match p.document() {
+    let result = p.document().and_then(|()| match p.bad_byte {
+        Some(_) => p.err(""),
+        None => Ok(()),
+    });
+    match result {
         Ok(()) => Ok(Value::Map(p.root)),
         Err(e) if e.last_key.is_empty() => Err(format!("toml: line {}: {}", e.line, e.message)),
         Err(e) => Err(format!("toml: line {} (last key {}): {}", e.line, strconv::quote(&e.last_key), e.message)),
@@ -623,6 +717,7 @@ mod tests {
         assert_eq!(v("a.b = 1\na = 2\n"), "map[a:map[b:1]]");
         assert_eq!(v("[a.b]\n[a]\nc = 1\n"), "map[a:map[b:map[] c:1]]");
         assert_eq!(v("[[a]]\nb=1\n[a.c]\nd=2\n"), "map[a:[map[b:1 c:map[d:2]]]]");
+        assert_eq!(v("a = {\nb = 1, # c\nc = 2,\n}"), "map[a:map[b:1 c:2]]");
     }
 
     #[test]
@@ -652,6 +747,12 @@ mod tests {
             ("a = {b = 1}\n[a]", "toml: line 2: Key 'a' has already been defined."),
             ("a = [1]\n[[a]]", "toml: line 2: Key 'a' was already created and cannot be used as an array."),
             ("a = 2\na.b = 1", "toml: line 2 (last key \"a.b\"): Key 'a' has already been defined."),
+            ("a = 0x", "toml: line 1 (last key \"a\"): not a hexadecimal number: '0x\u{0}'"),
+            ("a = 0xffffffffffffffff", "toml: line 1 (last key \"a\"): 0xffffffffffffffff is out of range for int64"),
+            ("a = [1,,2]", "toml: line 1 (last key \"a\"): unexpected comma"),
+            ("a = 1e400", "toml: line 1 (last key \"a\"): 1e400 is out of range for float64"),
+            ("[a]\nb=1\n[a.b]", "toml: line 3 (last key \"a\"): Key 'a.b' has already been defined."),
+            ("[a]\n[[a]]", "toml: line 2: Key 'a' was already created and cannot be used as an array."),
         ];
         for (input, expected) in cases {
             assert_eq!(v(input), expected, "input {input:?}");

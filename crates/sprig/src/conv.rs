@@ -74,6 +74,12 @@ pub(crate) fn string_list(items: Vec<String>) -> Value {
     Value::List(List::typed(items.into_iter().map(Value::string).collect(), GoType::String))
 }
 
+/// A `[]string` built by appending to a nil slice: nil when `items` is empty
+/// (Go's `regexp.FindAllString` finding nothing).
+pub(crate) fn appended_string_list(items: Vec<String>) -> Value {
+    Value::List(List::appended(items.into_iter().map(Value::string).collect(), GoType::String))
+}
+
 /// A `[]int` value.
 pub(crate) fn int_list(items: Vec<i64>) -> Value {
     Value::List(List::typed(items.into_iter().map(Value::Int).collect(), GoType::Int))
@@ -129,20 +135,20 @@ pub(crate) fn parse_int_base0(s: &str) -> Option<i64> {
         _ => (false, s),
     };
     let lower = body.to_ascii_lowercase();
-    let (radix, digits, prefixed) = if let Some(r) = lower.strip_prefix("0x") {
-        (16, r.to_string(), true)
+    let (radix, digits) = if let Some(r) = lower.strip_prefix("0x") {
+        (16, r.to_string())
     } else if let Some(r) = lower.strip_prefix("0b") {
-        (2, r.to_string(), true)
+        (2, r.to_string())
     } else if let Some(r) = lower.strip_prefix("0o") {
-        (8, r.to_string(), true)
+        (8, r.to_string())
     } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, lower[1..].to_string(), true)
+        (8, lower[1..].to_string())
     } else {
-        (10, lower.clone(), false)
+        (10, lower.clone())
     };
     if digits.contains('_') {
         // Underscores are allowed only with base 0 between digits (and after a prefix).
-        if !underscore_ok(&lower, prefixed) {
+        if !govalue::strconv::underscore_ok(&lower) {
             return None;
         }
     }
@@ -164,37 +170,6 @@ pub(crate) fn parse_int_base0(s: &str) -> Option<i64> {
     }
 }
 
-/// Go's `underscoreOK`: underscores only between digits or after a base prefix.
-fn underscore_ok(s: &str, prefixed: bool) -> bool {
-    let b = s.as_bytes();
-    let mut saw = '^';
-    let mut i = 0;
-    let mut hex = false;
-    if prefixed && b.len() >= 2 && b[0] == b'0' && matches!(b[1], b'x' | b'b' | b'o') {
-        i = 2;
-        saw = '0';
-        hex = b[1] == b'x';
-    }
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
-            saw = '0';
-        } else if c == b'_' {
-            if saw != '0' {
-                return false;
-            }
-            saw = '_';
-        } else {
-            if saw == '_' {
-                return false;
-            }
-            saw = '!';
-        }
-        i += 1;
-    }
-    saw != '_'
-}
-
 /// `cast.ToInt64E`, errors mapped to 0 as Sprig ignores them.
 pub(crate) fn to_int64(v: &Value) -> i64 {
     to_int64_e(v).unwrap_or(0)
@@ -204,6 +179,7 @@ pub(crate) fn to_int64(v: &Value) -> i64 {
 pub(crate) fn to_int64_e(v: &Value) -> Option<i64> {
     match v {
         Value::Int(i) | Value::Int64(i) => Some(*i),
+        Value::Uint8(b) => Some(i64::from(*b)),
         Value::Float(f) => Some(go_f64_to_i64(*f)),
         Value::Bool(b) => Some(*b as i64),
         Value::Nil => Some(0),
@@ -216,6 +192,7 @@ pub(crate) fn to_int64_e(v: &Value) -> Option<i64> {
 pub(crate) fn to_float64(v: &Value) -> f64 {
     match v {
         Value::Int(i) | Value::Int64(i) => *i as f64,
+        Value::Uint8(b) => f64::from(*b),
         Value::Float(f) => *f,
         Value::Bool(b) => *b as i64 as f64,
         Value::String(s) => parse_go_float(s).unwrap_or(0.0),
@@ -223,35 +200,9 @@ pub(crate) fn to_float64(v: &Value) -> f64 {
     }
 }
 
-/// Go's `strconv.ParseFloat(s, 64)` for decimal forms, `inf`, `nan` and underscores
-/// are not accepted without a base prefix; `None` where Go reports an error
-/// (including a value out of range).
+/// Go's `strconv.ParseFloat(s, 64)`; `None` where Go reports an error.
 pub(crate) fn parse_go_float(s: &str) -> Option<f64> {
-    let lower = s.to_ascii_lowercase();
-    let t = lower.trim_start_matches(['+', '-']);
-    match t {
-        "inf" | "infinity" | "nan" => return s.parse::<f64>().ok().or(Some(f64::NAN)),
-        _ => {}
-    }
-    if t.starts_with("0x") {
-        return None;
-    }
-    // Underscores may separate digits (Go's underscoreOK).
-    let cleaned: String;
-    let s = if s.contains('_') {
-        if !underscore_ok(&lower, true) {
-            return None;
-        }
-        cleaned = s.chars().filter(|c| *c != '_').collect();
-        cleaned.as_str()
-    } else {
-        s
-    };
-    if !s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-')) {
-        return None;
-    }
-    // A finite literal beyond float64's range is Go's `ErrRange` (an error, not ±Inf).
-    s.parse::<f64>().ok().filter(|f| f.is_finite())
+    govalue::strconv::parse_float(s)
 }
 
 /// Sprig's `strval`: strings as is, bytes as text, `Stringer`s by their `String()`,
@@ -280,6 +231,7 @@ pub(crate) fn empty(v: &Value) -> bool {
         Value::Nil => true,
         Value::Bool(b) => !b,
         Value::Int(i) | Value::Int64(i) => *i == 0,
+        Value::Uint8(b) => *b == 0,
         Value::Float(f) => *f == 0.0,
         Value::String(s) => s.is_empty(),
         Value::ByteString(_) => false,
@@ -306,12 +258,14 @@ fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
         (Value::Bool(x), Value::Bool(y)) => x == y,
         (Value::Int(x), Value::Int(y)) | (Value::Int64(x), Value::Int64(y)) => x == y,
         (Value::Float(x), Value::Float(y)) => x == y,
+        (Value::Uint8(x), Value::Uint8(y)) => x == y,
         (Value::String(_) | Value::ByteString(_), Value::String(_) | Value::ByteString(_)) => {
             a.go_bytes() == b.go_bytes()
         }
         (Value::Bytes(x), Value::Bytes(y)) => x == y,
         (Value::List(x), Value::List(y)) => {
             x.elem() == y.elem()
+                && x.is_nil() == y.is_nil()
                 && x.len() == y.len()
                 && (x.addr() == y.addr()
                     || x.items().iter().zip(y.items()).all(|(p, q)| deep_equal_at(p, q, depth + 1)))
@@ -336,7 +290,7 @@ fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
 pub(crate) fn slice_items(v: &Value) -> Option<Vec<Value>> {
     match v {
         Value::List(l) => Some(l.items().to_vec()),
-        Value::Bytes(b) => Some(b.iter().map(|x| Value::Int(*x as i64)).collect()),
+        Value::Bytes(b) => Some(b.iter().map(|x| Value::Uint8(*x)).collect()),
         Value::Object(o) => match o.underlying() {
             Some(u @ (Value::List(_) | Value::Bytes(_))) => slice_items(&u),
             _ => None,

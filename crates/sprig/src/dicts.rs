@@ -3,7 +3,7 @@
 //! Maps are shared references: `set`, `unset` and the `merge` family change their
 //! first argument in place and return it, as in Go.
 
-use govalue::{FuncResult, FuncSpec, Host, List, Map, MapKind, Param, Value};
+use govalue::{FuncResult, FuncSpec, Host, Map, MapKind, Param, Value};
 
 use crate::conv::{arg, arg_map, arg_str, err, fallible, func, rest_args, string_list, strval, variadic};
 
@@ -149,9 +149,7 @@ pub(crate) fn deep_copy(v: &Value, depth: usize) -> Value {
             }
             Value::Map(out)
         }
-        Value::List(l) => {
-            Value::List(List::typed(l.items().iter().map(|x| deep_copy(x, depth + 1)).collect(), l.elem()))
-        }
+        Value::List(l) => Value::List(l.with_items(l.items().iter().map(|x| deep_copy(x, depth + 1)).collect())),
         Value::Object(o) => crate::semver::deep_copied(o.as_ref()).unwrap_or_else(|| v.clone()),
         other => other.clone(),
     }

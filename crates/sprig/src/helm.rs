@@ -27,7 +27,7 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         func("fromJson", &[S], |_, a| Ok(from_json(arg_str(a, 0)))),
         func("fromJsonArray", &[S], |_, a| Ok(from_json_array(arg_str(a, 0)))),
         func("toToml", &[Any], |_, a| Ok(Value::string(goyaml::to_toml(&arg(a, 0)).unwrap_or_else(|e| e)))),
-        func("fromToml", &[S], |_, a| Ok(from_toml(arg_str(a, 0)))),
+        func("fromToml", &[S], |_, a| Ok(from_toml_bytes(arg_bytes(a, 0)))),
         fallible("mustToToml", &[Any], |_, a| goyaml::to_toml(&arg(a, 0)).map(Value::string).map_err(FuncError::new)),
         fallible("include", &[S, Any], |h, a| h.include(arg_str(a, 0), &arg(a, 1)).map(Value::from_go_bytes)),
         fallible("tpl", &[S, Any], |h, a| h.tpl(arg_str(a, 0), &arg(a, 1)).map(Value::from_go_bytes)),
@@ -290,55 +290,19 @@ fn from_json_array(text: &str) -> Value {
     Value::list(vec![Value::string(msg)])
 }
 
-/// Helm's `fromToml`: a map, or a map with an `Error` key.
+/// [`from_toml_bytes`] of a text (the unit tests' form).
+#[cfg(test)]
 fn from_toml(text: &str) -> Value {
-    match text.parse::<toml::Table>() {
-        Ok(t) => toml_value(toml::Value::Table(t)),
-        Err(e) => {
-            let at = e.span().map(|s| s.start.min(text.len())).unwrap_or(0);
-            let before = text.get(..at).unwrap_or("");
-            let line = before.matches('\n').count() + 1;
-            let at_eof = at >= text.trim_end().len();
-            let msg = e.message();
-            let (msg, with_key) = if let Some(k) = msg.strip_prefix("duplicate key `").and_then(|m| m.split('`').next())
-            {
-                (format!("Key '{k}' has already been defined."), true)
-            } else if msg.is_empty() && at_eof {
-                ("unexpected EOF; expected value".to_string(), true)
-            } else if msg == "invalid basic string" && at_eof {
-                ("unexpected EOF; expected '\"'".to_string(), true)
-            } else {
-                (msg.replace('\n', " "), false)
-            };
-            let key = before
-                .lines()
-                .rev()
-                .find_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_string()))
-                .filter(|k| with_key && !k.is_empty());
-            match key {
-                Some(k) => error_map(format!("toml: line {line} (last key {}): {msg}", govalue::strconv::quote(&k))),
-                None => error_map(format!("toml: line {line}: {msg}")),
-            }
-        }
-    }
+    from_toml_bytes(text.as_bytes())
 }
 
-/// A TOML value as BurntSushi/toml decodes it into `interface{}`.
-fn toml_value(v: toml::Value) -> Value {
-    match v {
-        toml::Value::String(s) => Value::string(s),
-        toml::Value::Integer(i) => Value::Int64(i),
-        toml::Value::Float(f) => Value::Float(f),
-        toml::Value::Boolean(b) => Value::Bool(b),
-        toml::Value::Datetime(d) => toml_datetime(&d),
-        toml::Value::Array(items) => Value::list(items.into_iter().map(toml_value).collect()),
-        toml::Value::Table(t) => {
-            let m = Map::new();
-            for (k, v) in t {
-                m.insert(k, toml_value(v));
-            }
-            Value::Map(m)
-        }
+/// Helm's `fromToml` of a Go string's bytes: a map, or a map with an `Error` key
+/// (BurntSushi/toml's text; an invalid UTF-8 byte is an error where it is read).
+fn from_toml_bytes(text: &[u8]) -> Value {
+    let datetime = |tok: &str| tok.parse::<toml::value::Datetime>().ok().map(|d| toml_datetime(&d));
+    match goyaml::parse_toml_bytes_with(text, &datetime) {
+        Ok(v) => v,
+        Err(e) => error_map(e),
     }
 }
 

@@ -6,7 +6,7 @@ use crate::conv::{
     arg, arg_int, deep_equal, empty, err, fallible, int_list, kind_of, list_arg, ok_list, rest_args, slice_items,
     string_list, strval, to_int64, variadic, NIL_DEREF,
 };
-use crate::strings::strslice;
+use crate::strings::{is_nil_string_list, strslice};
 
 use Param::{Any, Int};
 
@@ -67,11 +67,18 @@ const LIST_OPS: [(&str, &str, Body); 7] = [
     }),
     ("rest", "mustRest", |_, a| {
         let l = list_arg(&arg(a, 0), "Cannot find rest on type")?;
-        ok_list(l.get(1..).map(<[Value]>::to_vec).unwrap_or_default())
+        match l.get(1..) {
+            Some(tail) => ok_list(tail.to_vec()),
+            // Sprig returns a nil slice for an empty list.
+            None => Ok(Value::List(List::nil(GoType::Any))),
+        }
     }),
     ("initial", "mustInitial", |_, a| {
         let mut l = list_arg(&arg(a, 0), "Cannot find initial on type")?;
-        l.pop();
+        if l.pop().is_none() {
+            // Sprig returns a nil slice for an empty list.
+            return Ok(Value::List(List::nil(GoType::Any)));
+        }
         ok_list(l)
     }),
     ("reverse", "mustReverse", |_, a| {
@@ -122,7 +129,7 @@ fn chunk(_: &mut dyn govalue::Host, a: &[Value]) -> FuncResult {
     let l = list_arg(&arg(a, 1), "Cannot chunk type")?;
     if size > 0 {
         let chunks = l.chunks(size as usize).map(|c| Value::list(c.to_vec())).collect();
-        return Ok(Value::List(List::typed(chunks, GoType::Any)));
+        return Ok(Value::List(List::typed(chunks, GoType::AnyList)));
     }
     // Go's arithmetic for a size that is not positive: mostly a makeslice panic.
     const BAD_LEN: &str = "runtime error: makeslice: len out of range";
@@ -132,13 +139,13 @@ fn chunk(_: &mut dyn govalue::Host, a: &[Value]) -> FuncResult {
         return err(BAD_LEN);
     }
     if cs == 0.0 {
-        return ok_list(Vec::new());
+        return Ok(Value::List(List::typed(Vec::new(), GoType::AnyList)));
     }
     let clen = (len % size as f64).floor();
     if clen <= 0.0 {
         return err(BAD_LEN);
     }
-    ok_list(vec![Value::list(l.into_iter().take(clen as usize).collect())])
+    Ok(Value::List(List::typed(vec![Value::list(l.into_iter().take(clen as usize).collect())], GoType::AnyList)))
 }
 
 /// `has`/`mustHas`: whether the haystack holds an item deep-equal to the needle.
@@ -165,7 +172,8 @@ fn concat(a: &[Value]) -> FuncResult {
             None => return err(format!("Cannot concat type {} as list", kind_of(l))),
         }
     }
-    ok_list(out)
+    // Sprig appends to a nil slice: nothing to append leaves it nil.
+    Ok(Value::List(List::appended(out, GoType::Any)))
 }
 
 /// `slice`: `list[start:end]`, keeping the slice type.
@@ -201,6 +209,9 @@ fn slice(list: &Value, indices: &[Value]) -> FuncResult {
 
 /// `sortAlpha`: the items as strings, sorted; a non-list becomes a one-item list.
 fn sort_alpha(v: &Value) -> Value {
+    if is_nil_string_list(v) {
+        return v.clone();
+    }
     let is_slice = match v {
         Value::Object(o) => matches!(o.underlying(), Some(Value::List(_))),
         _ => false,

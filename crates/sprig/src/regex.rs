@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use govalue::{strconv, FuncError, FuncSpec, Param, Value};
 use regex::Regex;
 
-use crate::conv::{arg_int, arg_str, fallible, func, string_list};
+use crate::conv::{appended_string_list, arg_int, arg_str, fallible, func, string_list};
 
 use Param::{Int, String as S};
 
@@ -19,10 +19,10 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         }),
         fallible("mustRegexMatch", &[S, S], |_, a| Ok(Value::Bool(compile(arg_str(a, 0))?.is_match(arg_str(a, 1))))),
         fallible("regexFindAll", &[S, S, Int], |_, a| {
-            Ok(string_list(find_all(&must_compile(arg_str(a, 0))?, arg_str(a, 1), arg_int(a, 2))))
+            Ok(appended_string_list(find_all(&must_compile(arg_str(a, 0))?, arg_str(a, 1), arg_int(a, 2))))
         }),
         fallible("mustRegexFindAll", &[S, S, Int], |_, a| {
-            Ok(string_list(find_all(&compile(arg_str(a, 0))?, arg_str(a, 1), arg_int(a, 2))))
+            Ok(appended_string_list(find_all(&compile(arg_str(a, 0))?, arg_str(a, 1), arg_int(a, 2))))
         }),
         fallible("regexFind", &[S, S], |_, a| Ok(find(&must_compile(arg_str(a, 0))?, arg_str(a, 1)))),
         fallible("mustRegexFind", &[S, S], |_, a| Ok(find(&compile(arg_str(a, 0))?, arg_str(a, 1)))),
@@ -40,11 +40,11 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         }),
         fallible("regexSplit", &[S, S, Int], |_, a| {
             let r = must_compile(arg_str(a, 0))?;
-            Ok(string_list(split(&r, arg_str(a, 0), arg_str(a, 1), arg_int(a, 2))))
+            Ok(split_list(split(&r, arg_str(a, 0), arg_str(a, 1), arg_int(a, 2)), arg_int(a, 2)))
         }),
         fallible("mustRegexSplit", &[S, S, Int], |_, a| {
             let r = compile(arg_str(a, 0))?;
-            Ok(string_list(split(&r, arg_str(a, 0), arg_str(a, 1), arg_int(a, 2))))
+            Ok(split_list(split(&r, arg_str(a, 0), arg_str(a, 1), arg_int(a, 2)), arg_int(a, 2)))
         }),
         func("regexQuoteMeta", &[S], |_, a| Ok(Value::string(quote_meta(arg_str(a, 0))))),
     ]
@@ -586,6 +586,15 @@ fn find_all(r: &Regex, s: &str, n: i64) -> Vec<String> {
 }
 
 /// `Regexp.Split(s, n)`.
+/// `regexSplit`'s result: Go's `Regexp.Split` returns a nil slice for `n == 0`.
+fn split_list(items: Vec<String>, n: i64) -> Value {
+    if n == 0 {
+        Value::List(govalue::List::nil(govalue::GoType::String))
+    } else {
+        string_list(items)
+    }
+}
+
 fn split(r: &Regex, expr: &str, s: &str, n: i64) -> Vec<String> {
     if n == 0 {
         return Vec::new();

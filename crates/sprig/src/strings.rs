@@ -86,7 +86,10 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         func("split", &[Str, Str], |_, a| Ok(split_map(go_split(arg_str(a, 1), arg_str(a, 0), -1)))),
         func("splitList", &[Str, Str], |_, a| Ok(string_list(go_split(arg_str(a, 1), arg_str(a, 0), -1)))),
         func("splitn", &[Str, Int, Str], |_, a| Ok(split_map(go_split(arg_str(a, 2), arg_str(a, 0), arg_int(a, 1))))),
-        func("toStrings", &[Any], |_, a| Ok(string_list(strslice(&arg(a, 0))))),
+        func("toStrings", &[Any], |_, a| {
+            let v = arg(a, 0);
+            Ok(if is_nil_string_list(&v) { v } else { string_list(strslice(&v)) })
+        }),
         func("join", &[Str, Any], |_, a| Ok(Value::from_go_bytes(strslice_bytes(&arg(a, 1)).join(arg_bytes(a, 0))))),
     ]
 }
@@ -473,6 +476,11 @@ pub(crate) fn go_split(s: &str, sep: &str, n: i64) -> Vec<String> {
 /// Sprig's `split`/`splitn` result: `map[string]string` keyed `_0`, `_1`, ...
 fn split_map(parts: Vec<String>) -> Value {
     string_map(parts.into_iter().enumerate().map(|(i, p)| (format!("_{i}"), p)).collect())
+}
+
+/// Whether `v` is a nil `[]string`, which Sprig's `strslice` passes through as it is.
+pub(crate) fn is_nil_string_list(v: &Value) -> bool {
+    matches!(v, Value::List(l) if l.is_nil() && l.elem() == govalue::GoType::String)
 }
 
 /// Sprig's `strslice`: a slice's non-nil items as strings; nil gives `[]`,
