@@ -1,7 +1,8 @@
 //! Go strings are bytes: a chart whose `files/` holds binary data (every byte value)
 //! renders exactly as Helm 4.3.1 renders it (`.Files.Get | b64enc`, hashes, `len`,
 //! `b64dec` round trips, `substr`/`trunc` cutting a character), and a manifest that
-//! prints bytes that are not UTF-8 fails with Helm's YAML error.
+//! prints bytes that are not UTF-8 fails with Helm's YAML error. Template source
+//! itself is bytes too (text, raw strings and `tpl` text keep stray bytes).
 //!
 //! The expected output was printed by the real Helm (`tests/expected/binary-strings.yaml`).
 //! With `REFERENCE_HELM` set to a Helm 4.3.1 binary, the test also compares live.
@@ -197,4 +198,103 @@ fn binary_set_file_and_values_files_read_bytes_like_helm() {
         assert_eq!((hcode, herr), (1, want));
     }
     let _ = std::fs::remove_dir_all(root);
+}
+
+/// Template source is bytes in Go: (what, template, extra chart files, exit code,
+/// stdout or stderr). Every expectation is what Helm 4.3.1 printed for the same
+/// chart (`helm template c CHART`, the case as `templates/t.yaml`): text and raw
+/// strings keep stray bytes, double-quoted strings and character constants decode
+/// them as U+FFFD, positions count bytes and errors quote them as `\xff`.
+type SourceCase = (&'static str, &'static [u8], &'static [(&'static str, &'static [u8])], i32, &'static [u8]);
+
+const SOURCE_CASES: &[SourceCase] = &[
+    (
+        "literal text, comments, string constants and raw strings",
+        b"a: {{ \"q\xfeq\" | b64enc }}\n{{/* h\xffi */}}\nb: {{ len \"q\xfeq\" }}\nc: {{ `r\xe2\x82` | b64enc }}\nd: {{ \"q\\xfeq\" | b64enc }}\ne: {{ tpl \"{{ `\xf0` | b64enc }}z\xc3\" . | b64enc }}\nf: {{ printf \"%q\" \"a\xffb\" }}\ng: {{ \"\xff\" | quote }}\nh: {{ include \"x\" . | b64enc }}\ni: {{ '\xff' }}\nj: {{ `\xf4\x8f\xb9\x81` | b64enc }}\nk: {{ tpl (.Files.Get \"f.txt\") . | b64enc }}\nl: {{ \"\xf4\x8f\xb9\x81\" | b64enc }}\n{{- define \"x\" }}A\xffB{{ end }}\n",
+        &[("f.txt", b"{{ `\xf0` | b64enc }}x\xff")],
+        0,
+        b"---\n# Source: c/templates/t.yaml\na: ce+/vXE=\n\nb: 5\nc: cuKC\nd: cf5x\ne: NzcrOXrvv70=\nf: \"a\xef\xbf\xbdb\"\ng: \"\xef\xbf\xbd\"\nh: Qf9C\ni: 65533\nj: 9I+5gQ==\nk: OEE9PXj/\nl: 9I+5gQ==\n",
+    ),
+    (
+        "text printed into the manifest",
+        b"a: x\xff\n",
+        &[],
+        1,
+        b"Error: YAML parse error on c/templates/t.yaml: error converting YAML to JSON: yaml: invalid leading UTF-8 octet\n\nUse --debug flag to render out invalid YAML\n",
+    ),
+    (
+        "an execution error after a stray byte: Go's byte column",
+        b"a: \xff\xfe {{ fail \"boom\" }}\n",
+        &[],
+        1,
+        b"Error: execution error at (c/templates/t.yaml:1:9): boom\n\nUse --debug flag to render out invalid YAML\n",
+    ),
+    (
+        "a stray byte inside an action",
+        b"a: {{ \xff }}\n",
+        &[],
+        1,
+        b"Error: parse error at (c/templates/t.yaml:1): U+FFFD '\xef\xbf\xbd'\n\nUse --debug flag to render out invalid YAML\n",
+    ),
+    (
+        "a stray byte ending a field name",
+        b"a: {{ .Values.x\xff }}\n",
+        &[],
+        1,
+        b"Error: parse error at (c/templates/t.yaml:1): bad character U+FFFD '\xef\xbf\xbd'\n\nUse --debug flag to render out invalid YAML\n",
+    ),
+    (
+        "a string token in a parse error",
+        b"a: {{ end \"x\xffyz\" }}\n",
+        &[],
+        1,
+        b"Error: parse error at (c/templates/t.yaml:1): unexpected \"\\\"x\\xffyz\\\"\" in end\n\nUse --debug flag to render out invalid YAML\n",
+    ),
+    (
+        "a long string token in a parse error",
+        b"a: {{ end \"x\xffyzabcdefghijk\" }}\n",
+        &[],
+        1,
+        b"Error: parse error at (c/templates/t.yaml:1): unexpected \"\\\"x\\xffyzabcde\"... in end\n\nUse --debug flag to render out invalid YAML\n",
+    ),
+    (
+        "tpl text from a file that fails to parse",
+        b"{{ tpl (.Files.Get \"f.txt\") . | b64enc }}\n",
+        &[("f.txt", b"a{{ `\xf0` | b64enc }}x\xff {{ end }}")],
+        1,
+        b"Error: template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <tpl (.Files.Get \"f.txt\") .>: error calling tpl: cannot parse template \"a{{ `\\xf0` | b64enc }}x\\xff {{ end }}\": template: gotpl:1: unexpected {{end}}\n\nUse --debug flag to render out invalid YAML\n",
+    ),
+];
+
+/// Writes a chart `c` whose only template is `template`, with `files`.
+fn source_chart(i: usize, template: &[u8], files: &[(&str, &[u8])]) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("capstan-binary-source-{i}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let chart = root.join("c");
+    write(&chart.join("Chart.yaml"), b"apiVersion: v2\nname: c\nversion: 0.1.0\n");
+    write(&chart.join("templates/t.yaml"), template);
+    for (name, data) in files {
+        write(&chart.join(name), data);
+    }
+    chart
+}
+
+#[test]
+fn template_source_bytes_are_kept_like_helm() {
+    for (i, (what, template, files, want_code, want)) in SOURCE_CASES.iter().enumerate() {
+        let chart = source_chart(i, template, files);
+        for program in std::iter::once(capstan()).chain(reference_helm()) {
+            let out = Command::new(&program).arg("template").arg("c").arg(&chart).output().expect("the renderer runs");
+            let code = out.status.code().unwrap_or(-1);
+            let got = if code == 0 { out.stdout } else { out.stderr };
+            assert_eq!(
+                (code, String::from_utf8_lossy(&got)),
+                (*want_code, String::from_utf8_lossy(want)),
+                "{what} ({})",
+                program.display()
+            );
+            assert_eq!(&got, want, "{what} ({})", program.display());
+        }
+        let _ = std::fs::remove_dir_all(chart.parent().expect("scratch root"));
+    }
 }

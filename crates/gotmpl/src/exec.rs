@@ -367,7 +367,7 @@ impl<'a> Ctx<'a> {
             Err(message) => {
                 return Err(GoError {
                     chain: vec![
-                        format!("cannot parse template {}: {}", quote(text), message).into(),
+                        format!("cannot parse template {}: {}", quote_source(text), message).into(),
                         message.as_str().into(),
                     ],
                     is_exec: false,
@@ -379,7 +379,8 @@ impl<'a> Ctx<'a> {
             Ok(out) => Ok(crate::strip_no_value(out)),
             Err(e) => {
                 let mut chain: Vec<Rc<str>> =
-                    vec![format!("error during tpl function execution for {}: {}", quote(text), e.message()).into()];
+                    vec![format!("error during tpl function execution for {}: {}", quote_source(text), e.message())
+                        .into()];
                 chain.extend(e.chain);
                 Err(GoError { chain, is_exec: e.is_exec })
             }
@@ -408,6 +409,11 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Go's `%q` of the template source `text` (escaped, see `source`).
+fn quote_source(text: &str) -> String {
+    govalue::strconv::quote_bytes(&crate::source::unescape(text))
+}
+
 /// The fixed clock `--seed` gives: 2024-01-01T00:00:00Z.
 const SEEDED_NOW_NANOS: i128 = 1_704_067_200_000_000_000;
 
@@ -422,8 +428,9 @@ impl Host for CallHost<'_> {
         self.ctx.include(self.scope, name, data).map_err(|e| self.ctx.remember(e))
     }
 
-    fn tpl(&mut self, text: &str, data: &Value) -> Result<Vec<u8>, FuncError> {
-        self.ctx.tpl(self.scope, text, data).map_err(|e| self.ctx.remember(e))
+    fn tpl(&mut self, text: &[u8], data: &Value) -> Result<Vec<u8>, FuncError> {
+        let text = crate::source::escape(text);
+        self.ctx.tpl(self.scope, &text, data).map_err(|e| self.ctx.remember(e))
     }
 
     fn random_u64(&mut self) -> u64 {
@@ -794,7 +801,7 @@ impl<'a> State<'a> {
             Arg::Dot { .. } => Ok(dot.clone()),
             Arg::Nil { .. } => Err(self.error("nil is not a command".into())),
             Arg::Number(n) => self.ideal_constant(first, n),
-            Arg::String { text, .. } => Ok(Val::V(Value::String(text.clone()))),
+            Arg::String { value, .. } => Ok(Val::V(value.clone())),
             _ => Err(self.error(format!("can't evaluate command {}", quote(&first.to_string())))),
         }
     }
@@ -1160,10 +1167,10 @@ impl<'a> State<'a> {
                     _ => self.literal_mismatch(typ, n),
                 }
             }
-            Arg::String { text, .. } => {
+            Arg::String { value, .. } => {
                 return match typ {
                     PType::Param(Param::String) | PType::Param(Param::Any) | PType::Reflect | PType::Untyped => {
-                        Ok(Val::V(Value::String(text.clone())))
+                        Ok(Val::V(value.clone()))
                     }
                     _ => self.literal_mismatch(typ, n),
                 }

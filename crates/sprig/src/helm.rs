@@ -30,7 +30,7 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         func("fromToml", &[S], |_, a| Ok(from_toml(arg_str(a, 0)))),
         fallible("mustToToml", &[Any], |_, a| goyaml::to_toml(&arg(a, 0)).map(Value::string).map_err(FuncError::new)),
         fallible("include", &[S, Any], |h, a| h.include(arg_str(a, 0), &arg(a, 1)).map(Value::from_go_bytes)),
-        fallible("tpl", &[S, Any], |h, a| h.tpl(arg_str(a, 0), &arg(a, 1)).map(Value::from_go_bytes)),
+        fallible("tpl", &[S, Any], |h, a| h.tpl(arg_bytes(a, 0), &arg(a, 1)).map(Value::from_go_bytes)),
         fallible("required", &[S, Any], |_, a| {
             let v = arg(a, 1);
             match &v {
