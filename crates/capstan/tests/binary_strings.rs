@@ -266,8 +266,35 @@ const SOURCE_CASES: &[SourceCase] = &[
     ),
 ];
 
+/// Map keys, lists and text functions over byte strings, checked the same way:
+/// Go keeps a key's bytes (range, `keys`, `%v`, `toToml`, `sortAlpha`/`join`) and
+/// its JSON and YAML encoders write each stray byte as U+FFFD.
+const MAP_KEY_CASES: &[SourceCase] = &[
+    (
+        "dict, set, keys, range, index, get, pick, omit and the encoders",
+        b"{{- $k := \"aMr/\" | b64dec }}\n{{- $d := dict $k 1 \"b\" 2 }}\n{{- $_ := set $d (\"/w==\" | b64dec) 3 }}\na: {{ $d | toJson | b64enc }}\nb: {{ $d | toYaml | b64enc }}\nc: {{ keys $d | sortAlpha | toJson | b64enc }}\nd: {{ range $kk, $v := $d }}{{ $kk | b64enc }}={{ $v }};{{ end }}\ne: {{ $d | toToml | b64enc }}\nf: {{ hasKey $d $k }}\ng: {{ index $d $k }}\nh: {{ get $d $k }}\ni: {{ $d | toPrettyJson | b64enc }}\nj: {{ $d | mustToRawJson | b64enc }}\nk: {{ printf \"%v\" $d | b64enc }}\nl: {{ omit $d $k | toJson | b64enc }}\nm: {{ pick $d $k | toJson | b64enc }}\nn: {{ keys $d | sortAlpha | join \",\" | b64enc }}\n",
+        &[],
+        0,
+        b"---\n# Source: c/templates/t.yaml\na: eyJiIjoyLCJo77+977+9IjoxLCLvv70iOjN9\nb: 77+9OiAzCmI6IDIKaO+/ve+/vTogMQ==\nc: WyJiIiwiaO+/ve+/vSIsIu+/vSJd\nd: Yg===2;aMr/=1;/w===3;\ne: YiA9IDIKImjK/yIgPSAxCiL/IiA9IDMK\nf: true\ng: 1\nh: 1\ni: ewogICJiIjogMiwKICAiaO+/ve+/vSI6IDEsCiAgIu+/vSI6IDMKfQ==\nj: eyJiIjoyLCJo77+977+9IjoxLCLvv70iOjN9\nk: bWFwW2I6MiBoyv86MSD/OjNd\nl: eyJiIjoyLCLvv70iOjN9\nm: eyJo77+977+9IjoxfQ==\nn: Yixoyv8s/w==\n",
+    ),
+    (
+        "sortAlpha, toToml, uniq, has, without on byte strings",
+        b"{{ $s := \"aMr/\" | b64dec }}a: {{ dict \"k\" $s \"l\" (list $s) | toToml | b64enc }}\nb: {{ list $s \"b\" \"\\x80\" | sortAlpha | join \",\" | b64enc }}\nc: {{ list $s \"a\" $s | uniq | join \",\" | b64enc }}\nd: {{ list $s \"a\" | has $s }}\ne: {{ without (list $s \"a\") $s | join \",\" | b64enc }}\nf: {{ list $s \"a\" | mustHas (printf \"%s\" \"h\xc3\xbf\") }}\n",
+        &[],
+        0,
+        b"---\n# Source: c/templates/t.yaml\na: ayA9ICJoyv8iCmwgPSBbImjK/yJdCg==\nb: Yixoyv8sgA==\nc: aMr/LGE=\nd: true\ne: YQ==\nf: false\n",
+    ),
+    (
+        "Go's rune decoding: each stray byte of a cut character is one U+FFFD",
+        b"{{ $s := \"4oI=\" | b64dec }}a: {{ $s | upper | b64enc }}\nb: {{ $s | toJson | b64enc }}\nc: {{ dict $s 1 | toJson | b64enc }}\nd: {{ $s | quote | b64enc }}\ne: {{ $s | title | b64enc }}\nf: {{ $s | toYaml | b64enc }}\n",
+        &[],
+        0,
+        b"---\n# Source: c/templates/t.yaml\na: 77+977+9\nb: Iu+/ve+/vSI=\nc: eyLvv73vv70iOjF9\nd: Ilx4ZTJceDgyIg==\ne: 77+977+9\nf: 77+977+9\n",
+    ),
+];
+
 /// Writes a chart `c` whose only template is `template`, with `files`.
-fn source_chart(i: usize, template: &[u8], files: &[(&str, &[u8])]) -> PathBuf {
+fn source_chart(i: &str, template: &[u8], files: &[(&str, &[u8])]) -> PathBuf {
     let root = std::env::temp_dir().join(format!("capstan-binary-source-{i}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     let chart = root.join("c");
@@ -281,8 +308,18 @@ fn source_chart(i: usize, template: &[u8], files: &[(&str, &[u8])]) -> PathBuf {
 
 #[test]
 fn template_source_bytes_are_kept_like_helm() {
-    for (i, (what, template, files, want_code, want)) in SOURCE_CASES.iter().enumerate() {
-        let chart = source_chart(i, template, files);
+    check_cases("source", SOURCE_CASES);
+}
+
+#[test]
+fn byte_string_map_keys_and_lists_like_helm() {
+    check_cases("keys", MAP_KEY_CASES);
+}
+
+/// Renders each case with capstan (and the reference Helm when `REFERENCE_HELM` is set).
+fn check_cases(tag: &str, cases: &[SourceCase]) {
+    for (i, (what, template, files, want_code, want)) in cases.iter().enumerate() {
+        let chart = source_chart(&format!("{tag}-{i}"), template, files);
         for program in std::iter::once(capstan()).chain(reference_helm()) {
             let out = Command::new(&program).arg("template").arg("c").arg(&chart).output().expect("the renderer runs");
             let code = out.status.code().unwrap_or(-1);

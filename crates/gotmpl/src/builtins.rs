@@ -185,8 +185,8 @@ fn index(item: &Val, indexes: &[Val]) -> Result<Val, String> {
                 let key = match idx.concrete() {
                     None => return Err("value is nil; should be of type string".into()),
                     Some(Value::String(s)) => s.clone(),
-                    // Map keys are kept as text: a key's invalid bytes read as U+FFFD.
-                    Some(Value::ByteString(b)) => b.text().into(),
+                    // A key of bytes that are not UTF-8 is kept escaped (see `as_map_key`).
+                    Some(Value::ByteString(b)) => govalue::bytekey::escape(b.bytes()).into(),
                     Some(other) => return Err(format!("value has type {}; should be string", other.type_name())),
                 };
                 let strings = m.kind() == MapKind::Strings;

@@ -620,7 +620,7 @@ impl<'a> State<'a> {
                     for (k, item) in entries {
                         ran = true;
                         let elem = if strings { Val::V(item) } else { Val::elem(&item) };
-                        if self.one_iteration(b, Value::String(k), elem, mark, out)? {
+                        if self.one_iteration(b, Value::from_map_key(&k), elem, mark, out)? {
                             break;
                         }
                     }

@@ -35,6 +35,12 @@ pub(crate) fn arg_str(args: &[Value], i: usize) -> &str {
     args.get(i).and_then(Value::as_str).unwrap_or("")
 }
 
+/// A declared `string` argument used as a map key (bytes that are not UTF-8 kept,
+/// see `Value::as_map_key`).
+pub(crate) fn arg_key(args: &[Value], i: usize) -> std::borrow::Cow<'_, str> {
+    args.get(i).and_then(Value::as_map_key).unwrap_or(std::borrow::Cow::Borrowed(""))
+}
+
 /// A declared `string` argument, as the Go string's exact bytes.
 pub(crate) fn arg_bytes(args: &[Value], i: usize) -> &[u8] {
     args.get(i).and_then(Value::go_bytes).unwrap_or(b"")
@@ -259,7 +265,7 @@ pub(crate) fn parse_go_float(s: &str) -> Option<f64> {
 pub(crate) fn strval(v: &Value) -> String {
     match v {
         Value::String(s) => s.to_string(),
-        Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        Value::Bytes(b) => govalue::strconv::lossy(b).into_owned(),
         other => other.to_go_string(),
     }
 }

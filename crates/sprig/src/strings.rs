@@ -22,7 +22,9 @@ pub(crate) fn check_alloc(n: u128) -> Result<(), govalue::FuncError> {
         return err("runtime error: makeslice: len out of range");
     }
     let mut probe: Vec<u8> = Vec::new();
-    if probe.try_reserve_exact(n as usize).is_err() {
+    // black_box: an optimised build may otherwise elide the unused allocation and
+    // report success for any size.
+    if std::hint::black_box(probe.try_reserve_exact(n as usize)).is_err() {
         return err(format!("runtime: out of memory: cannot allocate {n} bytes (where Helm stops with a fatal error)"));
     }
     Ok(())
@@ -143,7 +145,7 @@ fn map_runes(s: &str, f: fn(char) -> char) -> String {
 
 /// Bytes to a string the way Go would print them (invalid UTF-8 replaced).
 pub(crate) fn lossy(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    govalue::strconv::lossy(b).into_owned()
 }
 
 /// Go's `strings.TrimSpace` over bytes: a byte that is not UTF-8 is not space.
