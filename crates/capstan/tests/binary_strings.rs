@@ -291,6 +291,20 @@ const MAP_KEY_CASES: &[SourceCase] = &[
         0,
         b"---\n# Source: c/templates/t.yaml\na: 77+977+9\nb: Iu+/ve+/vSI=\nc: eyLvv73vv70iOjF9\nd: Ilx4ZTJceDgyIg==\ne: 77+977+9\nf: 77+977+9\n",
     ),
+    (
+        "string, regex and escaping functions keep the bytes they do not change",
+        b"{{ $s := \"aMr/LWI=\" | b64dec }}{{ $f := \"/w==\" | b64dec }}\na: {{ contains $f $s }}\nb: {{ hasPrefix (\"aMo=\" | b64dec) $s }}\nc: {{ hasSuffix (\"/y1i\" | b64dec) $s }}\nd: {{ $s | replace $f \"X\" | b64enc }}\ne: {{ $s | replace \"-\" $f | b64enc }}\nf: {{ split \"-\" $s | toJson | b64enc }}\nf2: {{ (split \"-\" $s)._0 | b64enc }}\ng: {{ splitList \"-\" $s | join \"|\" | b64enc }}\ng2: {{ splitList $f $s | join \"|\" | b64enc }}\nh: {{ splitn \"-\" 2 $s | toJson | b64enc }}\ni: {{ $s | trimPrefix \"h\" | b64enc }}\nj: {{ $s | trimSuffix \"b\" | b64enc }}\nj2: {{ $s | trimSuffix (\"LWI=\" | b64dec) | b64enc }}\nk: {{ $s | indent 2 | b64enc }}\nl: {{ cat $s $s | b64enc }}\nm: {{ regexMatch \"h.*b\" $s }}\nn: {{ regexFind \"h..\" $s | b64enc }}\no: {{ regexReplaceAll \"-\" $s \"+\" | b64enc }}\no2: {{ regexReplaceAllLiteral \"-\" $s \"+\" | b64enc }}\np: {{ regexSplit \"-\" $s -1 | join \"|\" | b64enc }}\nq: {{ regexFindAll \".\" $s -1 | join \"|\" | b64enc }}\nr: {{ $s | lower | b64enc }}\ns: {{ $s | repeat 2 | b64enc }}\nt: {{ $s | abbrev 5 | b64enc }}\nu: {{ $s | nospace | b64enc }}\nw: {{ $s | trunc 3 | b64enc }}\nx: {{ $s | wrap 2 | b64enc }}\ny: {{ $s | initials | b64enc }}\nz: {{ $s | toStrings | join \",\" | b64enc }}\nA: {{ $s | default \"x\" | b64enc }}\nB: {{ coalesce \"\" $s | b64enc }}\nC: {{ $s | trimAll $f | b64enc }}\nD: {{ $s | trim | b64enc }}\nE: {{ $s | untitle | b64enc }}\nF: {{ $s | swapcase | b64enc }}\nH: {{ $s | camelcase | b64enc }}\nI: {{ $s | shuffle | len }}\n\nK: {{ $s | wrapWith 2 \"|\" | b64enc }}\nL: {{ $s | substr 1 4 | b64enc }}\nM: {{ regexQuoteMeta $s | b64enc }}\n\nO: {{ list $s | toStrings | first | b64enc }}\nP: {{ ternary $s \"n\" true | b64enc }}\nQ: {{ $s | urlquery | b64enc }}\nR: {{ $s | html | b64enc }}\nS: {{ $s | js | b64enc }}\nT: {{ mustRegexReplaceAll \"(h)\" $s \"${1}1\" | b64enc }}\nU: {{ $s | toString | b64enc }}\nV: {{ printf \"%-6s|%6.2s|%x\" $s $s $s | b64enc }}\nW: {{ $s | sha1sum }}\n",
+        &[],
+        0,
+        b"---\n# Source: c/templates/t.yaml\na: true\nb: true\nc: true\nd: aMpYLWI=\ne: aMr//2I=\nf: eyJfMCI6Imjvv73vv70iLCJfMSI6ImIifQ==\nf2: aMr/\ng: aMr/fGI=\ng2: aMp8LWI=\nh: eyJfMCI6Imjvv73vv70iLCJfMSI6ImIifQ==\ni: yv8tYg==\nj: aMr/LQ==\nj2: aMr/\nk: ICBoyv8tYg==\nl: aMr/LWIgaMr/LWI=\nm: true\nn: aMr/\no: aMr/K2I=\no2: aMr/K2I=\np: aMr/fGI=\nq: aHzKfP98LXxi\nr: aO+/ve+/vS1i\ns: aMr/LWJoyv8tYg==\nt: aMr/LWI=\nu: aMr/LWI=\nw: aMr/\nx: aMr/LWI=\ny: aA==\nz: aMr/LWI=\nA: aMr/LWI=\nB: aMr/LWI=\nC: aMr/LWI=\nD: aMr/LWI=\nE: aO+/ve+/vS1i\nF: SO+/ve+/vS1C\nH: SO+/ve+/vUI=\nI: 9\n\nK: aMp8/y18Yg==\nL: yv8t\nM: aMr/LWI=\n\nO: aMr/LWI=\nP: aMr/LWI=\nQ: aCVDQSVGRi1i\nR: aMr/LWI=\nS: aMr/LWI=\nT: aDHK/y1i\nU: aMr/LWI=\nV: aMr/LWIgfCAgICBoynw2OGNhZmYyZDYy\nW: be0add2f570a8e32fb25d73f45dfa9b9bb40a06c\n",
+    ),
+    (
+        "split into characters, stray-byte needles, html/js/urlquery, abbrevboth, splitn",
+        b"{{ $s := \"aMr/LWI=\" | b64dec }}a: {{ splitList \"\" $s | join \"|\" | b64enc }}\nb: {{ contains \"\xef\xbf\xbd\" $s }}\nc: {{ $s | html | b64enc }}\nd: {{ print $s 1 | js | b64enc }}\ne: {{ urlquery $s \"x\" | b64enc }}\nf: {{ abbrevboth 1 7 (print $s $s $s) | b64enc }}\ng: {{ splitn \"-\" 1 $s | toJson | b64enc }}\nh: {{ regexSplit \"\" $s -1 | join \"|\" | b64enc }}\n\n",
+        &[],
+        0,
+        b"---\n# Source: c/templates/t.yaml\na: aHzKfP98LXxi\nb: false\nc: aMr/LWI=\nd: aMr/LWIx\ne: aCVDQSVGRi1ieA==\nf: aMr/LS4uLg==\ng: eyJfMCI6Imjvv73vv70tYiJ9\nh: aHzKfP98LXxi\n",
+    ),
 ];
 
 /// Writes a chart `c` whose only template is `template`, with `files`.

@@ -75,23 +75,9 @@ pub(crate) fn rest_args(args: &[Value], i: usize) -> &[Value] {
     args.get(i..).unwrap_or(&[])
 }
 
-/// A `[]string` value.
-pub(crate) fn string_list(items: Vec<String>) -> Value {
-    Value::List(List::typed(items.into_iter().map(Value::string).collect(), GoType::String))
-}
-
 /// A `[]int` value.
 pub(crate) fn int_list(items: Vec<i64>) -> Value {
     Value::List(List::typed(items.into_iter().map(Value::Int).collect(), GoType::Int))
-}
-
-/// A `map[string]string` value.
-pub(crate) fn string_map(entries: Vec<(String, String)>) -> Value {
-    let m = Map::new().with_kind(govalue::MapKind::Strings);
-    for (k, v) in entries {
-        m.insert(k, Value::string(v));
-    }
-    Value::Map(m)
 }
 
 /// An error value.
