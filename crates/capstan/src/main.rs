@@ -321,8 +321,14 @@ fn run_show(args: Vec<OsString>) -> Result<String, String> {
     }
 }
 
-/// Deeply nested charts and values recurse deeply; run on a large stack.
-const STACK_SIZE: usize = 512 * 1024 * 1024;
+/// Deeply nested charts and values recurse deeply; run on a large stack. Go lets
+/// Helm's stack grow to 1 GB (about 500,000 nested `{{ if }}`s); capstan's frames
+/// are larger, so it reserves 2 GiB (address space: untouched pages cost no memory),
+/// or [`SMALL_STACK_SIZE`] where that cannot be had.
+const STACK_SIZE: usize = 2048 * 1024 * 1024;
+
+/// The stack to fall back to when [`STACK_SIZE`] cannot be reserved.
+const SMALL_STACK_SIZE: usize = 512 * 1024 * 1024;
 
 /// Tunes glibc's allocator for one short render: all threads share the main arena
 /// (a thread of its own would grow its arena one `mprotect` call at a time), which
@@ -345,9 +351,16 @@ fn tune_allocator() {}
 fn main() {
     tune_allocator();
     let args: Vec<OsString> = std::env::args_os().collect();
-    let result = std::thread::Builder::new()
-        .stack_size(STACK_SIZE)
-        .spawn(move || run(args))
+    let shared = std::sync::Arc::new(std::sync::Mutex::new(Some(args)));
+    let start = |size: usize| {
+        let shared = shared.clone();
+        std::thread::Builder::new().stack_size(size).spawn(move || {
+            let args = shared.lock().map(|mut a| a.take().unwrap_or_default()).unwrap_or_default();
+            run(args)
+        })
+    };
+    let result = start(STACK_SIZE)
+        .or_else(|_| start(SMALL_STACK_SIZE))
         .map_err(|e| e.to_string())
         .and_then(|h| h.join().unwrap_or_else(|_| Err("internal error".into())));
     match result {

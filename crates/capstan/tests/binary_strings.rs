@@ -1,7 +1,8 @@
 //! Go strings are bytes: a chart whose `files/` holds binary data (every byte value)
 //! renders exactly as Helm 4.3.1 renders it (`.Files.Get | b64enc`, hashes, `len`,
 //! `b64dec` round trips, `substr`/`trunc` cutting a character), and a manifest that
-//! prints bytes that are not UTF-8 fails with Helm's YAML error.
+//! prints bytes that are not UTF-8 fails with Helm's YAML error. Template source
+//! itself is bytes too (text, raw strings and `tpl` text keep stray bytes).
 //!
 //! The expected output was printed by the real Helm (`tests/expected/binary-strings.yaml`).
 //! With `REFERENCE_HELM` set to a Helm 4.3.1 binary, the test also compares live.
@@ -197,4 +198,154 @@ fn binary_set_file_and_values_files_read_bytes_like_helm() {
         assert_eq!((hcode, herr), (1, want));
     }
     let _ = std::fs::remove_dir_all(root);
+}
+
+/// Template source is bytes in Go: (what, template, extra chart files, exit code,
+/// stdout or stderr). Every expectation is what Helm 4.3.1 printed for the same
+/// chart (`helm template c CHART`, the case as `templates/t.yaml`): text and raw
+/// strings keep stray bytes, double-quoted strings and character constants decode
+/// them as U+FFFD, positions count bytes and errors quote them as `\xff`.
+type SourceCase = (&'static str, &'static [u8], &'static [(&'static str, &'static [u8])], i32, &'static [u8]);
+
+const SOURCE_CASES: &[SourceCase] = &[
+    (
+        "literal text, comments, string constants and raw strings",
+        b"a: {{ \"q\xfeq\" | b64enc }}\n{{/* h\xffi */}}\nb: {{ len \"q\xfeq\" }}\nc: {{ `r\xe2\x82` | b64enc }}\nd: {{ \"q\\xfeq\" | b64enc }}\ne: {{ tpl \"{{ `\xf0` | b64enc }}z\xc3\" . | b64enc }}\nf: {{ printf \"%q\" \"a\xffb\" }}\ng: {{ \"\xff\" | quote }}\nh: {{ include \"x\" . | b64enc }}\ni: {{ '\xff' }}\nj: {{ `\xf4\x8f\xb9\x81` | b64enc }}\nk: {{ tpl (.Files.Get \"f.txt\") . | b64enc }}\nl: {{ \"\xf4\x8f\xb9\x81\" | b64enc }}\n{{- define \"x\" }}A\xffB{{ end }}\n",
+        &[("f.txt", b"{{ `\xf0` | b64enc }}x\xff")],
+        0,
+        b"---\n# Source: c/templates/t.yaml\na: ce+/vXE=\n\nb: 5\nc: cuKC\nd: cf5x\ne: NzcrOXrvv70=\nf: \"a\xef\xbf\xbdb\"\ng: \"\xef\xbf\xbd\"\nh: Qf9C\ni: 65533\nj: 9I+5gQ==\nk: OEE9PXj/\nl: 9I+5gQ==\n",
+    ),
+    (
+        "text printed into the manifest",
+        b"a: x\xff\n",
+        &[],
+        1,
+        b"Error: YAML parse error on c/templates/t.yaml: error converting YAML to JSON: yaml: invalid leading UTF-8 octet\n\nUse --debug flag to render out invalid YAML\n",
+    ),
+    (
+        "an execution error after a stray byte: Go's byte column",
+        b"a: \xff\xfe {{ fail \"boom\" }}\n",
+        &[],
+        1,
+        b"Error: execution error at (c/templates/t.yaml:1:9): boom\n\nUse --debug flag to render out invalid YAML\n",
+    ),
+    (
+        "a stray byte inside an action",
+        b"a: {{ \xff }}\n",
+        &[],
+        1,
+        b"Error: parse error at (c/templates/t.yaml:1): U+FFFD '\xef\xbf\xbd'\n\nUse --debug flag to render out invalid YAML\n",
+    ),
+    (
+        "a stray byte ending a field name",
+        b"a: {{ .Values.x\xff }}\n",
+        &[],
+        1,
+        b"Error: parse error at (c/templates/t.yaml:1): bad character U+FFFD '\xef\xbf\xbd'\n\nUse --debug flag to render out invalid YAML\n",
+    ),
+    (
+        "a string token in a parse error",
+        b"a: {{ end \"x\xffyz\" }}\n",
+        &[],
+        1,
+        b"Error: parse error at (c/templates/t.yaml:1): unexpected \"\\\"x\\xffyz\\\"\" in end\n\nUse --debug flag to render out invalid YAML\n",
+    ),
+    (
+        "a long string token in a parse error",
+        b"a: {{ end \"x\xffyzabcdefghijk\" }}\n",
+        &[],
+        1,
+        b"Error: parse error at (c/templates/t.yaml:1): unexpected \"\\\"x\\xffyzabcde\"... in end\n\nUse --debug flag to render out invalid YAML\n",
+    ),
+    (
+        "tpl text from a file that fails to parse",
+        b"{{ tpl (.Files.Get \"f.txt\") . | b64enc }}\n",
+        &[("f.txt", b"a{{ `\xf0` | b64enc }}x\xff {{ end }}")],
+        1,
+        b"Error: template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <tpl (.Files.Get \"f.txt\") .>: error calling tpl: cannot parse template \"a{{ `\\xf0` | b64enc }}x\\xff {{ end }}\": template: gotpl:1: unexpected {{end}}\n\nUse --debug flag to render out invalid YAML\n",
+    ),
+];
+
+/// Map keys, lists and text functions over byte strings, checked the same way:
+/// Go keeps a key's bytes (range, `keys`, `%v`, `toToml`, `sortAlpha`/`join`) and
+/// its JSON and YAML encoders write each stray byte as U+FFFD.
+const MAP_KEY_CASES: &[SourceCase] = &[
+    (
+        "dict, set, keys, range, index, get, pick, omit and the encoders",
+        b"{{- $k := \"aMr/\" | b64dec }}\n{{- $d := dict $k 1 \"b\" 2 }}\n{{- $_ := set $d (\"/w==\" | b64dec) 3 }}\na: {{ $d | toJson | b64enc }}\nb: {{ $d | toYaml | b64enc }}\nc: {{ keys $d | sortAlpha | toJson | b64enc }}\nd: {{ range $kk, $v := $d }}{{ $kk | b64enc }}={{ $v }};{{ end }}\ne: {{ $d | toToml | b64enc }}\nf: {{ hasKey $d $k }}\ng: {{ index $d $k }}\nh: {{ get $d $k }}\ni: {{ $d | toPrettyJson | b64enc }}\nj: {{ $d | mustToRawJson | b64enc }}\nk: {{ printf \"%v\" $d | b64enc }}\nl: {{ omit $d $k | toJson | b64enc }}\nm: {{ pick $d $k | toJson | b64enc }}\nn: {{ keys $d | sortAlpha | join \",\" | b64enc }}\n",
+        &[],
+        0,
+        b"---\n# Source: c/templates/t.yaml\na: eyJiIjoyLCJo77+977+9IjoxLCLvv70iOjN9\nb: 77+9OiAzCmI6IDIKaO+/ve+/vTogMQ==\nc: WyJiIiwiaO+/ve+/vSIsIu+/vSJd\nd: Yg===2;aMr/=1;/w===3;\ne: YiA9IDIKImjK/yIgPSAxCiL/IiA9IDMK\nf: true\ng: 1\nh: 1\ni: ewogICJiIjogMiwKICAiaO+/ve+/vSI6IDEsCiAgIu+/vSI6IDMKfQ==\nj: eyJiIjoyLCJo77+977+9IjoxLCLvv70iOjN9\nk: bWFwW2I6MiBoyv86MSD/OjNd\nl: eyJiIjoyLCLvv70iOjN9\nm: eyJo77+977+9IjoxfQ==\nn: Yixoyv8s/w==\n",
+    ),
+    (
+        "sortAlpha, toToml, uniq, has, without on byte strings",
+        b"{{ $s := \"aMr/\" | b64dec }}a: {{ dict \"k\" $s \"l\" (list $s) | toToml | b64enc }}\nb: {{ list $s \"b\" \"\\x80\" | sortAlpha | join \",\" | b64enc }}\nc: {{ list $s \"a\" $s | uniq | join \",\" | b64enc }}\nd: {{ list $s \"a\" | has $s }}\ne: {{ without (list $s \"a\") $s | join \",\" | b64enc }}\nf: {{ list $s \"a\" | mustHas (printf \"%s\" \"h\xc3\xbf\") }}\n",
+        &[],
+        0,
+        b"---\n# Source: c/templates/t.yaml\na: ayA9ICJoyv8iCmwgPSBbImjK/yJdCg==\nb: Yixoyv8sgA==\nc: aMr/LGE=\nd: true\ne: YQ==\nf: false\n",
+    ),
+    (
+        "Go's rune decoding: each stray byte of a cut character is one U+FFFD",
+        b"{{ $s := \"4oI=\" | b64dec }}a: {{ $s | upper | b64enc }}\nb: {{ $s | toJson | b64enc }}\nc: {{ dict $s 1 | toJson | b64enc }}\nd: {{ $s | quote | b64enc }}\ne: {{ $s | title | b64enc }}\nf: {{ $s | toYaml | b64enc }}\n",
+        &[],
+        0,
+        b"---\n# Source: c/templates/t.yaml\na: 77+977+9\nb: Iu+/ve+/vSI=\nc: eyLvv73vv70iOjF9\nd: Ilx4ZTJceDgyIg==\ne: 77+977+9\nf: 77+977+9\n",
+    ),
+    (
+        "string, regex and escaping functions keep the bytes they do not change",
+        b"{{ $s := \"aMr/LWI=\" | b64dec }}{{ $f := \"/w==\" | b64dec }}\na: {{ contains $f $s }}\nb: {{ hasPrefix (\"aMo=\" | b64dec) $s }}\nc: {{ hasSuffix (\"/y1i\" | b64dec) $s }}\nd: {{ $s | replace $f \"X\" | b64enc }}\ne: {{ $s | replace \"-\" $f | b64enc }}\nf: {{ split \"-\" $s | toJson | b64enc }}\nf2: {{ (split \"-\" $s)._0 | b64enc }}\ng: {{ splitList \"-\" $s | join \"|\" | b64enc }}\ng2: {{ splitList $f $s | join \"|\" | b64enc }}\nh: {{ splitn \"-\" 2 $s | toJson | b64enc }}\ni: {{ $s | trimPrefix \"h\" | b64enc }}\nj: {{ $s | trimSuffix \"b\" | b64enc }}\nj2: {{ $s | trimSuffix (\"LWI=\" | b64dec) | b64enc }}\nk: {{ $s | indent 2 | b64enc }}\nl: {{ cat $s $s | b64enc }}\nm: {{ regexMatch \"h.*b\" $s }}\nn: {{ regexFind \"h..\" $s | b64enc }}\no: {{ regexReplaceAll \"-\" $s \"+\" | b64enc }}\no2: {{ regexReplaceAllLiteral \"-\" $s \"+\" | b64enc }}\np: {{ regexSplit \"-\" $s -1 | join \"|\" | b64enc }}\nq: {{ regexFindAll \".\" $s -1 | join \"|\" | b64enc }}\nr: {{ $s | lower | b64enc }}\ns: {{ $s | repeat 2 | b64enc }}\nt: {{ $s | abbrev 5 | b64enc }}\nu: {{ $s | nospace | b64enc }}\nw: {{ $s | trunc 3 | b64enc }}\nx: {{ $s | wrap 2 | b64enc }}\ny: {{ $s | initials | b64enc }}\nz: {{ $s | toStrings | join \",\" | b64enc }}\nA: {{ $s | default \"x\" | b64enc }}\nB: {{ coalesce \"\" $s | b64enc }}\nC: {{ $s | trimAll $f | b64enc }}\nD: {{ $s | trim | b64enc }}\nE: {{ $s | untitle | b64enc }}\nF: {{ $s | swapcase | b64enc }}\nH: {{ $s | camelcase | b64enc }}\nI: {{ $s | shuffle | len }}\n\nK: {{ $s | wrapWith 2 \"|\" | b64enc }}\nL: {{ $s | substr 1 4 | b64enc }}\nM: {{ regexQuoteMeta $s | b64enc }}\n\nO: {{ list $s | toStrings | first | b64enc }}\nP: {{ ternary $s \"n\" true | b64enc }}\nQ: {{ $s | urlquery | b64enc }}\nR: {{ $s | html | b64enc }}\nS: {{ $s | js | b64enc }}\nT: {{ mustRegexReplaceAll \"(h)\" $s \"${1}1\" | b64enc }}\nU: {{ $s | toString | b64enc }}\nV: {{ printf \"%-6s|%6.2s|%x\" $s $s $s | b64enc }}\nW: {{ $s | sha1sum }}\n",
+        &[],
+        0,
+        b"---\n# Source: c/templates/t.yaml\na: true\nb: true\nc: true\nd: aMpYLWI=\ne: aMr//2I=\nf: eyJfMCI6Imjvv73vv70iLCJfMSI6ImIifQ==\nf2: aMr/\ng: aMr/fGI=\ng2: aMp8LWI=\nh: eyJfMCI6Imjvv73vv70iLCJfMSI6ImIifQ==\ni: yv8tYg==\nj: aMr/LQ==\nj2: aMr/\nk: ICBoyv8tYg==\nl: aMr/LWIgaMr/LWI=\nm: true\nn: aMr/\no: aMr/K2I=\no2: aMr/K2I=\np: aMr/fGI=\nq: aHzKfP98LXxi\nr: aO+/ve+/vS1i\ns: aMr/LWJoyv8tYg==\nt: aMr/LWI=\nu: aMr/LWI=\nw: aMr/\nx: aMr/LWI=\ny: aA==\nz: aMr/LWI=\nA: aMr/LWI=\nB: aMr/LWI=\nC: aMr/LWI=\nD: aMr/LWI=\nE: aO+/ve+/vS1i\nF: SO+/ve+/vS1C\nH: SO+/ve+/vUI=\nI: 9\n\nK: aMp8/y18Yg==\nL: yv8t\nM: aMr/LWI=\n\nO: aMr/LWI=\nP: aMr/LWI=\nQ: aCVDQSVGRi1i\nR: aMr/LWI=\nS: aMr/LWI=\nT: aDHK/y1i\nU: aMr/LWI=\nV: aMr/LWIgfCAgICBoynw2OGNhZmYyZDYy\nW: be0add2f570a8e32fb25d73f45dfa9b9bb40a06c\n",
+    ),
+    (
+        "split into characters, stray-byte needles, html/js/urlquery, abbrevboth, splitn",
+        b"{{ $s := \"aMr/LWI=\" | b64dec }}a: {{ splitList \"\" $s | join \"|\" | b64enc }}\nb: {{ contains \"\xef\xbf\xbd\" $s }}\nc: {{ $s | html | b64enc }}\nd: {{ print $s 1 | js | b64enc }}\ne: {{ urlquery $s \"x\" | b64enc }}\nf: {{ abbrevboth 1 7 (print $s $s $s) | b64enc }}\ng: {{ splitn \"-\" 1 $s | toJson | b64enc }}\nh: {{ regexSplit \"\" $s -1 | join \"|\" | b64enc }}\n\n",
+        &[],
+        0,
+        b"---\n# Source: c/templates/t.yaml\na: aHzKfP98LXxi\nb: false\nc: aMr/LWI=\nd: aMr/LWIx\ne: aCVDQSVGRi1ieA==\nf: aMr/LS4uLg==\ng: eyJfMCI6Imjvv73vv70tYiJ9\nh: aHzKfP98LXxi\n",
+    ),
+];
+
+/// Writes a chart `c` whose only template is `template`, with `files`.
+fn source_chart(i: &str, template: &[u8], files: &[(&str, &[u8])]) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("capstan-binary-source-{i}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let chart = root.join("c");
+    write(&chart.join("Chart.yaml"), b"apiVersion: v2\nname: c\nversion: 0.1.0\n");
+    write(&chart.join("templates/t.yaml"), template);
+    for (name, data) in files {
+        write(&chart.join(name), data);
+    }
+    chart
+}
+
+#[test]
+fn template_source_bytes_are_kept_like_helm() {
+    check_cases("source", SOURCE_CASES);
+}
+
+#[test]
+fn byte_string_map_keys_and_lists_like_helm() {
+    check_cases("keys", MAP_KEY_CASES);
+}
+
+/// Renders each case with capstan (and the reference Helm when `REFERENCE_HELM` is set).
+fn check_cases(tag: &str, cases: &[SourceCase]) {
+    for (i, (what, template, files, want_code, want)) in cases.iter().enumerate() {
+        let chart = source_chart(&format!("{tag}-{i}"), template, files);
+        for program in std::iter::once(capstan()).chain(reference_helm()) {
+            let out = Command::new(&program).arg("template").arg("c").arg(&chart).output().expect("the renderer runs");
+            let code = out.status.code().unwrap_or(-1);
+            let got = if code == 0 { out.stdout } else { out.stderr };
+            assert_eq!(
+                (code, String::from_utf8_lossy(&got)),
+                (*want_code, String::from_utf8_lossy(want)),
+                "{what} ({})",
+                program.display()
+            );
+            assert_eq!(&got, want, "{what} ({})", program.display());
+        }
+        let _ = std::fs::remove_dir_all(chart.parent().expect("scratch root"));
+    }
 }

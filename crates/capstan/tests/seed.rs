@@ -44,3 +44,31 @@ fn different_seeds_differ_in_every_random_value() {
 fn without_a_seed_output_is_random() {
     assert_ne!(render(&[]), render(&[]));
 }
+
+/// `--name-template` is rendered with the same seeded source and fixed clock; the
+/// chart prints only the release name.
+fn render_named(extra: &[&str]) -> String {
+    let root = std::env::temp_dir().join(format!("capstan-seed-name-{}", std::process::id()));
+    let chart = root.join("c");
+    testkit::write(&chart.join("Chart.yaml"), b"apiVersion: v2\nname: c\nversion: 0.1.0\n");
+    testkit::write(&chart.join("templates/cm.yaml"), b"name: {{ .Release.Name }}\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_capstan"))
+        .arg("template")
+        .arg(&chart)
+        .args(["--name-template", "r-{{ randAlphaNum 8 | lower }}-{{ now | date \"150405\" }}"])
+        .args(extra)
+        .output()
+        .expect("capstan runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+#[test]
+fn name_template_follows_the_seed() {
+    let first = render_named(&["--seed", "42"]);
+    assert!(first.contains("name: r-"), "{first}");
+    // The fixed clock of --seed: 2024-01-01T00:00:00Z, printed in local time.
+    assert_eq!(first, render_named(&["--seed", "42"]));
+    assert_ne!(first, render_named(&["--seed", "43"]));
+    assert_ne!(render_named(&[]), render_named(&[]));
+}

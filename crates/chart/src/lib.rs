@@ -195,6 +195,8 @@ fn name_and_chart(opts: &TemplateOptions) -> Result<(String, String), Error> {
                 let mut funcs = govalue::FuncMap::new();
                 funcs.extend(sprig::sprig_functions());
                 let mut set = gotmpl::Templates::new(funcs);
+                // `--seed` fixes the random source and the clock here too.
+                set.set_seed(opts.seed);
                 set.add("name-template", t).map_err(|e| Error::new(e.to_string()))?;
                 let name = set.execute("name-template", &Value::Nil).map_err(|e| Error::new(e.to_string()))?;
                 return Ok((name, chart.clone()));

@@ -29,7 +29,8 @@ pub struct RenderContext<'a> {
 
 /// One template file to render.
 struct Renderable {
-    text: String,
+    /// The source bytes (Go keeps bytes that are not UTF-8).
+    text: Vec<u8>,
     /// The chart's shared top-level map.
     top: Map,
     base_path: String,
@@ -77,11 +78,7 @@ fn collect(
         }
         out.insert(
             format!("{path}/{}", t.name),
-            Renderable {
-                text: String::from_utf8_lossy(&t.data).into_owned(),
-                top: top.clone(),
-                base_path: format!("{path}/templates"),
-            },
+            Renderable { text: t.data.clone(), top: top.clone(), base_path: format!("{path}/templates") },
         );
     }
     top
@@ -114,11 +111,12 @@ pub fn render_traced(
     values: &Map,
     ctx: &RenderContext,
     tracer: &Rc<Tracer>,
-) -> Result<BTreeMap<String, (Vec<u8>, Vec<Span>)>, Error> {
+) -> Result<Rendered, Error> {
     render_with(chart, values, ctx, Some(tracer))
 }
 
-type Rendered = BTreeMap<String, (Vec<u8>, Vec<Span>)>;
+/// Each template's output and, when traced, its spans, by full path.
+pub type Rendered = BTreeMap<String, (Vec<u8>, Vec<Span>)>;
 
 fn render_with(
     chart: &Chart,
@@ -136,7 +134,7 @@ fn render_with(
     set.set_seed(ctx.seed);
     let order = execution_order(tpls.keys());
     for name in &order {
-        set.add(name, &tpls[*name].text).map_err(|e| Error::new(e.helm_message()))?;
+        set.add_bytes(name, &tpls[*name].text).map_err(|e| Error::new(e.helm_message()))?;
     }
     let mut rendered = BTreeMap::new();
     for name in order {
@@ -168,7 +166,7 @@ impl Host for NoHost {
         Err(FuncError::new(format!("no template {name}")))
     }
 
-    fn tpl(&mut self, _text: &str, _data: &Value) -> Result<Vec<u8>, FuncError> {
+    fn tpl(&mut self, _text: &[u8], _data: &Value) -> Result<Vec<u8>, FuncError> {
         Err(FuncError::new("tpl is not available here"))
     }
 

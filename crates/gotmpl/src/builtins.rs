@@ -93,8 +93,8 @@ pub(crate) fn call(b: Builtin, argv: &[Val], callee: &str) -> Result<Val, String
             let format = all.first().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
             Ok(Val::V(Value::from_go_bytes(gofmt::sprintf(&format, all.get(1..).unwrap_or(&[])))))
         }
-        Builtin::Html => Ok(Val::V(Value::string(html_escape(&eval_args(values()))))),
-        Builtin::Js => Ok(Val::V(Value::string(js_escape(&eval_args(values()))))),
+        Builtin::Html => Ok(Val::V(Value::from_go_bytes(html_escape(&eval_args(values()))))),
+        Builtin::Js => Ok(Val::V(Value::from_go_bytes(js_escape(&eval_args(values()))))),
         Builtin::Urlquery => Ok(Val::V(Value::string(query_escape(&eval_args(values()))))),
         Builtin::Call => match arg(0).concrete() {
             None => Err("call of nil".into()),
@@ -186,8 +186,8 @@ fn index(item: &Val, indexes: &[Val]) -> Result<Val, String> {
                 let key = match idx.concrete() {
                     None => return Err("value is nil; should be of type string".into()),
                     Some(Value::String(s)) => s.clone(),
-                    // Map keys are kept as text: a key's invalid bytes read as U+FFFD.
-                    Some(Value::ByteString(b)) => b.text().into(),
+                    // A key of bytes that are not UTF-8 is kept escaped (see `as_map_key`).
+                    Some(Value::ByteString(b)) => govalue::bytekey::escape(b.bytes()).into(),
                     Some(other) => return Err(format!("value has type {}; should be string", other.type_name())),
                 };
                 let strings = m.kind() == MapKind::Strings;
@@ -387,38 +387,41 @@ fn le(arg1: &Val, arg2: &Val) -> Result<bool, String> {
 
 /// Go's `evalArgs`: one string argument as is, otherwise `fmt.Sprint` with nil
 /// shown as `<no value>`.
-fn eval_args(args: Vec<Value>) -> String {
+fn eval_args(args: Vec<Value>) -> Vec<u8> {
     if let [s] = args.as_slice() {
-        if let Some(text) = s.as_str() {
-            return text.to_string();
+        if let Some(bytes) = s.go_bytes() {
+            return bytes.to_vec();
         }
     }
     let args: Vec<Value> = args.into_iter().map(|a| if a.is_nil() { Value::str("<no value>") } else { a }).collect();
-    String::from_utf8_lossy(&gofmt::sprint(&args)).into_owned()
+    gofmt::sprint(&args)
 }
 
-/// Go's `template.HTMLEscapeString`.
-fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\0' => out.push('\u{FFFD}'),
-            '"' => out.push_str("&#34;"),
-            '\'' => out.push_str("&#39;"),
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
+/// Go's `template.HTMLEscapeString` (bytewise: other bytes are copied).
+fn html_escape(s: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    for &b in s {
+        match b {
+            0 => out.extend_from_slice("\u{FFFD}".as_bytes()),
+            b'"' => out.extend_from_slice(b"&#34;"),
+            b'\'' => out.extend_from_slice(b"&#39;"),
+            b'&' => out.extend_from_slice(b"&amp;"),
+            b'<' => out.extend_from_slice(b"&lt;"),
+            b'>' => out.extend_from_slice(b"&gt;"),
+            b => out.push(b),
         }
     }
     out
 }
 
-/// Go's `template.JSEscapeString`.
-fn js_escape(s: &str) -> String {
+/// Go's `template.JSEscapeString`: a byte that is not UTF-8 is the printable
+/// U+FFFD to Go, so it is copied as is.
+fn js_escape(s: &[u8]) -> Vec<u8> {
+    let escaped = govalue::bytekey::escape(s);
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in escaped.chars() {
         match c {
+            c if govalue::bytekey::is_escaped(c) => out.push(c),
             '\\' => out.push_str("\\\\"),
             '\'' => out.push_str("\\'"),
             '"' => out.push_str("\\\""),
@@ -432,13 +435,13 @@ fn js_escape(s: &str) -> String {
             c => out.push_str(&format!("\\u{:04X}", c as u32)),
         }
     }
-    out
+    govalue::bytekey::unescape(&out).into_owned()
 }
 
 /// Go's `url.QueryEscape`.
-fn query_escape(s: &str) -> String {
+fn query_escape(s: &[u8]) -> String {
     let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
+    for &b in s {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
             b' ' => out.push('+'),
@@ -475,10 +478,10 @@ mod tests {
 
     #[test]
     fn escapers() {
-        assert_eq!(html_escape("<a href=\"x\">&'</a>"), "&lt;a href=&#34;x&#34;&gt;&amp;&#39;&lt;/a&gt;");
-        assert_eq!(js_escape("a\nb"), "a\\u000Ab");
-        assert_eq!(js_escape("é\u{2028}"), "é\\u2028");
-        assert_eq!(query_escape("a b&c=d/é"), "a+b%26c%3Dd%2F%C3%A9");
+        assert_eq!(html_escape(b"<a href=\"x\">&'</a>"), b"&lt;a href=&#34;x&#34;&gt;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(js_escape(b"a\nb"), b"a\\u000Ab");
+        assert_eq!(js_escape("é\u{2028}".as_bytes()), "é\\u2028".as_bytes());
+        assert_eq!(query_escape("a b&c=d/é".as_bytes()), "a+b%26c%3Dd%2F%C3%A9");
     }
 
     #[test]

@@ -380,7 +380,7 @@ impl<'a> Ctx<'a> {
             Err(message) => {
                 return Err(GoError {
                     chain: vec![
-                        format!("cannot parse template {}: {}", quote(text), message).into(),
+                        format!("cannot parse template {}: {}", quote_source(text), message).into(),
                         message.as_str().into(),
                     ],
                     is_exec: false,
@@ -398,7 +398,8 @@ impl<'a> Ctx<'a> {
             }
             Err(e) => {
                 let mut chain: Vec<Rc<str>> =
-                    vec![format!("error during tpl function execution for {}: {}", quote(text), e.message()).into()];
+                    vec![format!("error during tpl function execution for {}: {}", quote_source(text), e.message())
+                        .into()];
                 chain.extend(e.chain);
                 Err(GoError { chain, is_exec: e.is_exec })
             }
@@ -427,6 +428,11 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Go's `%q` of the template source `text` (escaped, see `source`).
+fn quote_source(text: &str) -> String {
+    govalue::strconv::quote_bytes(&crate::source::unescape(text))
+}
+
 /// The fixed clock `--seed` gives: 2024-01-01T00:00:00Z.
 const SEEDED_NOW_NANOS: i128 = 1_704_067_200_000_000_000;
 
@@ -441,8 +447,9 @@ impl Host for CallHost<'_> {
         self.ctx.include(self.scope, name, data).map_err(|e| self.ctx.remember(e))
     }
 
-    fn tpl(&mut self, text: &str, data: &Value) -> Result<Vec<u8>, FuncError> {
-        self.ctx.tpl(self.scope, text, data).map_err(|e| self.ctx.remember(e))
+    fn tpl(&mut self, text: &[u8], data: &Value) -> Result<Vec<u8>, FuncError> {
+        let text = crate::source::escape(text);
+        self.ctx.tpl(self.scope, &text, data).map_err(|e| self.ctx.remember(e))
     }
 
     fn random_u64(&mut self) -> u64 {
@@ -619,7 +626,7 @@ impl<'a> State<'a> {
             Node::Text { pos, text } => {
                 if let Some(t) = self.ctx.tracer {
                     let p = Some(Rc::new(Prov::Literal(self.site(*pos))));
-                    t.emit(out.len(), out.len() + text.len(), &p, &self.conds, self.site(*pos));
+                    t.emit(out.len(), out.len() + text.as_bytes().len(), &p, &self.conds, self.site(*pos));
                 }
                 out.extend_from_slice(text.as_bytes())
             }
@@ -763,7 +770,7 @@ impl<'a> State<'a> {
                             t.note_read(&p);
                         }
                         let elem = if strings { Val::V(item) } else { Val::elem(&item) };
-                        if self.one_iteration(b, Value::String(k), (elem, p), mark, out)? {
+                        if self.one_iteration(b, Value::from_map_key(&k), (elem, p), mark, out)? {
                             break;
                         }
                     }
@@ -957,7 +964,7 @@ impl<'a> State<'a> {
             Arg::Dot { .. } => Ok(dot.clone()),
             Arg::Nil { .. } => Err(self.error("nil is not a command".into())),
             Arg::Number(n) => self.ideal_constant(first, n),
-            Arg::String { text, .. } => Ok(Val::V(text.clone())),
+            Arg::String { value, .. } => Ok(Val::V(value.clone())),
             _ => Err(self.error(format!("can't evaluate command {}", quote(&first.to_string())))),
         }
     }
@@ -1383,10 +1390,10 @@ impl<'a> State<'a> {
                     _ => self.literal_mismatch(typ, n),
                 }
             }
-            Arg::String { text, .. } => {
+            Arg::String { value, .. } => {
                 return match typ {
                     PType::Param(Param::String) | PType::Param(Param::Any) | PType::Reflect | PType::Untyped => {
-                        Ok(Val::V(text.clone()))
+                        Ok(Val::V(value.clone()))
                     }
                     _ => self.literal_mismatch(typ, n),
                 }

@@ -442,7 +442,7 @@ impl Printer {
                         if i > 0 {
                             self.buf.push_str(", ");
                         }
-                        self.print_value(&Value::String(k.clone()), verb, depth + 1);
+                        self.print_value(&Value::from_map_key(k), verb, depth + 1);
                         self.buf.push(':');
                         self.print_value(v, verb, depth + 1);
                     }
@@ -453,7 +453,7 @@ impl Printer {
                         if i > 0 {
                             self.buf.push(' ');
                         }
-                        self.print_value(&Value::String(k.clone()), verb, depth + 1);
+                        self.print_value(&Value::from_map_key(k), verb, depth + 1);
                         self.buf.push(':');
                         self.print_value(v, verb, depth + 1);
                     }

@@ -95,11 +95,28 @@ impl Item {
             ItemType::Error => self.val.clone(),
             t if t.is_keyword() => format!("<{}>", self.val),
             _ => {
-                if self.val.len() > 10 {
-                    let head: String = self.val.chars().take(10).collect();
-                    format!("{}...", govalue::strconv::quote(&head))
+                // `%.10q` of the source bytes: at most 10 runes (a stray byte is one).
+                let val = crate::source::unescape(&self.val);
+                if val.len() > 10 {
+                    let mut head = Vec::new();
+                    let mut runes = 0;
+                    for chunk in val.utf8_chunks() {
+                        for c in chunk.valid().chars() {
+                            if runes < 10 {
+                                head.extend_from_slice(c.encode_utf8(&mut [0u8; 4]).as_bytes());
+                                runes += 1;
+                            }
+                        }
+                        for &b in chunk.invalid() {
+                            if runes < 10 {
+                                head.push(b);
+                                runes += 1;
+                            }
+                        }
+                    }
+                    format!("{}...", govalue::strconv::quote_bytes(&head))
                 } else {
-                    govalue::strconv::quote(&self.val)
+                    govalue::strconv::quote_bytes(&val)
                 }
             }
         }
@@ -643,6 +660,8 @@ impl<'a> Lexer<'a> {
 
 /// Go's `%#U` of a rune: `U+002D '-'`.
 pub(crate) fn unicode_hash(c: char) -> String {
+    // A source byte that is not UTF-8 is utf8.RuneError to Go.
+    let c = if crate::source::is_escaped(c) { '\u{FFFD}' } else { c };
     if govalue::strconv::is_print(c) {
         format!("U+{:04X} '{}'", c as u32, c)
     } else {

@@ -26,6 +26,7 @@ mod lex;
 mod literal;
 mod parse;
 mod random;
+mod source;
 mod stack;
 pub mod trace;
 mod values;
@@ -68,9 +69,16 @@ impl Templates {
     /// join the set (a later add replaces an earlier define of the same name, as
     /// Go's `AddParseTree` does, except that an empty body never replaces).
     pub fn add(&mut self, name: &str, text: &str) -> Result<(), TemplateError> {
+        self.add_bytes(name, text.as_bytes())
+    }
+
+    /// [`Templates::add`] for source given as bytes: as in Go, text between actions
+    /// and raw strings keep bytes that are not UTF-8.
+    pub fn add_bytes(&mut self, name: &str, text: &[u8]) -> Result<(), TemplateError> {
         let floor = self.stack_floor();
         let funcs = &self.funcs;
-        let trees = parse::parse(name, text, &|f| exec::has_function(funcs, f), floor)
+        let text = source::escape(text);
+        let trees = parse::parse(name, &text, &|f| exec::has_function(funcs, f), floor)
             .map_err(|message| TemplateError { file: name.to_string(), kind: ErrorKind::Parse(message) })?;
         for tree in trees {
             if tree.is_empty() && self.set.contains_key(&tree.name) {

@@ -78,6 +78,11 @@ pub(crate) fn unquote_char(s: &str, quote: char) -> Result<(u32, bool, &str), &'
     if c == quote && (quote == '\'' || quote == '"') {
         return Err(INVALID_SYNTAX);
     }
+    if crate::source::is_escaped(c) {
+        // A source byte that is not UTF-8: Go decodes utf8.RuneError.
+        let (c, rest) = crate::source::decode_rune(s).ok_or(INVALID_SYNTAX)?;
+        return Ok((c as u32, true, rest));
+    }
     if c != '\\' {
         return Ok((c as u32, true, chars.as_str()));
     }
@@ -137,13 +142,15 @@ pub(crate) fn unquote_char(s: &str, quote: char) -> Result<(u32, bool, &str), &'
 }
 
 /// `strconv.Unquote` for double-quoted and back-quoted strings, as text (bytes
-/// that are not UTF-8, from `\x80`-style escapes, read as U+FFFD).
+/// that are not UTF-8 shown as U+FFFD), for names.
 pub(crate) fn unquote(s: &str) -> Result<String, &'static str> {
-    unquote_bytes(s).map(|b| String::from_utf8_lossy(&b).into_owned())
+    unquote_bytes(s)
+        .map(|b| String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
-/// `strconv.Unquote` for double-quoted and back-quoted strings: the Go string's
-/// bytes, which `\x` and octal escapes can make invalid UTF-8.
+/// `strconv.Unquote` for double-quoted and back-quoted strings of (escaped)
+/// template source: the Go string's bytes. A raw string keeps the source's bytes;
+/// `\x`/octal escapes make single bytes.
 pub(crate) fn unquote_bytes(s: &str) -> Result<Vec<u8>, &'static str> {
     if s.len() < 2 {
         return Err(INVALID_SYNTAX);
@@ -157,7 +164,9 @@ pub(crate) fn unquote_bytes(s: &str) -> Result<Vec<u8>, &'static str> {
         if body.contains('`') {
             return Err(INVALID_SYNTAX);
         }
-        return Ok(body.replace('\r', "").into_bytes());
+        let mut out = crate::source::unescape(body).into_owned();
+        out.retain(|&b| b != b'\r');
+        return Ok(out);
     }
     if quote != b'"' || body.contains('\n') {
         return Err(INVALID_SYNTAX);

@@ -26,24 +26,36 @@ pub(crate) struct Template {
 impl Template {
     /// Go's `parse.IsEmptyTree`: only blank text (and comments).
     pub fn is_empty(&self) -> bool {
-        self.root.iter().all(|n| matches!(n, Node::Text { text, .. } if text.trim().is_empty()))
+        self.root.iter().all(|n| matches!(n, Node::Text { text, .. } if text.is_blank()))
     }
 
     /// Go's `ErrorContext` location: `name:line:col` (col is the 0-based byte offset in the line).
     pub fn location(&self, pos: Pos) -> String {
         let before = self.text.get(..pos).unwrap_or(&self.text);
         let line = 1 + before.matches('\n').count();
-        let col = match before.rfind('\n') {
-            Some(i) => pos - (i + 1),
-            None => pos,
-        };
+        // Go counts bytes of the source: an escaped byte is one.
+        let col = crate::source::source_len(before.rsplit('\n').next().unwrap_or(before));
         format!("{}:{}:{}", self.parse_name, line, col)
+    }
+}
+
+/// The bytes of a text node (the source's exact bytes, UTF-8 or not).
+pub(crate) struct TextBytes(Rc<[u8]>);
+
+impl TextBytes {
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Go's `len(bytes.TrimSpace(text)) == 0`.
+    fn is_blank(&self) -> bool {
+        String::from_utf8_lossy(&self.0).trim().is_empty()
     }
 }
 
 /// A node of a template body.
 pub(crate) enum Node {
-    Text { pos: Pos, text: Rc<str> },
+    Text { pos: Pos, text: TextBytes },
     Action { pipe: Pipe },
     If(Branch),
     Range(Branch),
@@ -82,16 +94,38 @@ pub(crate) struct Command {
 
 /// An operand.
 pub(crate) enum Arg {
-    Field { pos: Pos, ident: Vec<String> },
-    Chain { pos: Pos, node: Box<Arg>, field: Vec<String> },
-    Identifier { pos: Pos, name: String },
+    Field {
+        pos: Pos,
+        ident: Vec<String>,
+    },
+    Chain {
+        pos: Pos,
+        node: Box<Arg>,
+        field: Vec<String>,
+    },
+    Identifier {
+        pos: Pos,
+        name: String,
+    },
     Pipe(Box<Pipe>),
     Variable(Variable),
-    Bool { pos: Pos, value: bool },
-    Dot { pos: Pos },
-    Nil { pos: Pos },
+    Bool {
+        pos: Pos,
+        value: bool,
+    },
+    Dot {
+        pos: Pos,
+    },
+    Nil {
+        pos: Pos,
+    },
     Number(Box<Number>),
-    String { pos: Pos, quoted: String, text: govalue::Value },
+    /// A string constant: its source text and its value (bytes kept, as in Go).
+    String {
+        pos: Pos,
+        quoted: String,
+        value: govalue::Value,
+    },
 }
 
 /// A number constant with every Go type that can represent it.
@@ -442,7 +476,10 @@ impl<'a> Parser<'a> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let token = self.next_non_space();
         match token.typ {
-            ItemType::Text => Ok(Parsed::Node(Node::Text { pos: token.pos, text: Rc::from(token.val.as_str()) })),
+            ItemType::Text => Ok(Parsed::Node(Node::Text {
+                pos: token.pos,
+                text: TextBytes(Rc::from(crate::source::unescape(&token.val).as_ref())),
+            })),
             ItemType::LeftDelim => {
                 self.action_line = token.line;
                 let result = self.action();
@@ -752,7 +789,11 @@ impl<'a> Parser<'a> {
                 Arg::Pipe(Box::new(pipe?))
             }
             ItemType::String | ItemType::RawString => match literal::unquote_bytes(&token.val) {
-                Ok(s) => Arg::String { pos: token.pos, quoted: token.val, text: govalue::Value::from_go_bytes(s) },
+                Ok(s) => Arg::String {
+                    pos: token.pos,
+                    quoted: crate::source::unescape_lossy(&token.val).into_owned(),
+                    value: govalue::Value::from_go_bytes(s),
+                },
                 Err(e) => return self.errorf(e),
             },
             _ => {

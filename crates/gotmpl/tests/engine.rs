@@ -21,7 +21,7 @@ fn funcs() -> FuncMap {
             params: &[Param::String, Param::Any],
             variadic: None,
             can_fail: true,
-            body: |h, a| h.tpl(a[0].as_str().unwrap_or(""), &a[1]).map(Value::from_go_bytes),
+            body: |h, a| h.tpl(a[0].go_bytes().unwrap_or(b""), &a[1]).map(Value::from_go_bytes),
         },
         FuncSpec {
             name: "fail",

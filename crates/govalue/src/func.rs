@@ -81,8 +81,9 @@ pub trait Host {
     fn include(&mut self, name: &str, data: &Value) -> Result<Vec<u8>, FuncError>;
 
     /// Parses `text` as a template, with the defines of the current template set
-    /// visible, and executes it with `data` (`tpl`); returns the output bytes.
-    fn tpl(&mut self, text: &str, data: &Value) -> Result<Vec<u8>, FuncError>;
+    /// visible, and executes it with `data` (`tpl`); returns the output bytes. The
+    /// text is the Go string's bytes (text that is not UTF-8 is kept, as in Go).
+    fn tpl(&mut self, text: &[u8], data: &Value) -> Result<Vec<u8>, FuncError>;
 
     /// A uniformly random 64-bit number: from the operating system's CSPRNG, or
     /// from a deterministic generator when `--seed` is given.

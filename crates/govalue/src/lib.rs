@@ -4,6 +4,7 @@
 //! - [`strconv::format_float`]: Go's float formatting, the base of `%v`, JSON and YAML.
 //! - [`func`]: how template functions declare their Go signatures and are called.
 
+pub mod bytekey;
 pub mod func;
 mod printable;
 pub mod strconv;

@@ -182,6 +182,23 @@ mod tests {
     }
 }
 
+/// The text Go's rune-wise code sees in `b`: each byte that is not part of a
+/// valid UTF-8 character is one U+FFFD (`utf8.RuneError`, width 1), unlike
+/// `String::from_utf8_lossy`, which replaces a whole truncated sequence once.
+pub fn lossy(b: &[u8]) -> std::borrow::Cow<'_, str> {
+    if let Ok(s) = std::str::from_utf8(b) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(b.len() + 8);
+    for chunk in b.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for _ in chunk.invalid() {
+            out.push('\u{FFFD}');
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Whether Go's `strconv.IsPrint` holds for `c`: letters, marks, numbers,
 /// punctuation, symbols and the ASCII space (control, format and separator
 /// characters other than U+0020 are not printable).

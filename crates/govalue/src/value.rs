@@ -363,7 +363,7 @@ impl Value {
             Ok(s) => Value::string(s),
             Err(e) => {
                 let bytes = e.into_bytes();
-                let text = String::from_utf8_lossy(&bytes).into();
+                let text = strconv::lossy(&bytes).into();
                 Value::ByteString(Rc::new(ByteString { bytes: bytes.into(), text }))
             }
         }
@@ -406,6 +406,25 @@ impl Value {
             Value::String(s) => Some(s),
             Value::ByteString(b) => Some(b.text()),
             _ => None,
+        }
+    }
+
+    /// The map key a Go string is (`None` for other values): its text, with bytes
+    /// that are not UTF-8 escaped (see [`crate::bytekey`]), so that a key made of
+    /// such bytes keeps them.
+    pub fn as_map_key(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match self {
+            Value::String(s) => Some(std::borrow::Cow::Borrowed(s)),
+            Value::ByteString(b) => Some(crate::bytekey::escape(b.bytes())),
+            _ => None,
+        }
+    }
+
+    /// The Go string a map key is (see [`Value::as_map_key`]).
+    pub fn from_map_key(key: &Str) -> Value {
+        match crate::bytekey::unescape(key) {
+            std::borrow::Cow::Borrowed(_) => Value::String(key.clone()),
+            std::borrow::Cow::Owned(bytes) => Value::from_go_bytes(bytes),
         }
     }
 

@@ -72,7 +72,8 @@ impl Walker {
 
     fn map(&mut self, m: &Map, type_name: String) -> Result<JsonVal, String> {
         self.enter(m.addr(), type_name)?;
-        let entries: Vec<(String, Value)> = m.borrow().iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        let entries: Vec<(String, Value)> =
+            m.borrow().iter().map(|(k, v)| (govalue::bytekey::unescape_lossy(k).into_owned(), v.clone())).collect();
         let mut out = Vec::with_capacity(entries.len());
         for (k, v) in entries {
             out.push((k, self.walk(&v)?));

@@ -118,7 +118,8 @@ impl Encoder {
             Value::Uint8(b) => self.out.push_str(&b.to_string()),
             Value::Float(f) => self.out.push_str(&float_text(f)),
             Value::String(s) => self.out.push_str(&quoted(&s)),
-            Value::ByteString(b) => self.out.push_str(&quoted(b.text())),
+            // Kept escaped (see `govalue::bytekey`): the TOML encoder writes the bytes.
+            Value::ByteString(b) => self.out.push_str(&quoted(&govalue::bytekey::escape(b.bytes()))),
             Value::Bytes(b) => {
                 let items: Vec<String> = b.iter().map(|x| x.to_string()).collect();
                 self.out.push_str(&format!("[{}]", items.join(", ")));

@@ -35,6 +35,12 @@ pub(crate) fn arg_str(args: &[Value], i: usize) -> &str {
     args.get(i).and_then(Value::as_str).unwrap_or("")
 }
 
+/// A declared `string` argument used as a map key (bytes that are not UTF-8 kept,
+/// see `Value::as_map_key`).
+pub(crate) fn arg_key(args: &[Value], i: usize) -> std::borrow::Cow<'_, str> {
+    args.get(i).and_then(Value::as_map_key).unwrap_or(std::borrow::Cow::Borrowed(""))
+}
+
 /// A declared `string` argument, as the Go string's exact bytes.
 pub(crate) fn arg_bytes(args: &[Value], i: usize) -> &[u8] {
     args.get(i).and_then(Value::go_bytes).unwrap_or(b"")
@@ -69,29 +75,9 @@ pub(crate) fn rest_args(args: &[Value], i: usize) -> &[Value] {
     args.get(i..).unwrap_or(&[])
 }
 
-/// A `[]string` value.
-pub(crate) fn string_list(items: Vec<String>) -> Value {
-    Value::List(List::typed(items.into_iter().map(Value::string).collect(), GoType::String))
-}
-
-/// A `[]string` built by appending to a nil slice: nil when `items` is empty
-/// (Go's `regexp.FindAllString` finding nothing).
-pub(crate) fn appended_string_list(items: Vec<String>) -> Value {
-    Value::List(List::appended(items.into_iter().map(Value::string).collect(), GoType::String))
-}
-
 /// A `[]int` value.
 pub(crate) fn int_list(items: Vec<i64>) -> Value {
     Value::List(List::typed(items.into_iter().map(Value::Int).collect(), GoType::Int))
-}
-
-/// A `map[string]string` value.
-pub(crate) fn string_map(entries: Vec<(String, String)>) -> Value {
-    let m = Map::new().with_kind(govalue::MapKind::Strings);
-    for (k, v) in entries {
-        m.insert(k, Value::string(v));
-    }
-    Value::Map(m)
 }
 
 /// An error value.
@@ -210,7 +196,7 @@ pub(crate) fn parse_go_float(s: &str) -> Option<f64> {
 pub(crate) fn strval(v: &Value) -> String {
     match v {
         Value::String(s) => s.to_string(),
-        Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        Value::Bytes(b) => govalue::strconv::lossy(b).into_owned(),
         other => other.to_go_string(),
     }
 }

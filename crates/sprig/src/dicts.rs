@@ -5,7 +5,7 @@
 
 use govalue::{FuncResult, FuncSpec, Host, Map, MapKind, Param, Value};
 
-use crate::conv::{arg, arg_map, arg_str, err, fallible, func, rest_args, string_list, strval, variadic};
+use crate::conv::{arg, arg_key, arg_map, err, fallible, func, rest_args, strval, variadic};
 
 use Param::{Any, Map as M, String as S};
 
@@ -16,45 +16,45 @@ const MAX_DEPTH: usize = 1_000;
 pub(crate) fn functions() -> Vec<FuncSpec> {
     vec![
         variadic("dict", &[], Any, false, |_, a| Ok(dict(a))),
-        func("get", &[M, S], |_, a| Ok(arg_map(a, 0).get(arg_str(a, 1)).unwrap_or_else(|| Value::str("")))),
+        func("get", &[M, S], |_, a| Ok(arg_map(a, 0).get(&arg_key(a, 1)).unwrap_or_else(|| Value::str("")))),
         func("set", &[M, S, Any], |_, a| {
             let m = arg_map(a, 0);
-            m.insert(arg_str(a, 1), arg(a, 2));
+            m.insert(&*arg_key(a, 1), arg(a, 2));
             Ok(Value::Map(m))
         }),
         func("unset", &[M, S], |_, a| {
             let m = arg_map(a, 0);
-            m.remove(arg_str(a, 1));
+            m.remove(&arg_key(a, 1));
             Ok(Value::Map(m))
         }),
-        func("hasKey", &[M, S], |_, a| Ok(Value::Bool(arg_map(a, 0).contains_key(arg_str(a, 1))))),
+        func("hasKey", &[M, S], |_, a| Ok(Value::Bool(arg_map(a, 0).contains_key(&arg_key(a, 1))))),
         variadic("pluck", &[S], M, false, |_, a| {
-            let key = arg_str(a, 0);
-            Ok(Value::list(rest_args(a, 1).iter().filter_map(|d| d.as_map().and_then(|m| m.get(key))).collect()))
+            let key = arg_key(a, 0);
+            Ok(Value::list(rest_args(a, 1).iter().filter_map(|d| d.as_map().and_then(|m| m.get(&key))).collect()))
         }),
         variadic("keys", &[], M, false, |_, a| {
             let mut keys = Vec::new();
             for d in a.iter().filter_map(Value::as_map) {
-                keys.extend(d.keys().iter().map(|k| k.to_string()));
+                keys.extend(d.keys().iter().map(Value::from_map_key));
             }
-            Ok(string_list(keys))
+            Ok(Value::List(govalue::List::typed(keys, govalue::GoType::String)))
         }),
         variadic("pick", &[M], S, false, |_, a| {
             let src = arg_map(a, 0);
             let out = Map::new();
-            for k in rest_args(a, 1).iter().filter_map(Value::as_str) {
-                if let Some(v) = src.get(k) {
-                    out.insert(k, v);
+            for k in rest_args(a, 1).iter().filter_map(Value::as_map_key) {
+                if let Some(v) = src.get(&k) {
+                    out.insert(&*k, v);
                 }
             }
             Ok(Value::Map(out))
         }),
         variadic("omit", &[M], S, false, |_, a| {
             let src = arg_map(a, 0);
-            let omit: Vec<&str> = rest_args(a, 1).iter().filter_map(Value::as_str).collect();
+            let omit: Vec<std::borrow::Cow<'_, str>> = rest_args(a, 1).iter().filter_map(Value::as_map_key).collect();
             let out = Map::new();
             for (k, v) in src.borrow().iter() {
-                if !omit.contains(&&**k) {
+                if !omit.iter().any(|o| **o == **k) {
                     out.insert(k.clone(), v.clone());
                 }
             }
@@ -75,7 +75,10 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
 fn dict(args: &[Value]) -> Value {
     let m = Map::new();
     for pair in args.chunks(2) {
-        let key = strval(&pair[0]);
+        let key = match pair[0].as_map_key() {
+            Some(k) => k.into_owned(),
+            None => strval(&pair[0]),
+        };
         m.insert(key, pair.get(1).cloned().unwrap_or_else(|| Value::str("")));
     }
     Value::Map(m)

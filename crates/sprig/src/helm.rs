@@ -26,11 +26,11 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         fallible("mustToJson", &[Any], |_, a| goyaml::to_json(&arg(a, 0)).map(Value::string).map_err(FuncError::new)),
         func("fromJson", &[S], |_, a| Ok(from_json(arg_str(a, 0)))),
         func("fromJsonArray", &[S], |_, a| Ok(from_json_array(arg_str(a, 0)))),
-        func("toToml", &[Any], |_, a| Ok(Value::string(goyaml::to_toml(&arg(a, 0)).unwrap_or_else(|e| e)))),
+        func("toToml", &[Any], |_, a| Ok(toml_text(goyaml::to_toml(&arg(a, 0)).unwrap_or_else(|e| e)))),
         func("fromToml", &[S], |_, a| Ok(from_toml_bytes(arg_bytes(a, 0)))),
-        fallible("mustToToml", &[Any], |_, a| goyaml::to_toml(&arg(a, 0)).map(Value::string).map_err(FuncError::new)),
+        fallible("mustToToml", &[Any], |_, a| goyaml::to_toml(&arg(a, 0)).map(toml_text).map_err(FuncError::new)),
         fallible("include", &[S, Any], |h, a| h.include(arg_str(a, 0), &arg(a, 1)).map(Value::from_go_bytes)),
-        fallible("tpl", &[S, Any], |h, a| h.tpl(arg_str(a, 0), &arg(a, 1)).map(Value::from_go_bytes)),
+        fallible("tpl", &[S, Any], |h, a| h.tpl(arg_bytes(a, 0), &arg(a, 1)).map(Value::from_go_bytes)),
         fallible("required", &[S, Any], |_, a| {
             let v = arg(a, 1);
             match &v {
@@ -354,6 +354,15 @@ fn unescape_html(json: &str) -> String {
 }
 
 /// The result of a function, for tests.
+/// The TOML text as a Go string: keys and strings that are not UTF-8 were written
+/// escaped (see `govalue::bytekey`) and get their bytes back, as Go's encoder keeps them.
+fn toml_text(text: String) -> Value {
+    match govalue::bytekey::unescape(&text) {
+        std::borrow::Cow::Borrowed(_) => Value::string(text),
+        std::borrow::Cow::Owned(bytes) => Value::from_go_bytes(bytes),
+    }
+}
+
 #[cfg(test)]
 fn result_text(r: govalue::FuncResult) -> String {
     match r {

@@ -4,9 +4,9 @@ use govalue::{FuncError, FuncResult, FuncSpec, GoType, List, Param, Value};
 
 use crate::conv::{
     arg, arg_int, deep_equal, empty, err, fallible, int_list, kind_of, list_arg, ok_list, rest_args, slice_items,
-    string_list, strval, to_int64, variadic, NIL_DEREF,
+    strval_bytes, to_int64, variadic, NIL_DEREF,
 };
-use crate::strings::{is_nil_string_list, strslice};
+use crate::strings::{is_nil_string_list, strslice_bytes};
 
 use Param::{Any, Int};
 
@@ -217,18 +217,18 @@ fn sort_alpha(v: &Value) -> Value {
         _ => false,
     };
     match v {
-        _ if is_slice => {
-            let mut s = strslice(v);
-            s.sort();
-            string_list(s)
-        }
-        Value::List(_) | Value::Bytes(_) => {
-            let mut s = strslice(v);
-            s.sort();
-            string_list(s)
-        }
-        other => string_list(vec![strval(other)]),
+        // Go's sort.Strings: bytewise, each string's bytes kept.
+        _ if is_slice => bytes_list(v),
+        Value::List(_) | Value::Bytes(_) => bytes_list(v),
+        other => Value::List(List::typed(vec![Value::from_go_bytes(strval_bytes(other))], GoType::String)),
     }
+}
+
+/// The items of `v` as strings (`strslice`), sorted bytewise, as a `[]string`.
+fn bytes_list(v: &Value) -> Value {
+    let mut s = strslice_bytes(v);
+    s.sort();
+    Value::List(List::typed(s.into_iter().map(Value::from_go_bytes).collect(), GoType::String))
 }
 
 /// Sprig's `untilStep`, bounded to [`MAX_ITEMS`].

@@ -1,13 +1,14 @@
 //! Regular expression functions (`regexMatch`, `regexFindAll`, `regexReplaceAll`,
 //! `regexSplit`, ... and their `must` twins) with Go's RE2 semantics and error texts.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use govalue::{strconv, FuncError, FuncSpec, Param, Value};
+use govalue::{strconv, FuncError, FuncSpec, GoType, List, Param, Value};
 use regex::Regex;
 
-use crate::conv::{appended_string_list, arg_int, arg_str, fallible, func, string_list};
+use crate::conv::{arg_bytes, arg_int, arg_str, fallible, func};
 
 use Param::{Int, String as S};
 
@@ -15,39 +16,60 @@ use Param::{Int, String as S};
 pub(crate) fn functions() -> Vec<FuncSpec> {
     vec![
         func("regexMatch", &[S, S], |_, a| {
-            Ok(Value::Bool(compile(arg_str(a, 0)).is_ok_and(|r| r.is_match(arg_str(a, 1)))))
+            Ok(Value::Bool(compile(arg_str(a, 0)).is_ok_and(|r| r.is_match(&subject(a, 1)))))
         }),
-        fallible("mustRegexMatch", &[S, S], |_, a| Ok(Value::Bool(compile(arg_str(a, 0))?.is_match(arg_str(a, 1))))),
+        fallible("mustRegexMatch", &[S, S], |_, a| Ok(Value::Bool(compile(arg_str(a, 0))?.is_match(&subject(a, 1))))),
         fallible("regexFindAll", &[S, S, Int], |_, a| {
-            Ok(appended_string_list(find_all(&must_compile(arg_str(a, 0))?, arg_str(a, 1), arg_int(a, 2))))
+            Ok(found_list(find_all(&must_compile(arg_str(a, 0))?, &subject(a, 1), arg_int(a, 2))))
         }),
         fallible("mustRegexFindAll", &[S, S, Int], |_, a| {
-            Ok(appended_string_list(find_all(&compile(arg_str(a, 0))?, arg_str(a, 1), arg_int(a, 2))))
+            Ok(found_list(find_all(&compile(arg_str(a, 0))?, &subject(a, 1), arg_int(a, 2))))
         }),
-        fallible("regexFind", &[S, S], |_, a| Ok(find(&must_compile(arg_str(a, 0))?, arg_str(a, 1)))),
-        fallible("mustRegexFind", &[S, S], |_, a| Ok(find(&compile(arg_str(a, 0))?, arg_str(a, 1)))),
+        fallible("regexFind", &[S, S], |_, a| Ok(find(&must_compile(arg_str(a, 0))?, &subject(a, 1)))),
+        fallible("mustRegexFind", &[S, S], |_, a| Ok(find(&compile(arg_str(a, 0))?, &subject(a, 1)))),
         fallible("regexReplaceAll", &[S, S, S], |_, a| {
-            replace_all(&must_compile(arg_str(a, 0))?, arg_str(a, 1), arg_str(a, 2), false)
+            replace_all(&must_compile(arg_str(a, 0))?, &subject(a, 1), &subject(a, 2), false)
         }),
         fallible("mustRegexReplaceAll", &[S, S, S], |_, a| {
-            replace_all(&compile(arg_str(a, 0))?, arg_str(a, 1), arg_str(a, 2), false)
+            replace_all(&compile(arg_str(a, 0))?, &subject(a, 1), &subject(a, 2), false)
         }),
         fallible("regexReplaceAllLiteral", &[S, S, S], |_, a| {
-            replace_all(&must_compile(arg_str(a, 0))?, arg_str(a, 1), arg_str(a, 2), true)
+            replace_all(&must_compile(arg_str(a, 0))?, &subject(a, 1), &subject(a, 2), true)
         }),
         fallible("mustRegexReplaceAllLiteral", &[S, S, S], |_, a| {
-            replace_all(&compile(arg_str(a, 0))?, arg_str(a, 1), arg_str(a, 2), true)
+            replace_all(&compile(arg_str(a, 0))?, &subject(a, 1), &subject(a, 2), true)
         }),
         fallible("regexSplit", &[S, S, Int], |_, a| {
             let r = must_compile(arg_str(a, 0))?;
-            Ok(split_list(split(&r, arg_str(a, 0), arg_str(a, 1), arg_int(a, 2)), arg_int(a, 2)))
+            Ok(split_list(split(&r, arg_str(a, 0), &subject(a, 1), arg_int(a, 2)), arg_int(a, 2)))
         }),
         fallible("mustRegexSplit", &[S, S, Int], |_, a| {
             let r = compile(arg_str(a, 0))?;
-            Ok(split_list(split(&r, arg_str(a, 0), arg_str(a, 1), arg_int(a, 2)), arg_int(a, 2)))
+            Ok(split_list(split(&r, arg_str(a, 0), &subject(a, 1), arg_int(a, 2)), arg_int(a, 2)))
         }),
-        func("regexQuoteMeta", &[S], |_, a| Ok(Value::string(quote_meta(arg_str(a, 0))))),
+        func("regexQuoteMeta", &[S], |_, a| Ok(text_value(quote_meta(&subject(a, 0))))),
     ]
+}
+
+/// A string argument matched against (or used as a replacement) as text: Go's
+/// regexp reads each byte that is not UTF-8 as one U+FFFD rune but keeps the bytes
+/// in what it returns, so such bytes are escaped (`govalue::bytekey`) and every
+/// result is unescaped by [`text_value`].
+fn subject(args: &[Value], i: usize) -> Cow<'_, str> {
+    govalue::bytekey::escape(arg_bytes(args, i))
+}
+
+/// A result text (see [`subject`]) as a Go string.
+fn text_value(s: String) -> Value {
+    match govalue::bytekey::unescape(&s) {
+        Cow::Borrowed(_) => Value::string(s),
+        Cow::Owned(bytes) => Value::from_go_bytes(bytes),
+    }
+}
+
+/// Result texts as a `[]string`.
+fn text_list(items: Vec<String>) -> Value {
+    Value::List(List::typed(items.into_iter().map(text_value).collect(), GoType::String))
 }
 
 thread_local! {
@@ -564,7 +586,7 @@ fn replace_all(r: &Regex, s: &str, repl: &str, literal: bool) -> Result<Value, F
     let refs = if literal { 0 } else { repl.matches('$').count() as u128 };
     let bound = s.len() as u128 * (1 + refs) + matches * repl.len() as u128;
     crate::strings::check_alloc(bound)?;
-    Ok(Value::string(if literal {
+    Ok(text_value(if literal {
         r.replace_all(s, regex::NoExpand(repl)).into_owned()
     } else {
         r.replace_all(s, repl).into_owned()
@@ -573,7 +595,7 @@ fn replace_all(r: &Regex, s: &str, repl: &str, literal: bool) -> Result<Value, F
 
 /// `Regexp.FindString`.
 fn find(r: &Regex, s: &str) -> Value {
-    Value::str(r.find(s).map(|m| m.as_str()).unwrap_or(""))
+    text_value(r.find(s).map(|m| m.as_str()).unwrap_or("").to_string())
 }
 
 /// `Regexp.FindAllString(s, n)`.
@@ -591,7 +613,16 @@ fn split_list(items: Vec<String>, n: i64) -> Value {
     if n == 0 {
         Value::List(govalue::List::nil(govalue::GoType::String))
     } else {
-        string_list(items)
+        text_list(items)
+    }
+}
+
+/// What `regexFindAll` found: nil when nothing (Go appends to a nil slice).
+fn found_list(items: Vec<String>) -> Value {
+    if items.is_empty() {
+        Value::List(govalue::List::nil(govalue::GoType::String))
+    } else {
+        text_list(items)
     }
 }
 

@@ -3,9 +3,7 @@
 
 use govalue::{strconv, FuncResult, FuncSpec, Host, Param, Value};
 
-use crate::conv::{
-    arg, arg_bytes, arg_int, arg_str, err, fallible, func, string_list, string_map, strval_bytes, variadic,
-};
+use crate::conv::{arg, arg_bytes, arg_int, arg_str, err, fallible, func, strval_bytes, variadic};
 use crate::random;
 
 use Param::{Any, Int, String as Str};
@@ -22,7 +20,9 @@ pub(crate) fn check_alloc(n: u128) -> Result<(), govalue::FuncError> {
         return err("runtime error: makeslice: len out of range");
     }
     let mut probe: Vec<u8> = Vec::new();
-    if probe.try_reserve_exact(n as usize).is_err() {
+    // black_box: an optimised build may otherwise elide the unused allocation and
+    // report success for any size.
+    if std::hint::black_box(probe.try_reserve_exact(n as usize)).is_err() {
         return err(format!("runtime: out of memory: cannot allocate {n} bytes (where Helm stops with a fatal error)"));
     }
     Ok(())
@@ -32,9 +32,9 @@ pub(crate) fn check_alloc(n: u128) -> Result<(), govalue::FuncError> {
 pub(crate) fn functions() -> Vec<FuncSpec> {
     vec![
         func("hello", &[], |_, _| Ok(Value::str("Hello!"))),
-        func("abbrev", &[Int, Str], |_, a| Ok(Value::string(abbrev(arg_int(a, 0), arg_str(a, 1))))),
+        func("abbrev", &[Int, Str], |_, a| Ok(Value::from_go_bytes(abbrev(arg_int(a, 0), arg_bytes(a, 1))))),
         func("abbrevboth", &[Int, Int, Str], |_, a| {
-            Ok(Value::string(abbrevboth(arg_int(a, 0), arg_int(a, 1), arg_str(a, 2))))
+            Ok(Value::from_go_bytes(abbrevboth(arg_int(a, 0), arg_int(a, 1), arg_bytes(a, 2))))
         }),
         fallible("trunc", &[Int, Str], |_, a| trunc(arg_int(a, 0), arg_bytes(a, 1))),
         func("trim", &[Str], |_, a| Ok(Value::from_go_bytes(trim_space(arg_bytes(a, 0)).to_vec()))),
@@ -43,7 +43,7 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         func("title", &[Str], |_, a| Ok(Value::string(title(arg_str(a, 0))))),
         func("untitle", &[Str], |_, a| Ok(Value::string(untitle(arg_str(a, 0))))),
         fallible("substr", &[Int, Int, Str], |_, a| substr(arg_int(a, 0), arg_int(a, 1), arg_bytes(a, 2))),
-        fallible("repeat", &[Int, Str], |_, a| repeat(arg_str(a, 1), arg_int(a, 0)).map(Value::string)),
+        fallible("repeat", &[Int, Str], |_, a| repeat_bytes(arg_bytes(a, 1), arg_int(a, 0)).map(Value::from_go_bytes)),
         func("trimall", &[Str, Str], |_, a| Ok(trim_set(arg_bytes(a, 1), arg_str(a, 0)))),
         func("trimAll", &[Str, Str], |_, a| Ok(trim_set(arg_bytes(a, 1), arg_str(a, 0)))),
         func("trimSuffix", &[Str, Str], |_, a| {
@@ -54,8 +54,8 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
             let (pre, s) = (arg_bytes(a, 0), arg_bytes(a, 1));
             Ok(Value::from_go_bytes(s.strip_prefix(pre).unwrap_or(s).to_vec()))
         }),
-        func("nospace", &[Str], |_, a| Ok(Value::string(delete_white_space(arg_str(a, 0))))),
-        func("initials", &[Str], |_, a| Ok(Value::string(initials(arg_str(a, 0))))),
+        func("nospace", &[Str], |_, a| Ok(Value::from_go_bytes(delete_white_space(arg_bytes(a, 0))))),
+        func("initials", &[Str], |_, a| Ok(Value::string(initials(arg_bytes(a, 0))))),
         fallible("randAlphaNum", &[Int], |h, a| random::rand_string(h, arg_int(a, 0), random::Kind::AlphaNum)),
         fallible("randAlpha", &[Int], |h, a| random::rand_string(h, arg_int(a, 0), random::Kind::Alpha)),
         fallible("randAscii", &[Int], |h, a| random::rand_string(h, arg_int(a, 0), random::Kind::Ascii)),
@@ -65,13 +65,13 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         func("snakecase", &[Str], |_, a| Ok(Value::string(camel_to_lower(arg_str(a, 0), '_')))),
         func("camelcase", &[Str], |_, a| Ok(Value::string(pascal_case(arg_str(a, 0))))),
         func("kebabcase", &[Str], |_, a| Ok(Value::string(camel_to_lower(arg_str(a, 0), '-')))),
-        func("wrap", &[Int, Str], |_, a| Ok(Value::string(wrap(arg_str(a, 1), arg_int(a, 0), "", false)))),
+        func("wrap", &[Int, Str], |_, a| Ok(Value::from_go_bytes(wrap(arg_bytes(a, 1), arg_int(a, 0), b"", false)))),
         func("wrapWith", &[Int, Str, Str], |_, a| {
-            Ok(Value::string(wrap(arg_str(a, 2), arg_int(a, 0), arg_str(a, 1), true)))
+            Ok(Value::from_go_bytes(wrap(arg_bytes(a, 2), arg_int(a, 0), arg_bytes(a, 1), true)))
         }),
-        func("contains", &[Str, Str], |_, a| Ok(Value::Bool(arg_str(a, 1).contains(arg_str(a, 0))))),
-        func("hasPrefix", &[Str, Str], |_, a| Ok(Value::Bool(arg_str(a, 1).starts_with(arg_str(a, 0))))),
-        func("hasSuffix", &[Str, Str], |_, a| Ok(Value::Bool(arg_str(a, 1).ends_with(arg_str(a, 0))))),
+        func("contains", &[Str, Str], |_, a| Ok(Value::Bool(bytes_contain(arg_bytes(a, 1), arg_bytes(a, 0))))),
+        func("hasPrefix", &[Str, Str], |_, a| Ok(Value::Bool(arg_bytes(a, 1).starts_with(arg_bytes(a, 0))))),
+        func("hasSuffix", &[Str, Str], |_, a| Ok(Value::Bool(arg_bytes(a, 1).ends_with(arg_bytes(a, 0))))),
         variadic("quote", &[], Any, false, |_, a| Ok(Value::string(quote(a)))),
         variadic("squote", &[], Any, false, |_, a| Ok(Value::from_go_bytes(squote(a)))),
         variadic("cat", &[], Any, false, |_, a| Ok(Value::from_go_bytes(cat(a)))),
@@ -83,12 +83,14 @@ pub(crate) fn functions() -> Vec<FuncSpec> {
         func("plural", &[Str, Str, Int], |_, a| {
             Ok(Value::str(if arg_int(a, 2) == 1 { arg_str(a, 0) } else { arg_str(a, 1) }))
         }),
-        func("split", &[Str, Str], |_, a| Ok(split_map(go_split(arg_str(a, 1), arg_str(a, 0), -1)))),
-        func("splitList", &[Str, Str], |_, a| Ok(string_list(go_split(arg_str(a, 1), arg_str(a, 0), -1)))),
-        func("splitn", &[Str, Int, Str], |_, a| Ok(split_map(go_split(arg_str(a, 2), arg_str(a, 0), arg_int(a, 1))))),
+        func("split", &[Str, Str], |_, a| Ok(split_map(split_bytes(arg_bytes(a, 1), arg_bytes(a, 0), -1)))),
+        func("splitList", &[Str, Str], |_, a| Ok(bytes_list(split_bytes(arg_bytes(a, 1), arg_bytes(a, 0), -1)))),
+        func("splitn", &[Str, Int, Str], |_, a| {
+            Ok(split_map(split_bytes(arg_bytes(a, 2), arg_bytes(a, 0), arg_int(a, 1))))
+        }),
         func("toStrings", &[Any], |_, a| {
             let v = arg(a, 0);
-            Ok(if is_nil_string_list(&v) { v } else { string_list(strslice(&v)) })
+            Ok(if is_nil_string_list(&v) { v } else { bytes_list(strslice_bytes(&v)) })
         }),
         func("join", &[Str, Any], |_, a| Ok(Value::from_go_bytes(strslice_bytes(&arg(a, 1)).join(arg_bytes(a, 0))))),
     ]
@@ -142,11 +144,6 @@ fn single(mut it: impl Iterator<Item = char>) -> Option<char> {
 /// Maps every rune (Go's `strings.Map` with a one-to-one case mapping).
 fn map_runes(s: &str, f: fn(char) -> char) -> String {
     s.chars().map(f).collect()
-}
-
-/// Bytes to a string the way Go would print them (invalid UTF-8 replaced).
-pub(crate) fn lossy(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// Go's `strings.TrimSpace` over bytes: a byte that is not UTF-8 is not space.
@@ -241,21 +238,23 @@ fn byte_is_space(b: u8) -> bool {
 }
 
 /// goutils `DeleteWhiteSpace`: works on bytes, each kept byte re-encoded as a rune.
-fn delete_white_space(s: &str) -> String {
-    if !s.bytes().any(byte_is_space) {
-        return s.to_string();
+fn delete_white_space(s: &[u8]) -> Vec<u8> {
+    if !s.iter().copied().any(byte_is_space) {
+        return s.to_vec();
     }
-    s.bytes().filter(|b| !byte_is_space(*b)).map(|b| b as char).collect()
+    // goutils writes each kept byte as the rune of that value.
+    s.iter().copied().filter(|b| !byte_is_space(*b)).map(|b| b as char).collect::<String>().into_bytes()
 }
 
 /// goutils `Initials`: first byte of each whitespace-separated word.
-fn initials(s: &str) -> String {
+fn initials(s: &[u8]) -> String {
     let mut gap = true;
     let mut out = String::new();
-    for b in s.bytes() {
+    for &b in s {
         if byte_is_space(b) {
             gap = true;
         } else if gap {
+            // The byte's value as a rune, as goutils writes it.
             out.push(b as char);
             gap = false;
         }
@@ -264,50 +263,50 @@ fn initials(s: &str) -> String {
 }
 
 /// Sprig's `abbrev`.
-fn abbrev(width: i64, s: &str) -> String {
+fn abbrev(width: i64, s: &[u8]) -> Vec<u8> {
     if width < 4 {
-        return s.to_string();
+        return s.to_vec();
     }
     abbreviate_full(s, 0, width).unwrap_or_default()
 }
 
 /// Sprig's `abbrevboth`.
-fn abbrevboth(left: i64, right: i64, s: &str) -> String {
+fn abbrevboth(left: i64, right: i64, s: &[u8]) -> Vec<u8> {
     if right < 4 || (left > 0 && right < 7) {
-        return s.to_string();
+        return s.to_vec();
     }
     abbreviate_full(s, left, right).unwrap_or_default()
 }
 
 /// goutils `AbbreviateFull` (byte offsets, as Go slices strings).
-fn abbreviate_full(s: &str, offset: i64, max_width: i64) -> Option<String> {
+fn abbreviate_full(s: &[u8], offset: i64, max_width: i64) -> Option<Vec<u8>> {
     if s.is_empty() {
-        return Some(String::new());
+        return Some(Vec::new());
     }
     if max_width < 4 {
         return None;
     }
-    let b = s.as_bytes();
+    let b = s;
     let len = b.len() as i64;
     if len <= max_width {
-        return Some(s.to_string());
+        return Some(s.to_vec());
     }
     let mut offset = offset.min(len);
     if len.wrapping_sub(offset) < max_width - 3 {
         offset = len - (max_width - 3);
     }
-    let slice = |from: i64, to: i64| lossy(b.get(from.max(0) as usize..to.max(0) as usize).unwrap_or(&[]));
+    let slice = |from: i64, to: i64| b.get(from.max(0) as usize..to.max(0) as usize).unwrap_or(&[]).to_vec();
     if offset <= 4 {
-        return Some(slice(0, max_width - 3) + "...");
+        return Some([slice(0, max_width - 3), b"...".to_vec()].concat());
     }
     if max_width < 7 {
         return None;
     }
     if offset.wrapping_add(max_width - 3) < len {
         let inner = abbreviate_full(&slice(offset, len), 0, max_width - 3)?;
-        return Some(format!("...{inner}"));
+        return Some([b"...".to_vec(), inner].concat());
     }
-    Some(format!("...{}", slice(len - (max_width - 3), len)))
+    Some([b"...".to_vec(), slice(len - (max_width - 3), len)].concat())
 }
 
 /// Go's panic text for `s[lo:hi]` out of range.
@@ -351,6 +350,54 @@ fn substr(start: i64, end: i64, b: &[u8]) -> FuncResult {
         return slice_error(Some(start), end, len);
     }
     Ok(Value::from_go_bytes(b[start as usize..end as usize].to_vec()))
+}
+
+/// Go's `strings.Repeat` over a string's bytes.
+fn repeat_bytes(s: &[u8], count: i64) -> Result<Vec<u8>, govalue::FuncError> {
+    if count < 0 {
+        return err("strings: negative Repeat count");
+    }
+    let n = (s.len() as u128) * (count as u128);
+    if n > i64::MAX as u128 {
+        return err("strings: Repeat output length overflow");
+    }
+    check_alloc(n)?;
+    Ok(s.repeat(count as usize))
+}
+
+/// Go's `strings.Contains` (bytewise).
+fn bytes_contain(s: &[u8], sub: &[u8]) -> bool {
+    sub.is_empty() || s.windows(sub.len()).any(|w| w == sub)
+}
+
+/// Go's `strings.SplitN` over bytes: a non-empty separator splits bytewise; an
+/// empty one splits into UTF-8 sequences (each stray byte on its own, kept).
+fn split_bytes(s: &[u8], sep: &[u8], n: i64) -> Vec<Vec<u8>> {
+    if n == 0 {
+        return Vec::new();
+    }
+    if sep.is_empty() {
+        let text = govalue::bytekey::escape(s);
+        return go_split(&text, "", n).into_iter().map(|p| govalue::bytekey::unescape(&p).into_owned()).collect();
+    }
+    let mut out = Vec::new();
+    let mut rest = s;
+    while n < 0 || (out.len() as i64) < n - 1 {
+        match rest.windows(sep.len()).position(|w| w == sep) {
+            Some(i) => {
+                out.push(rest[..i].to_vec());
+                rest = &rest[i + sep.len()..];
+            }
+            None => break,
+        }
+    }
+    out.push(rest.to_vec());
+    out
+}
+
+/// Strings as a `[]string`, each string's bytes kept.
+fn bytes_list(items: Vec<Vec<u8>>) -> Value {
+    Value::List(govalue::List::typed(items.into_iter().map(Value::from_go_bytes).collect(), govalue::GoType::String))
 }
 
 /// Go's `strings.Repeat`, with Go's errors for sizes it cannot make.
@@ -474,19 +521,17 @@ pub(crate) fn go_split(s: &str, sep: &str, n: i64) -> Vec<String> {
 }
 
 /// Sprig's `split`/`splitn` result: `map[string]string` keyed `_0`, `_1`, ...
-fn split_map(parts: Vec<String>) -> Value {
-    string_map(parts.into_iter().enumerate().map(|(i, p)| (format!("_{i}"), p)).collect())
+fn split_map(parts: Vec<Vec<u8>>) -> Value {
+    let m = govalue::Map::new().with_kind(govalue::MapKind::Strings);
+    for (i, p) in parts.into_iter().enumerate() {
+        m.insert(format!("_{i}"), Value::from_go_bytes(p));
+    }
+    Value::Map(m)
 }
 
 /// Whether `v` is a nil `[]string`, which Sprig's `strslice` passes through as it is.
 pub(crate) fn is_nil_string_list(v: &Value) -> bool {
     matches!(v, Value::List(l) if l.is_nil() && l.elem() == govalue::GoType::String)
-}
-
-/// Sprig's `strslice`: a slice's non-nil items as strings; nil gives `[]`,
-/// anything else a one-item list.
-pub(crate) fn strslice(v: &Value) -> Vec<String> {
-    strslice_bytes(v).iter().map(|b| lossy(b)).collect()
 }
 
 /// [`strslice`] keeping each string's exact bytes.
@@ -504,13 +549,13 @@ pub(crate) fn strslice_bytes(v: &Value) -> Vec<Vec<u8>> {
 }
 
 /// goutils `WrapCustom` (byte offsets, as in Go).
-fn wrap(s: &str, width: i64, newline: &str, wrap_long: bool) -> String {
+fn wrap(s: &[u8], width: i64, newline: &[u8], wrap_long: bool) -> Vec<u8> {
     if s.is_empty() {
-        return String::new();
+        return Vec::new();
     }
-    let newline = if newline.is_empty() { "\n" } else { newline };
+    let newline: &[u8] = if newline.is_empty() { b"\n" } else { newline };
     let width = width.max(1) as usize;
-    let b = s.as_bytes();
+    let b = s;
     let len = b.len();
     let mut offset = 0usize;
     let mut out: Vec<u8> = Vec::new();
@@ -523,11 +568,11 @@ fn wrap(s: &str, width: i64, newline: &str, wrap_long: bool) -> String {
         let window = &b[offset..end.min(len)];
         if let Some(sp) = window.iter().rposition(|c| *c == b' ') {
             out.extend_from_slice(&b[offset..offset + sp]);
-            out.extend_from_slice(newline.as_bytes());
+            out.extend_from_slice(newline);
             offset += sp + 1;
         } else if wrap_long {
             out.extend_from_slice(&b[offset..width + offset]);
-            out.extend_from_slice(newline.as_bytes());
+            out.extend_from_slice(newline);
             offset += width;
         } else {
             let end = width + offset;
@@ -538,14 +583,14 @@ fn wrap(s: &str, width: i64, newline: &str, wrap_long: bool) -> String {
                 }
                 Some(i) => {
                     out.extend_from_slice(&b[offset..end + i]);
-                    out.extend_from_slice(newline.as_bytes());
+                    out.extend_from_slice(newline);
                     offset = end + i + 1;
                 }
             }
         }
     }
     out.extend_from_slice(&b[offset..]);
-    lossy(&out)
+    out
 }
 
 /// Shuffles the runes of `s` with the host's random source.
@@ -817,10 +862,10 @@ mod tests {
 
     #[test]
     fn goutils_helpers() {
-        assert_eq!(wrap("hello world foo", 5, "", false), "hello\nworld\nfoo");
-        assert_eq!(abbrev(5, "hello world"), "he...");
+        assert_eq!(wrap(b"hello world foo", 5, b"", false), b"hello\nworld\nfoo");
+        assert_eq!(abbrev(5, b"hello world"), b"he...");
         assert_eq!(swap_case("Hello World"), "hELLO wORLD");
-        assert_eq!(initials("foo bar"), "fb");
+        assert_eq!(initials(b"foo bar"), "fb");
         assert_eq!(title("hello wOrld-x"), "Hello WOrld-X");
         assert_eq!(title("ǆemal ßa"), "ǅemal ßa");
         assert_eq!(map_runes("İSTANBUL ΣΑΣ", lower_rune), "istanbul σασ");

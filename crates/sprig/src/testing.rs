@@ -21,8 +21,8 @@ impl Host for TestHost {
         Ok(format!("[{name}:{data}]").into_bytes())
     }
 
-    fn tpl(&mut self, text: &str, data: &Value) -> Result<Vec<u8>, FuncError> {
-        Ok(format!("<{text}|{data}>").into_bytes())
+    fn tpl(&mut self, text: &[u8], data: &Value) -> Result<Vec<u8>, FuncError> {
+        Ok(format!("<{}|{data}>", String::from_utf8_lossy(text)).into_bytes())
     }
 
     fn random_u64(&mut self) -> u64 {

@@ -109,7 +109,7 @@ fn unescape(s: &str) -> Result<String, String> {
             i += 1;
         }
     }
-    Ok(String::from_utf8_lossy(&out).into_owned())
+    Ok(govalue::strconv::lossy(&out).into_owned())
 }
 
 /// Go's `getScheme`: (scheme, rest).
