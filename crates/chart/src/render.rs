@@ -106,12 +106,7 @@ pub fn render(chart: &Chart, values: &Map, ctx: &RenderContext) -> Result<BTreeM
 
 /// [`render`] with provenance tracing: each template's output with the spans that
 /// say where its bytes came from.
-pub fn render_traced(
-    chart: &Chart,
-    values: &Map,
-    ctx: &RenderContext,
-    tracer: &Rc<Tracer>,
-) -> Result<Rendered, Error> {
+pub fn render_traced(chart: &Chart, values: &Map, ctx: &RenderContext, tracer: &Rc<Tracer>) -> Result<Rendered, Error> {
     render_with(chart, values, ctx, Some(tracer))
 }
 
