@@ -236,7 +236,7 @@ capstan only:
       --seed N               deterministic random and time functions
       --enable-dns           let getHostByName resolve names
       --warn-unused          warn about supplied values no template uses
-  -o, --output text|json     (explain) the report's format";
+  -o, --output FORMAT        (explain) text or json; fields also yaml, mermaid";
 
 /// `capstan explain values [NAME] CHART [template flags] [PATH] [-o text|json]`.
 fn run_explain(args: Vec<OsString>) -> Result<String, String> {
@@ -280,7 +280,10 @@ fn run_explain(args: Vec<OsString>) -> Result<String, String> {
     match matches.get_one::<String>("output").map(String::as_str) {
         None | Some("text") => Ok(chart::explain::to_text(&items)),
         Some("json") => Ok(chart::explain::to_json(&items)),
-        Some(other) => Err(format!("invalid argument \"{other}\" for \"-o, --output\" flag: use text or json")),
+        Some("mermaid") => Ok(chart::explain::to_mermaid(&items)),
+        Some(other) => {
+            Err(format!("invalid argument \"{other}\" for \"-o, --output\" flag: use text, json or mermaid"))
+        }
     }
 }
 

@@ -110,8 +110,12 @@ fn help_lists_the_commands_and_flags() {
 }
 
 #[test]
-fn explain_values_takes_a_release_name_equal_to_the_chart_path() {
-    let (code, stdout, stderr) = render(&["explain", "values", "examples/hello", "examples/hello", "-o", "json"]);
+fn explain_values_reads_name_chart_and_path_like_template() {
+    let (code, stdout, stderr) = render(&["explain", "values", "hello", "examples/hello", "replicas", "-o", "json"]);
     assert_eq!(code, 0, "stderr: {stderr}");
     assert!(stdout.contains("\"path\":\"replicas\""), "{stdout}");
+    // The same pipeline as `template`: a release name Helm refuses is refused.
+    let (code, stdout, stderr) = render(&["explain", "values", "examples/hello", "examples/hello", "-o", "json"]);
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    assert!(stderr.contains("invalid release name"), "{stderr}");
 }

@@ -118,3 +118,24 @@ fn bad_selections_name_what_exists() {
     let out = explain(&dir, ISTIO, &["-o", "mermaid"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn explain_values_draws_a_layer_stack() {
+    let Some(dir) = seeds() else { return };
+    let out = capstan(
+        &dir,
+        &[
+            "explain",
+            "values",
+            "xgen",
+            "-f",
+            "xgen/values/xgen-workflow.yaml",
+            "global.config.LOG_LEVEL",
+            "-o",
+            "mermaid",
+        ],
+    );
+    let text = stdout(&out);
+    assert!(text.starts_with("flowchart LR\n"), "{text}");
+    assert!(text.contains("xgen/values.yaml:29:16 (chart-values)"), "{text}");
+}

@@ -140,6 +140,33 @@ fn origin_json(o: &Origin) -> String {
     )
 }
 
+/// The layer stack of each value as a Mermaid flowchart (`-o mermaid`): the layers
+/// in precedence order, each overridden by the next, ending in the final value.
+pub fn to_mermaid(items: &[Explained]) -> String {
+    let label = |s: &str| s.replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;");
+    let mut out = String::from("flowchart LR\n");
+    for (i, item) in items.iter().enumerate() {
+        let mut layers: Vec<&Origin> = item.overrode.iter().rev().collect();
+        layers.extend(item.origin.as_ref());
+        let value = format!("v{i}");
+        out.push_str(&format!("  {value}[\"{} = {}\"]\n", label(&item.path), label(&json_value(&item.value))));
+        let mut prev: Option<String> = None;
+        for (j, o) in layers.iter().enumerate() {
+            let id = format!("v{i}l{j}");
+            let text = format!("{} ({}) = {}", place(o), o.kind.as_str(), json_value(&o.value));
+            out.push_str(&format!("  {id}[\"{}\"]\n", label(&text)));
+            if let Some(p) = prev {
+                out.push_str(&format!("  {p} -. overridden by .-> {id}\n"));
+            }
+            prev = Some(id);
+        }
+        if let Some(p) = prev {
+            out.push_str(&format!("  {p} --> {value}\n"));
+        }
+    }
+    out
+}
+
 /// The JSON report: `[{"path", "value", "origin", "overrode": [{"value", "origin"}]}]`.
 pub fn to_json(items: &[Explained]) -> String {
     let entries: Vec<String> = items
