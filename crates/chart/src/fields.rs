@@ -167,6 +167,8 @@ impl Paths {
 struct Resolver<'a> {
     values: &'a ValueOrigins,
     paths: Paths,
+    /// Conditions already resolved, by their record (many fields share one).
+    conditions: std::cell::RefCell<std::collections::HashMap<usize, Condition>>,
 }
 
 impl Resolver<'_> {
@@ -295,6 +297,16 @@ impl Resolver<'_> {
             acc.via.push(Via { op: op.to_string(), place: self.paths.place(site) });
         }
         self.resolve(&s.prov, acc, depth);
+    }
+
+    fn cached_condition(&self, c: &Rc<Cond>) -> Condition {
+        let key = Rc::as_ptr(c) as usize;
+        if let Some(done) = self.conditions.borrow().get(&key) {
+            return done.clone();
+        }
+        let done = self.condition(c.keyword, &c.site, &c.text, c.truth, &c.prov);
+        self.conditions.borrow_mut().insert(key, done.clone());
+        done
     }
 
     fn condition(&self, keyword: &str, site: &Site, text: &str, truth: bool, prov: &Option<Rc<Prov>>) -> Condition {
@@ -484,7 +496,8 @@ pub fn explain_fields(opts: &TemplateOptions, select: &Selection) -> Result<Repo
         .map(|h| (h.path.clone(), h.manifest.clone()))
         .collect();
 
-    let resolver = Resolver { values: &table, paths: Paths { chart_path: p.chart_path.clone() } };
+    let resolver =
+        Resolver { values: &table, paths: Paths { chart_path: p.chart_path.clone() }, conditions: Default::default() };
     let mut fields = Vec::new();
     let mut documents = Vec::new();
     for (name, (out, spans)) in &rendered {
@@ -678,8 +691,7 @@ impl DocCtx<'_> {
                 }
             }
         }
-        let mut conditions: Vec<Condition> =
-            conds.iter().map(|c| r.condition(c.keyword, &c.site, &c.text, c.truth, &c.prov)).collect();
+        let mut conditions: Vec<Condition> = conds.iter().map(|c| r.cached_condition(c)).collect();
         for (op, site, p, truth) in std::mem::take(&mut acc.tested) {
             let (keyword, text) = op.split_once(' ').unwrap_or((op.as_str(), ""));
             conditions.push(r.condition(keyword, &site, text, truth, &Some(p)));
