@@ -9,10 +9,14 @@ use std::process::Command;
 
 fn render(extra: &[&str]) -> String {
     let chart = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/random");
+    template(&["demo".as_ref(), chart.as_os_str()], extra)
+}
+
+/// `capstan template ARGS EXTRA`: its stdout, after checking it succeeded.
+fn template(args: &[&std::ffi::OsStr], extra: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_capstan"))
         .arg("template")
-        .arg("demo")
-        .arg(chart)
+        .args(args)
         .args(extra)
         .output()
         .expect("capstan runs");
@@ -52,15 +56,8 @@ fn render_named(extra: &[&str]) -> String {
     let chart = root.join("c");
     testkit::write(&chart.join("Chart.yaml"), b"apiVersion: v2\nname: c\nversion: 0.1.0\n");
     testkit::write(&chart.join("templates/cm.yaml"), b"name: {{ .Release.Name }}\n");
-    let out = Command::new(env!("CARGO_BIN_EXE_capstan"))
-        .arg("template")
-        .arg(&chart)
-        .args(["--name-template", "r-{{ randAlphaNum 8 | lower }}-{{ now | date \"150405\" }}"])
-        .args(extra)
-        .output()
-        .expect("capstan runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).expect("UTF-8 output")
+    let name = "r-{{ randAlphaNum 8 | lower }}-{{ now | date \"150405\" }}";
+    template(&[chart.as_os_str(), "--name-template".as_ref(), name.as_ref()], extra)
 }
 
 #[test]

@@ -402,15 +402,7 @@ fn bytes_list(items: Vec<Vec<u8>>) -> Value {
 
 /// Go's `strings.Repeat`, with Go's errors for sizes it cannot make.
 pub(crate) fn repeat(s: &str, count: i64) -> Result<String, govalue::FuncError> {
-    if count < 0 {
-        return err("strings: negative Repeat count");
-    }
-    let n = (s.len() as u128) * (count as u128);
-    if n > i64::MAX as u128 {
-        return err("strings: Repeat output length overflow");
-    }
-    check_alloc(n)?;
-    Ok(s.repeat(count as usize))
+    repeat_bytes(s.as_bytes(), count).map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
 /// Go's `strings.Replace(s, old, new, -1)` over bytes, refusing results Go could
