@@ -187,10 +187,12 @@ impl Resolver<'_> {
         if &*site.file == "gotpl" {
             return Origin { kind: "tpl".into(), file: None, line: None, column: None, arg: None, path: None };
         }
-        // A string constant in an action (`{{ "x" }}`) is changed by editing the
-        // quoted constant, so its position is its opening quote.
+        // A string constant in an action (`{{ "x" }}`) that can be edited on its
+        // own is changed by editing the quoted constant, so its position is its
+        // opening quote; otherwise the position of its first byte.
         let text = site.text.as_bytes();
-        let quoted = site.offset > 0
+        let quoted = constant_editable(site)
+            && site.offset > 0
             && site.offset <= text.len()
             && matches!(text[site.offset - 1], b'"' | b'`')
             && site.text.get(..site.offset).and_then(|b| b.rfind("{{"))
@@ -597,6 +599,26 @@ fn editable_offset(site: &Site, first: usize, end: usize) -> Option<usize> {
     None
 }
 
+/// Whether a literal at `site` can be edited on its own: template text can; a
+/// string constant inside an action (`{{ ternary "a" "b" .x }}`) only when nothing
+/// but the action's end, a comma or a bracket follows its closing quote.
+fn constant_editable(site: &Site) -> bool {
+    let text = site.text.as_bytes();
+    let before = site.text.get(..site.offset).unwrap_or("");
+    let in_action = before.rfind("{{") > before.rfind("}}");
+    if !in_action || site.offset == 0 {
+        return true;
+    }
+    let Some(&quote) = text.get(site.offset - 1).filter(|q| matches!(q, b'"' | b'`')) else { return true };
+    let mut i = site.offset;
+    while i < text.len() && text[i] != quote {
+        i += if text[i] == b'\\' && quote == b'"' { 2 } else { 1 };
+    }
+    let rest = text.get(i + 1..).unwrap_or(&[]);
+    let next = rest.iter().find(|b| **b != b' ' && **b != b'\t');
+    matches!(next, None | Some(b'}' | b',' | b']' | b'#' | b'\n'))
+}
+
 /// One document being explained.
 struct DocCtx<'a> {
     text: &'a str,
@@ -680,7 +702,10 @@ impl DocCtx<'_> {
             }
             match s.prov.as_ref() {
                 Prov::Literal(site) => match editable_offset(site, from + skip - s.start, to - s.start) {
-                    Some(at) => push_unique(&mut acc.origins, r.literal(&site.advanced(at))),
+                    Some(at) if constant_editable(&site.advanced(at)) => {
+                        push_unique(&mut acc.origins, r.literal(&site.advanced(at)))
+                    }
+                    Some(at) => push_unique(&mut tangled, r.literal(&site.advanced(at))),
                     None => push_unique(&mut tangled, r.literal(&site.advanced(from + skip - s.start))),
                 },
                 _ => r.resolve_span(s, &mut acc, 0),
