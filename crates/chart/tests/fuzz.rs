@@ -1,6 +1,6 @@
 //! In-repo fuzzing of the parsers that read untrusted input: the template parser,
 //! the YAML and JSON parsers, `--set` parsing and the chart loader (files and
-//! `.tgz` archives). Each target runs a bounded number of mutants of the
+//! `.tgz` archives), and `explain fields` over mutant templates. Each target runs a bounded number of mutants of the
 //! repository's own charts (`CAPSTAN_FUZZ_ITERS`, default below; `CAPSTAN_FUZZ_SEED`
 //! replays another sequence) and fails on any panic or on an input that takes more
 //! than two seconds. A stack overflow aborts the test binary, which fails too.
@@ -249,4 +249,26 @@ fn tar_bytes(files: &[(String, Vec<u8>)]) -> Vec<u8> {
         builder.append_data(&mut header, format!("c/{name}"), data.as_slice()).unwrap();
     }
     builder.into_inner().unwrap()
+}
+
+#[test]
+fn fuzz_explain_fields() {
+    // Each mutant template is rendered with provenance tracing and every field of
+    // its output explained: the tracer, the span mapping and the document walk
+    // must never panic whatever the template prints.
+    let seeds = seeds_where(|n| n.starts_with("templates/"));
+    let values = seeds_where(|n| n == "values.yaml");
+    let dir = testkit::scratch("fuzz", "explain-fields");
+    let chart = dir.join("c");
+    testkit::write(&chart.join("Chart.yaml"), b"apiVersion: v2\nname: c\nversion: 0.1.0\n");
+    let opts = chart::TemplateOptions {
+        args: vec!["fuzz".into(), chart.to_string_lossy().into_owned()],
+        ..Default::default()
+    };
+    fuzz("explain fields", &seeds, 7, |input| {
+        testkit::write(&chart.join("values.yaml"), &values[input.len() % values.len()]);
+        testkit::write(&chart.join("templates/t.yaml"), input);
+        let _ = chart::fields::explain_fields(&opts, &chart::fields::Selection::default())
+            .map(|r| (chart::fields::to_json(&r.fields), chart::fields::to_yaml(&r)));
+    });
 }
