@@ -139,3 +139,26 @@ fn explain_values_draws_a_layer_stack() {
     assert!(text.starts_with("flowchart LR\n"), "{text}");
     assert!(text.contains("xgen/values.yaml:29:16 (chart-values)"), "{text}");
 }
+
+#[test]
+fn a_chart_that_fails_gives_templates_error() {
+    let Some(dir) = seeds() else { return };
+    let chart = [
+        "imprun",
+        "imprun",
+        "-f",
+        "imprun/values-production.yaml",
+        "--set",
+        "redis.auth.password=x",
+        "--set",
+        "certificates.issuer=*letsencrypt",
+    ];
+    let mut args = vec!["template"];
+    args.extend_from_slice(&chart);
+    let template = capstan(&dir, &args);
+    let explain = explain(&dir, &chart, &[]);
+    assert_eq!(template.status.code(), Some(1));
+    assert_eq!(explain.status.code(), Some(1));
+    assert!(explain.stdout.is_empty());
+    assert_eq!(String::from_utf8_lossy(&explain.stderr), String::from_utf8_lossy(&template.stderr));
+}

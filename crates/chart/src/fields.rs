@@ -491,7 +491,7 @@ pub fn explain_fields(opts: &TemplateOptions, select: &Selection) -> Result<Repo
     // The same documents `template` prints (this also reports their errors).
     let outputs: std::collections::BTreeMap<String, Vec<u8>> =
         rendered.iter().filter(|(k, _)| !k.ends_with("NOTES.txt")).map(|(k, (o, _))| (k.clone(), o.clone())).collect();
-    let (hooks, _) = manifest::sort_manifests(&outputs)?;
+    let (hooks, _) = manifest::sort_manifests(&outputs).map_err(crate::with_hint)?;
     let skipped: HashSet<(String, String)> = hooks
         .iter()
         .filter(|h| opts.no_hooks || (opts.skip_tests && h.is_test))
