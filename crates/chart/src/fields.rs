@@ -487,24 +487,25 @@ pub fn explain_fields(opts: &TemplateOptions, select: &Selection) -> Result<Repo
     let mut table = ValueOrigins { entries: Vec::new() };
     register_values(&tracer, &record, &p.coalesced, "", &mut table, 0);
     let ctx = crate::render_context(opts, &p.chart, &p.caps, &p.release_name, &p.namespace)?;
-    let rendered = render::render_traced(&p.chart, &p.coalesced, &ctx, &tracer).map_err(crate::with_hint)?;
+    let mut rendered = render::render_traced(&p.chart, &p.coalesced, &ctx, &tracer).map_err(crate::with_hint)?;
+    rendered.outputs.retain(|k, _| !k.ends_with("NOTES.txt"));
     // The same documents `template` prints (this also reports their errors).
-    let outputs: std::collections::BTreeMap<String, Vec<u8>> =
-        rendered.iter().filter(|(k, _)| !k.ends_with("NOTES.txt")).map(|(k, (o, _))| (k.clone(), o.clone())).collect();
-    let (hooks, _) = manifest::sort_manifests(&outputs).map_err(crate::with_hint)?;
-    let skipped: HashSet<(String, String)> = hooks
+    let (hooks, _) = manifest::sort_manifests(&rendered.outputs).map_err(crate::with_hint)?;
+    let skipped: HashSet<(&str, &str)> = hooks
         .iter()
         .filter(|h| opts.no_hooks || (opts.skip_tests && h.is_test))
-        .map(|h| (h.path.clone(), h.manifest.clone()))
+        .map(|h| (h.path.as_str(), h.manifest.as_str()))
         .collect();
 
     let resolver =
         Resolver { values: &table, paths: Paths { chart_path: p.chart_path.clone() }, conditions: Default::default() };
     let mut fields = Vec::new();
     let mut documents = Vec::new();
-    for (name, (out, spans)) in &rendered {
+    let no_spans = Vec::new();
+    for (name, out) in &rendered.outputs {
+        let spans = rendered.spans.get(name).unwrap_or(&no_spans);
         let base = name.rsplit('/').next().unwrap_or(name);
-        if base.starts_with('_') || name.ends_with("NOTES.txt") {
+        if base.starts_with('_') {
             continue;
         }
         if !opts.show_only.is_empty() {
@@ -516,7 +517,7 @@ pub fn explain_fields(opts: &TemplateOptions, select: &Selection) -> Result<Repo
         for doc in manifest::split_manifest_bytes(out) {
             let offset = doc.as_ptr() as usize - out.as_ptr() as usize;
             let Ok(text) = std::str::from_utf8(doc) else { continue };
-            if skipped.contains(&(name.clone(), text.to_string())) {
+            if skipped.contains(&(name.as_str(), text)) {
                 continue;
             }
             let Ok(Some(node)) = goyaml::parse_node(text) else { continue };

@@ -101,7 +101,7 @@ pub fn execution_order<'a>(names: impl Iterator<Item = &'a String>) -> Vec<&'a S
 /// Renders every template of `chart` with the coalesced `values`; returns each
 /// template's output bytes (partials left out, `<no value>` removed) by full path.
 pub fn render(chart: &Chart, values: &Map, ctx: &RenderContext) -> Result<BTreeMap<String, Vec<u8>>, Error> {
-    Ok(render_with(chart, values, ctx, None)?.into_iter().map(|(k, (out, _))| (k, out)).collect())
+    Ok(render_with(chart, values, ctx, None)?.outputs)
 }
 
 /// [`render`] with provenance tracing: each template's output with the spans that
@@ -111,7 +111,12 @@ pub fn render_traced(chart: &Chart, values: &Map, ctx: &RenderContext, tracer: &
 }
 
 /// Each template's output and, when traced, its spans, by full path.
-pub type Rendered = BTreeMap<String, (Vec<u8>, Vec<Span>)>;
+pub struct Rendered {
+    /// Each template's output bytes (as [`render`] returns them).
+    pub outputs: BTreeMap<String, Vec<u8>>,
+    /// When traced, where each template's output bytes came from.
+    pub spans: BTreeMap<String, Vec<Span>>,
+}
 
 fn render_with(
     chart: &Chart,
@@ -131,7 +136,7 @@ fn render_with(
     for name in &order {
         set.add_bytes(name, &tpls[*name].text).map_err(|e| Error::new(e.helm_message()))?;
     }
-    let mut rendered = BTreeMap::new();
+    let mut rendered = Rendered { outputs: BTreeMap::new(), spans: BTreeMap::new() };
     for name in order {
         if base_name(name).starts_with('_') {
             continue;
@@ -148,7 +153,10 @@ fn render_with(
             }
             None => (set.execute_bytes(name, &data).map_err(|e| Error::new(e.helm_message()))?, Vec::new()),
         };
-        rendered.insert(name.clone(), (gotmpl::strip_no_value(out), spans));
+        rendered.outputs.insert(name.clone(), gotmpl::strip_no_value(out));
+        if tracer.is_some() {
+            rendered.spans.insert(name.clone(), spans);
+        }
     }
     Ok(rendered)
 }
