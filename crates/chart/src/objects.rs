@@ -7,7 +7,7 @@ use std::any::Any;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use govalue::{GoType, List, Map, MapKind, Object, Value};
+use govalue::{GoType, List, Map, MapKind, MethodSig, Object, Param, Value};
 
 use crate::glob::FilesGlob;
 use crate::load::{Chart, File};
@@ -187,8 +187,8 @@ impl Object for VersionSet {
         "slice"
     }
 
-    fn has_method(&self, name: &str) -> bool {
-        name == "Has"
+    fn method(&self, name: &str) -> Option<MethodSig> {
+        (name == "Has").then_some(MethodSig(&[Param::String]))
     }
 
     fn call_method(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
@@ -415,14 +415,14 @@ impl Object for Files {
         }
     }
 
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "Get" | "GetBytes" | "Glob" | "Lines")
+    fn method(&self, name: &str) -> Option<MethodSig> {
+        matches!(name, "Get" | "GetBytes" | "Glob" | "Lines").then_some(MethodSig(&[Param::String]))
     }
 
     fn call_method(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
         let arg = match string_arg(args) {
             Ok(a) => a,
-            Err(e) => return self.has_method(name).then_some(Err(e)),
+            Err(e) => return self.method(name).map(|_| Err(e)),
         };
         Some(Ok(match name {
             "Get" => {

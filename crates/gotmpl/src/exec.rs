@@ -1070,7 +1070,7 @@ impl<'a> State<'a> {
         let has_args = args.is_some_and(|a| a.len() > 1) || final_.is_some();
         match value {
             Value::Object(o) => {
-                if o.has_method(name) {
+                if o.method(name).is_some() {
                     return self.eval_call(dot, Callee::Method(o.clone()), At::Arg(node), name, args, final_);
                 }
                 if let Some(field) = o.field(name) {
@@ -1443,26 +1443,10 @@ pub(crate) fn underlying(v: &Value) -> Value {
     }
 }
 
-/// The Go signature of an object's method, found by probing it: a method that
-/// takes arguments reports `want N` when called with none, and the methods Helm
-/// objects have take strings. Methods that do not say are called with whatever
-/// arguments the template gives.
+/// The Go signature of an object's method, as the object declares it.
 fn method_signature(o: &dyn Object, name: &str) -> (Vec<PType>, Option<PType>) {
-    let any = (Vec::new(), Some(PType::Param(Param::Any)));
-    let Some(Err(message)) = o.call_method(name, &[]) else {
-        return any;
-    };
-    let arity = message
-        .split_once("want ")
-        .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_digit()).next())
-        .and_then(|n| n.parse::<usize>().ok());
-    let Some(arity) = arity.filter(|n| *n <= 8) else {
-        return any;
-    };
-    let probe = vec![Value::str(""); arity];
-    let strings = !matches!(o.call_method(name, &probe), Some(Err(m)) if m.starts_with("wrong type for value"));
-    let param = if strings { PType::Param(Param::String) } else { PType::Param(Param::Any) };
-    (vec![param; arity], None)
+    let params = o.method(name).map_or(&[][..], |m| m.0);
+    (params.iter().map(|p| PType::Param(*p)).collect(), None)
 }
 
 /// Go's `printValue` for an action's result.

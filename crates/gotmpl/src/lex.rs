@@ -1,6 +1,8 @@
 //! The lexer: Go's text/template scanner, state for state, so that tokens, trim
 //! markers, positions, line numbers and error texts match Go exactly.
 
+use std::borrow::Cow;
+
 /// The kind of a scanned token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ItemType {
@@ -78,21 +80,22 @@ fn keyword(word: &str) -> Option<ItemType> {
     })
 }
 
-/// One token: its kind, byte position, text (or error message) and line.
+/// One token: its kind, byte position, text (borrowed from the source; an error
+/// message is owned) and line.
 #[derive(Clone, Debug)]
-pub(crate) struct Item {
+pub(crate) struct Item<'a> {
     pub typ: ItemType,
     pub pos: usize,
-    pub val: String,
+    pub val: Cow<'a, str>,
     pub line: usize,
 }
 
-impl Item {
+impl Item<'_> {
     /// Go's `item.String()`, used in parse error messages.
     pub fn describe(&self) -> String {
         match self.typ {
             ItemType::Eof => "EOF".into(),
-            ItemType::Error => self.val.clone(),
+            ItemType::Error => self.val.to_string(),
             t if t.is_keyword() => format!("<{}>", self.val),
             _ => {
                 // `%.10q` of the source bytes: at most 10 runes (a stray byte is one).
@@ -259,9 +262,9 @@ impl<'a> Lexer<'a> {
         self.input.get(from..to).unwrap_or("")
     }
 
-    fn emit(&mut self, typ: ItemType) -> Option<Item> {
+    fn emit(&mut self, typ: ItemType) -> Option<Item<'a>> {
         let item =
-            Item { typ, pos: self.start, val: self.slice(self.start, self.pos).to_string(), line: self.start_line };
+            Item { typ, pos: self.start, val: Cow::Borrowed(self.slice(self.start, self.pos)), line: self.start_line };
         self.start = self.pos;
         self.start_line = self.line;
         Some(item)
@@ -293,12 +296,12 @@ impl<'a> Lexer<'a> {
         self.backup();
     }
 
-    fn errorf(&mut self, message: String) -> Option<Item> {
-        Some(Item { typ: ItemType::Error, pos: self.start, val: message, line: self.start_line })
+    fn errorf(&mut self, message: String) -> Option<Item<'a>> {
+        Some(Item { typ: ItemType::Error, pos: self.start, val: Cow::Owned(message), line: self.start_line })
     }
 
     /// The next token; after an error or EOF, EOF forever.
-    pub fn next_item(&mut self) -> Item {
+    pub fn next_item(&mut self) -> Item<'a> {
         while let Some(state) = self.state {
             let (item, next) = self.step(state);
             self.state = next;
@@ -315,12 +318,12 @@ impl<'a> Lexer<'a> {
         self.emit(ItemType::Eof).unwrap_or(Item {
             typ: ItemType::Eof,
             pos: self.pos,
-            val: String::new(),
+            val: Cow::Borrowed(""),
             line: self.line,
         })
     }
 
-    fn step(&mut self, state: State) -> (Option<Item>, Option<State>) {
+    fn step(&mut self, state: State) -> (Option<Item<'a>>, Option<State>) {
         match state {
             State::Text => self.lex_text(),
             State::LeftDelim => self.lex_left_delim(),
@@ -344,7 +347,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_text(&mut self) -> (Option<Item>, Option<State>) {
+    fn lex_text(&mut self) -> (Option<Item<'a>>, Option<State>) {
         self.width = 0;
         if let Some(x) = self.rest().find(LEFT_DELIM) {
             self.pos += x;
@@ -384,7 +387,7 @@ impl<'a> Lexer<'a> {
         (false, false)
     }
 
-    fn lex_left_delim(&mut self) -> (Option<Item>, Option<State>) {
+    fn lex_left_delim(&mut self) -> (Option<Item<'a>>, Option<State>) {
         self.pos += LEFT_DELIM.len();
         let trim_space = has_left_trim_marker(self.bytes_from(self.pos));
         let after_marker = if trim_space { TRIM_MARKER_LEN } else { 0 };
@@ -400,7 +403,7 @@ impl<'a> Lexer<'a> {
         (item, Some(State::InsideAction))
     }
 
-    fn lex_comment(&mut self) -> (Option<Item>, Option<State>) {
+    fn lex_comment(&mut self) -> (Option<Item<'a>>, Option<State>) {
         self.pos += LEFT_COMMENT.len();
         let Some(i) = self.rest().find(RIGHT_COMMENT) else {
             return (self.errorf("unclosed comment".into()), None);
@@ -421,7 +424,7 @@ impl<'a> Lexer<'a> {
         (None, Some(State::Text))
     }
 
-    fn lex_right_delim(&mut self) -> (Option<Item>, Option<State>) {
+    fn lex_right_delim(&mut self) -> (Option<Item<'a>>, Option<State>) {
         let trim_space = has_right_trim_marker(self.bytes_from(self.pos));
         if trim_space {
             self.pos += TRIM_MARKER_LEN;
@@ -436,7 +439,7 @@ impl<'a> Lexer<'a> {
         (item, Some(State::Text))
     }
 
-    fn lex_inside_action(&mut self) -> (Option<Item>, Option<State>) {
+    fn lex_inside_action(&mut self) -> (Option<Item<'a>>, Option<State>) {
         let (delim, _) = self.at_right_delim();
         if delim {
             if self.paren_depth == 0 {
@@ -498,7 +501,7 @@ impl<'a> Lexer<'a> {
         (item, Some(State::InsideAction))
     }
 
-    fn lex_space(&mut self) -> (Option<Item>, Option<State>) {
+    fn lex_space(&mut self) -> (Option<Item<'a>>, Option<State>) {
         let mut num_spaces = 0;
         while is_space(self.peek()) {
             self.next();
@@ -516,7 +519,7 @@ impl<'a> Lexer<'a> {
         (self.emit(ItemType::Space), Some(State::InsideAction))
     }
 
-    fn lex_identifier(&mut self) -> (Option<Item>, Option<State>) {
+    fn lex_identifier(&mut self) -> (Option<Item<'a>>, Option<State>) {
         loop {
             let r = self.next();
             if is_alphanumeric(r) {
@@ -543,7 +546,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_field_or_variable(&mut self, typ: ItemType) -> (Option<Item>, Option<State>) {
+    fn lex_field_or_variable(&mut self, typ: ItemType) -> (Option<Item<'a>>, Option<State>) {
         if self.at_terminator() {
             let t = if typ == ItemType::Variable { ItemType::Variable } else { ItemType::Dot };
             return (self.emit(t), Some(State::InsideAction));
@@ -570,11 +573,11 @@ impl<'a> Lexer<'a> {
         matches!(r, None | Some('.' | ',' | '|' | ':' | ')' | '(' | '}'))
     }
 
-    fn lex_char(&mut self) -> (Option<Item>, Option<State>) {
+    fn lex_char(&mut self) -> (Option<Item<'a>>, Option<State>) {
         self.lex_escaped('\'', "unterminated character constant", ItemType::CharConstant)
     }
 
-    fn lex_number(&mut self) -> (Option<Item>, Option<State>) {
+    fn lex_number(&mut self) -> (Option<Item<'a>>, Option<State>) {
         if !self.scan_number() {
             let text = self.slice(self.start, self.pos).to_string();
             return (self.errorf(format!("bad number syntax: {}", govalue::strconv::quote(&text))), None);
@@ -622,13 +625,13 @@ impl<'a> Lexer<'a> {
         true
     }
 
-    fn lex_quote(&mut self) -> (Option<Item>, Option<State>) {
+    fn lex_quote(&mut self) -> (Option<Item<'a>>, Option<State>) {
         self.lex_escaped('"', "unterminated quoted string", ItemType::String)
     }
 
     /// Scans to the closing `close` of a rune or string literal, honouring backslash
     /// escapes; a newline or the end of input first is `unterminated`.
-    fn lex_escaped(&mut self, close: char, unterminated: &str, item: ItemType) -> (Option<Item>, Option<State>) {
+    fn lex_escaped(&mut self, close: char, unterminated: &str, item: ItemType) -> (Option<Item<'a>>, Option<State>) {
         loop {
             match self.next() {
                 Some('\\') => {
@@ -646,7 +649,7 @@ impl<'a> Lexer<'a> {
         (self.emit(item), Some(State::InsideAction))
     }
 
-    fn lex_raw_quote(&mut self) -> (Option<Item>, Option<State>) {
+    fn lex_raw_quote(&mut self) -> (Option<Item<'a>>, Option<State>) {
         loop {
             match self.next() {
                 None => return (self.errorf("unterminated raw quoted string".into()), None),
@@ -686,7 +689,7 @@ mod tests {
         loop {
             let item = lexer.next_item();
             let done = matches!(item.typ, ItemType::Eof | ItemType::Error);
-            out.push((item.typ, item.val));
+            out.push((item.typ, item.val.into_owned()));
             if done {
                 return out;
             }

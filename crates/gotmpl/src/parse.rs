@@ -268,7 +268,7 @@ pub(crate) type TreeSet = Vec<Template>;
 
 struct Parser<'a> {
     lex: Lexer<'a>,
-    token: [Item; 3],
+    token: [Item<'a>; 3],
     peek_count: usize,
     vars: Vec<String>,
     parse_name: Rc<str>,
@@ -291,7 +291,7 @@ pub(crate) fn parse(
     has_function: &dyn Fn(&str) -> bool,
     stack_floor: usize,
 ) -> PResult<TreeSet> {
-    let empty = Item { typ: ItemType::Eof, pos: 0, val: String::new(), line: 0 };
+    let empty = Item { typ: ItemType::Eof, pos: 0, val: std::borrow::Cow::Borrowed(""), line: 0 };
     let mut lex = Lexer::new(text);
     lex.break_ok = !has_function("break");
     lex.continue_ok = !has_function("continue");
@@ -316,7 +316,7 @@ pub(crate) fn parse(
 }
 
 impl<'a> Parser<'a> {
-    fn next(&mut self) -> Item {
+    fn next(&mut self) -> Item<'a> {
         if self.peek_count > 0 {
             self.peek_count -= 1;
         } else {
@@ -329,18 +329,18 @@ impl<'a> Parser<'a> {
         self.peek_count += 1;
     }
 
-    fn backup2(&mut self, t1: Item) {
+    fn backup2(&mut self, t1: Item<'a>) {
         self.token[1] = t1;
         self.peek_count = 2;
     }
 
-    fn backup3(&mut self, t2: Item, t1: Item) {
+    fn backup3(&mut self, t2: Item<'a>, t1: Item<'a>) {
         self.token[1] = t1;
         self.token[2] = t2;
         self.peek_count = 3;
     }
 
-    fn peek(&mut self) -> Item {
+    fn peek(&mut self) -> Item<'a> {
         if self.peek_count > 0 {
             return self.token[self.peek_count - 1].clone();
         }
@@ -349,7 +349,7 @@ impl<'a> Parser<'a> {
         self.token[0].clone()
     }
 
-    fn next_non_space(&mut self) -> Item {
+    fn next_non_space(&mut self) -> Item<'a> {
         loop {
             let t = self.next();
             if t.typ != ItemType::Space {
@@ -358,7 +358,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn peek_non_space(&mut self) -> Item {
+    fn peek_non_space(&mut self) -> Item<'a> {
         let t = self.next_non_space();
         self.backup();
         t
@@ -368,7 +368,7 @@ impl<'a> Parser<'a> {
         Err(format!("template: {}:{}: {}", self.parse_name, self.token[0].line, message))
     }
 
-    fn expect(&mut self, expected: ItemType, context: &str) -> PResult<Item> {
+    fn expect(&mut self, expected: ItemType, context: &str) -> PResult<Item<'a>> {
         let token = self.next_non_space();
         if token.typ != expected {
             return self.unexpected(&token, context);
@@ -376,7 +376,7 @@ impl<'a> Parser<'a> {
         Ok(token)
     }
 
-    fn unexpected<T>(&self, token: &Item, context: &str) -> PResult<T> {
+    fn unexpected<T>(&self, token: &Item<'_>, context: &str) -> PResult<T> {
         if token.typ == ItemType::Error {
             let mut extra = String::new();
             if self.action_line != 0 && self.action_line != token.line {
@@ -575,7 +575,7 @@ impl<'a> Parser<'a> {
         Ok(Branch { pipe, list, else_list })
     }
 
-    fn parse_template_name(&mut self, token: &Item, context: &str) -> PResult<String> {
+    fn parse_template_name(&mut self, token: &Item<'_>, context: &str) -> PResult<String> {
         match token.typ {
             ItemType::String | ItemType::RawString => match literal::unquote(&token.val) {
                 Ok(s) => Ok(s),
@@ -632,11 +632,11 @@ impl<'a> Parser<'a> {
                 pipe.is_assign = next.typ == ItemType::Assign;
                 self.next_non_space();
                 pipe.decl.push(Self::new_variable(v.pos, &v.val));
-                self.vars.push(v.val.clone());
+                self.vars.push(v.val.to_string());
             } else if next.typ == ItemType::Char && next.val == "," {
                 self.next_non_space();
                 pipe.decl.push(Self::new_variable(v.pos, &v.val));
-                self.vars.push(v.val.clone());
+                self.vars.push(v.val.to_string());
                 if context == "range" && pipe.decl.len() < 2 {
                     match self.peek_non_space().typ {
                         ItemType::Variable | ItemType::RightDelim | ItemType::RightParen => continue,
@@ -756,7 +756,7 @@ impl<'a> Parser<'a> {
                 if !(self.has_function)(&token.val) {
                     return self.errorf(format!("function {} not defined", govalue::strconv::quote(&token.val)));
                 }
-                Arg::Identifier { pos: token.pos, name: token.val }
+                Arg::Identifier { pos: token.pos, name: token.val.into_owned() }
             }
             ItemType::Dot => Arg::Dot { pos: token.pos },
             ItemType::Nil => Arg::Nil { pos: token.pos },

@@ -11,4 +11,4 @@ pub mod strconv;
 pub mod value;
 
 pub use func::{FuncBody, FuncError, FuncMap, FuncResult, FuncSpec, Host, Param};
-pub use value::{ByteString, GoType, List, Map, MapEntries, MapKind, Object, Str, Value};
+pub use value::{ByteString, GoType, List, Map, MapEntries, MapKind, MethodSig, Object, Str, Value};

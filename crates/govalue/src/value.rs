@@ -237,6 +237,12 @@ impl List {
     }
 }
 
+/// The Go signature of an object's method that takes arguments: its parameter
+/// types in order. Arguments are checked against it before the call, as Go's
+/// text/template checks them.
+#[derive(Clone, Copy, Debug)]
+pub struct MethodSig(pub &'static [crate::Param]);
+
 /// An opaque Go value with fields and methods: `.Files`, `.Capabilities`,
 /// `time.Time`, a semver version, `.Template`, and so on.
 pub trait Object {
@@ -253,9 +259,10 @@ pub trait Object {
         None
     }
 
-    /// Whether `name` is a method that takes arguments (called as `.Name arg...`).
-    fn has_method(&self, _name: &str) -> bool {
-        false
+    /// The signature of `name` when it is a method that takes arguments (called as
+    /// `.Name arg...`); `None` for fields and zero-argument methods.
+    fn method(&self, _name: &str) -> Option<MethodSig> {
+        None
     }
 
     /// Calls method `name` with `args`. `None` when there is no such method;

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use chrono::{DateTime, Offset, TimeZone};
 use chrono_tz::{OffsetName, Tz};
-use govalue::{strconv, FuncError, FuncSpec, Host, Object, Param, Value};
+use govalue::{strconv, FuncError, FuncSpec, Host, MethodSig, Object, Param, Value};
 
 use crate::conv::{arg, arg_str, err, fallible, func};
 
@@ -360,8 +360,14 @@ impl Object for Time {
         })
     }
 
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "Format" | "AddDate" | "Add" | "Before" | "After" | "Equal" | "Sub")
+    fn method(&self, name: &str) -> Option<MethodSig> {
+        match name {
+            "Format" => Some(MethodSig(&[Param::String])),
+            "AddDate" => Some(MethodSig(&[Param::Int, Param::Int, Param::Int])),
+            // A `time.Duration` or a `time.Time`: the method checks it.
+            "Add" | "Before" | "After" | "Equal" | "Sub" => Some(MethodSig(&[Param::Any])),
+            _ => None,
+        }
     }
 
     fn call_method(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {

@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use std::rc::Rc;
 use std::sync::LazyLock;
 
-use govalue::{FuncError, FuncSpec, Object, Param, Value};
+use govalue::{FuncError, FuncSpec, MethodSig, Object, Param, Value};
 use regex::Regex;
 
 use crate::conv::{arg_str, fallible};
@@ -300,18 +300,15 @@ impl Object for Version {
         })
     }
 
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "Compare"
-                | "LessThan"
-                | "LessThanEqual"
-                | "GreaterThan"
-                | "GreaterThanEqual"
-                | "Equal"
-                | "SetPrerelease"
-                | "SetMetadata"
-        )
+    fn method(&self, name: &str) -> Option<MethodSig> {
+        match name {
+            // `o *Version`: any value is passed; the method checks it.
+            "Compare" | "LessThan" | "LessThanEqual" | "GreaterThan" | "GreaterThanEqual" | "Equal" => {
+                Some(MethodSig(&[Param::Any]))
+            }
+            "SetPrerelease" | "SetMetadata" => Some(MethodSig(&[Param::String])),
+            _ => None,
+        }
     }
 
     fn call_method(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
