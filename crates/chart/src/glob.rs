@@ -3,15 +3,43 @@
 
 /// Go's `filepath.Match` on `/`-separated names; `None` is `ErrBadPattern`.
 pub fn go_match(pattern: &str, name: &str) -> Option<bool> {
-    let mut pattern: Vec<char> = pattern.chars().collect();
-    let mut name: Vec<char> = name.chars().collect();
+    if pattern.is_ascii() && name.is_ascii() {
+        // Runes and bytes coincide: no decoding needed.
+        return match_runes(pattern.as_bytes(), name.as_bytes());
+    }
+    let pattern: Vec<char> = pattern.chars().collect();
+    let name: Vec<char> = name.chars().collect();
+    match_runes(&pattern, &name)
+}
+
+/// A rune of a pattern or name: a `char`, or a byte of ASCII text.
+trait Rune: Copy + Ord {
+    /// Whether this rune is the ASCII character `c`.
+    fn is(self, c: u8) -> bool;
+}
+
+impl Rune for u8 {
+    fn is(self, c: u8) -> bool {
+        self == c
+    }
+}
+
+impl Rune for char {
+    fn is(self, c: u8) -> bool {
+        self == c as char
+    }
+}
+
+fn match_runes<R: Rune>(pattern: &[R], name: &[R]) -> Option<bool> {
+    let mut pattern = pattern;
+    let mut name = name;
     'outer: while !pattern.is_empty() {
-        let (star, chunk, rest) = scan_chunk(&pattern);
+        let (star, chunk, rest) = scan_chunk(pattern);
         pattern = rest;
         if star && chunk.is_empty() {
-            return Some(!name.contains(&'/'));
+            return Some(!name.iter().any(|c| c.is(b'/')));
         }
-        let (t, ok, err) = match_chunk(&chunk, &name);
+        let (t, ok, err) = match_chunk(chunk, name);
         if ok && (t.is_empty() || !pattern.is_empty()) {
             name = t;
             continue;
@@ -21,8 +49,8 @@ pub fn go_match(pattern: &str, name: &str) -> Option<bool> {
         }
         if star {
             let mut i = 0;
-            while i < name.len() && name[i] != '/' {
-                let (t, ok, err) = match_chunk(&chunk, &name[i + 1..]);
+            while i < name.len() && !name[i].is(b'/') {
+                let (t, ok, err) = match_chunk(chunk, &name[i + 1..]);
                 if ok {
                     if pattern.is_empty() && !t.is_empty() {
                         i += 1;
@@ -38,9 +66,9 @@ pub fn go_match(pattern: &str, name: &str) -> Option<bool> {
             }
         }
         while !pattern.is_empty() {
-            let (_, chunk, rest) = scan_chunk(&pattern);
+            let (_, chunk, rest) = scan_chunk(pattern);
             pattern = rest;
-            if match_chunk(&chunk, &[]).2 {
+            if match_chunk(chunk, &[]).2 {
                 return None;
             }
         }
@@ -49,30 +77,33 @@ pub fn go_match(pattern: &str, name: &str) -> Option<bool> {
     Some(name.is_empty())
 }
 
-fn scan_chunk(pattern: &[char]) -> (bool, Vec<char>, Vec<char>) {
+fn scan_chunk<R: Rune>(pattern: &[R]) -> (bool, &[R], &[R]) {
     let mut p = pattern;
     let mut star = false;
-    while let Some('*') = p.first() {
+    while p.first().is_some_and(|c| c.is(b'*')) {
         p = &p[1..];
         star = true;
     }
     let mut inrange = false;
     let mut i = 0;
     while i < p.len() {
-        match p[i] {
-            '\\' if i + 1 < p.len() => i += 1,
-            '[' => inrange = true,
-            ']' => inrange = false,
-            '*' if !inrange => break,
-            _ => {}
+        let c = p[i];
+        if c.is(b'\\') && i + 1 < p.len() {
+            i += 1;
+        } else if c.is(b'[') {
+            inrange = true;
+        } else if c.is(b']') {
+            inrange = false;
+        } else if c.is(b'*') && !inrange {
+            break;
         }
         i += 1;
     }
-    (star, p[..i].to_vec(), p[i..].to_vec())
+    (star, &p[..i], &p[i..])
 }
 
 /// Returns (rest of name, matched, bad pattern).
-fn match_chunk(chunk: &[char], s: &[char]) -> (Vec<char>, bool, bool) {
+fn match_chunk<'s, R: Rune>(chunk: &[R], s: &'s [R]) -> (&'s [R], bool, bool) {
     let mut chunk = chunk;
     let mut s = s;
     let mut failed = false;
@@ -80,93 +111,87 @@ fn match_chunk(chunk: &[char], s: &[char]) -> (Vec<char>, bool, bool) {
         if !failed && s.is_empty() {
             failed = true;
         }
-        match chunk[0] {
-            '[' => {
-                let r = if !failed { Some(s[0]) } else { None };
-                if !failed {
-                    s = &s[1..];
-                }
+        let c = chunk[0];
+        if c.is(b'[') {
+            let r = if !failed { Some(s[0]) } else { None };
+            if !failed {
+                s = &s[1..];
+            }
+            chunk = &chunk[1..];
+            let mut negated = false;
+            if chunk.first().is_some_and(|c| c.is(b'^')) {
+                negated = true;
                 chunk = &chunk[1..];
-                let mut negated = false;
-                if let Some('^') = chunk.first() {
-                    negated = true;
+            }
+            let mut matched = false;
+            let mut nrange = 0;
+            loop {
+                if nrange > 0 && chunk.first().is_some_and(|c| c.is(b']')) {
                     chunk = &chunk[1..];
+                    break;
                 }
-                let mut matched = false;
-                let mut nrange = 0;
-                loop {
-                    if let Some(']') = chunk.first() {
-                        if nrange > 0 {
-                            chunk = &chunk[1..];
-                            break;
-                        }
-                    }
-                    let Some((lo, rest)) = get_esc(chunk) else { return (vec![], false, true) };
+                let Some((lo, rest)) = get_esc(chunk) else { return (&[], false, true) };
+                chunk = rest;
+                let mut hi = lo;
+                if chunk.first().is_some_and(|c| c.is(b'-')) {
+                    let Some((h, rest)) = get_esc(&chunk[1..]) else { return (&[], false, true) };
+                    hi = h;
                     chunk = rest;
-                    let mut hi = lo;
-                    if let Some('-') = chunk.first() {
-                        let Some((h, rest)) = get_esc(&chunk[1..]) else { return (vec![], false, true) };
-                        hi = h;
-                        chunk = rest;
-                    }
-                    if let Some(r) = r {
-                        if lo <= r && r <= hi {
-                            matched = true;
-                        }
-                    }
-                    nrange += 1;
                 }
-                if matched == negated {
+                if let Some(r) = r {
+                    if lo <= r && r <= hi {
+                        matched = true;
+                    }
+                }
+                nrange += 1;
+            }
+            if matched == negated {
+                failed = true;
+            }
+        } else if c.is(b'?') {
+            if !failed {
+                if s[0].is(b'/') {
                     failed = true;
                 }
+                s = &s[1..];
             }
-            '?' => {
-                if !failed {
-                    if s[0] == '/' {
-                        failed = true;
-                    }
-                    s = &s[1..];
-                }
-                chunk = &chunk[1..];
+            chunk = &chunk[1..];
+        } else if c.is(b'\\') {
+            chunk = &chunk[1..];
+            if chunk.is_empty() {
+                return (&[], false, true);
             }
-            '\\' => {
-                chunk = &chunk[1..];
-                if chunk.is_empty() {
-                    return (vec![], false, true);
+            if !failed {
+                if chunk[0] != s[0] {
+                    failed = true;
                 }
-                if !failed {
-                    if chunk[0] != s[0] {
-                        failed = true;
-                    }
-                    s = &s[1..];
-                }
-                chunk = &chunk[1..];
+                s = &s[1..];
             }
-            c => {
-                if !failed {
-                    if c != s[0] {
-                        failed = true;
-                    }
-                    s = &s[1..];
+            chunk = &chunk[1..];
+        } else {
+            if !failed {
+                if c != s[0] {
+                    failed = true;
                 }
-                chunk = &chunk[1..];
+                s = &s[1..];
             }
+            chunk = &chunk[1..];
         }
     }
     if failed {
-        return (vec![], false, false);
+        return (&[], false, false);
     }
-    (s.to_vec(), true, false)
+    (s, true, false)
 }
 
-fn get_esc(chunk: &[char]) -> Option<(char, &[char])> {
+fn get_esc<R: Rune>(chunk: &[R]) -> Option<(R, &[R])> {
     let first = *chunk.first()?;
-    if first == '-' || first == ']' {
+    if first.is(b'-') || first.is(b']') {
         return None;
     }
     let mut chunk = chunk;
     let mut r = first;
-    if first == '\\' {
+    if first.is(b'\\') {
         chunk = &chunk[1..];
         r = *chunk.first()?;
     }

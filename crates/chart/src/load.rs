@@ -5,6 +5,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use govalue::{Map, Value};
 
@@ -25,7 +26,7 @@ pub struct File {
     /// `/`-separated path inside the chart (`templates/x.yaml`, `files/a.txt`).
     pub name: String,
     /// The contents, without a UTF-8 byte order mark.
-    pub data: Vec<u8>,
+    pub data: Rc<[u8]>,
 }
 
 /// One entry of `maintainers` in `Chart.yaml`.
@@ -396,7 +397,7 @@ fn walk(
             Err(e) => return Err(Error::new(format!("error reading {n}: {e}"))),
         };
         *total += data.len() as u64;
-        out.push(File { name: n, data: strip_bom(data) });
+        out.push(File { name: n, data: strip_bom(data).into() });
     }
     Ok(())
 }
@@ -408,7 +409,7 @@ pub fn archive_files(data: &[u8]) -> Result<Vec<File>, Error> {
     if files.len() > MAX_FILES {
         return Err(Error::new("chart archive holds too many files"));
     }
-    Ok(files.into_iter().map(|f| File { name: f.path, data: strip_bom(f.data) }).collect())
+    Ok(files.into_iter().map(|f| File { name: f.path, data: strip_bom(f.data).into() }).collect())
 }
 
 /// Builds a chart from its files (`loader.LoadFiles`).
@@ -436,7 +437,7 @@ pub fn load_files(files: Vec<File>, depth: usize) -> Result<Chart, Error> {
                     .map_err(|e| Error::new(format!("cannot load values.yaml: {e}")))?;
                 c.values_text = Some(String::from_utf8_lossy(&f.data).into_owned());
             }
-            "values.schema.json" => c.schema = Some(f.data),
+            "values.schema.json" => c.schema = Some(f.data.to_vec()),
             "requirements.yaml" => {
                 let meta =
                     parse_metadata(&f.data).map_err(|e| Error::new(format!("cannot load requirements.yaml: {e}")))?;

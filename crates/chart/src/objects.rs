@@ -344,7 +344,7 @@ pub struct Files {
 impl Files {
     /// The files of one chart.
     pub fn new(files: &[File]) -> Files {
-        Files { files: files.iter().map(|f| (f.name.clone(), Rc::from(f.data.as_slice()))).collect(), trace: None }
+        Files { files: files.iter().map(|f| (f.name.clone(), f.data.clone())).collect(), trace: None }
     }
 
     fn get_bytes(&self, name: &str) -> Rc<[u8]> {
@@ -590,8 +590,8 @@ mod tests {
     #[test]
     fn files_methods() {
         let files = Files::new(&[
-            File { name: "files/a.txt".into(), data: b"one\ntwo\n".to_vec() },
-            File { name: "files/b.md".into(), data: b"hi".to_vec() },
+            File { name: "files/a.txt".into(), data: b"one\ntwo\n".to_vec().into() },
+            File { name: "files/b.md".into(), data: b"hi".to_vec().into() },
         ]);
         let lines = files.lines("files/a.txt");
         assert_eq!(lines.to_go_string(), "[one two]");

@@ -30,7 +30,7 @@ pub struct RenderContext<'a> {
 /// One template file to render.
 struct Renderable {
     /// The source bytes (Go keeps bytes that are not UTF-8).
-    text: Vec<u8>,
+    text: Rc<[u8]>,
     /// The chart's shared top-level map.
     top: Map,
     base_path: String,

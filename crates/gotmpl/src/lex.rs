@@ -178,6 +178,24 @@ fn is_nd(c: char) -> bool {
     ZEROS.iter().any(|&z| v >= z && v < z + 10)
 }
 
+/// The number of line feeds in `s`.
+fn count_newlines(s: &str) -> usize {
+    s.bytes().filter(|&b| b == b'\n').count()
+}
+
+/// The byte offset of the first `{{` in `s`.
+fn find_left_delim(s: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = s.get(from..)?.iter().position(|&b| b == b'{') {
+        let at = from + i;
+        if s.get(at + 1) == Some(&b'{') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 fn has_left_trim_marker(s: &[u8]) -> bool {
     s.len() >= 2 && s[0] == b'-' && is_space(Some(s[1] as char))
 }
@@ -229,6 +247,17 @@ impl<'a> Lexer<'a> {
     }
 
     fn next(&mut self) -> Option<char> {
+        // ASCII fast path: one byte is one rune.
+        if let Some(&b) = self.input.as_bytes().get(self.pos) {
+            if b.is_ascii() {
+                self.width = 1;
+                self.pos += 1;
+                if b == b'\n' {
+                    self.line += 1;
+                }
+                return Some(b as char);
+            }
+        }
         match self.rest().chars().next() {
             None => {
                 self.width = 0;
@@ -271,7 +300,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn ignore(&mut self) {
-        self.line += self.slice(self.start, self.pos).matches('\n').count();
+        self.line += count_newlines(self.slice(self.start, self.pos));
         self.start = self.pos;
         self.start_line = self.line;
     }
@@ -349,7 +378,7 @@ impl<'a> Lexer<'a> {
 
     fn lex_text(&mut self) -> (Option<Item<'a>>, Option<State>) {
         self.width = 0;
-        if let Some(x) = self.rest().find(LEFT_DELIM) {
+        if let Some(x) = find_left_delim(self.rest().as_bytes()) {
             self.pos += x;
             let mut trim_length = 0;
             if has_left_trim_marker(self.bytes_from(self.pos + LEFT_DELIM.len())) {
@@ -359,7 +388,7 @@ impl<'a> Lexer<'a> {
             self.pos -= trim_length;
             let mut item = None;
             if self.pos > self.start {
-                self.line += self.slice(self.start, self.pos).matches('\n').count();
+                self.line += count_newlines(self.slice(self.start, self.pos));
                 item = self.emit(ItemType::Text);
             }
             self.pos += trim_length;
@@ -368,7 +397,7 @@ impl<'a> Lexer<'a> {
         }
         self.pos = self.input.len();
         if self.pos > self.start {
-            self.line += self.slice(self.start, self.pos).matches('\n').count();
+            self.line += count_newlines(self.slice(self.start, self.pos));
             return (self.emit(ItemType::Text), None);
         }
         (self.emit(ItemType::Eof), None)
