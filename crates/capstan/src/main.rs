@@ -165,6 +165,7 @@ fn options(m: &ArgMatches) -> Result<chart::TemplateOptions, String> {
         skip_schema_validation: flag(m, "skip-schema-validation")?,
         enable_dns: flag(m, "enable-dns")?,
         seed,
+        exit_without_freeing: false,
     })
 }
 
@@ -186,7 +187,8 @@ fn run(args: Vec<OsString>) -> Result<String, String> {
         .no_binary_name(true)
         .try_get_matches_from(rest)
         .map_err(|e| flag_error(&e, last.as_deref()))?;
-    let opts = options(&matches)?;
+    // The process exits right after printing.
+    let opts = chart::TemplateOptions { exit_without_freeing: true, ..options(&matches)? };
     let mut log = Vec::new();
     let result = chart::template(&opts, &mut log).map_err(|e| e.to_string());
     if result.is_ok() && flag(&matches, "warn-unused")? {

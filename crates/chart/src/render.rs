@@ -25,6 +25,9 @@ pub struct RenderContext<'a> {
     pub seed: Option<u64>,
     /// `--enable-dns`: `getHostByName` really resolves.
     pub enable_dns: bool,
+    /// Leave the syntax trees allocated when done (see
+    /// [`TemplateOptions::exit_without_freeing`](crate::TemplateOptions::exit_without_freeing)).
+    pub exit_without_freeing: bool,
 }
 
 /// One template file to render.
@@ -157,6 +160,10 @@ fn render_with(
         if tracer.is_some() {
             rendered.spans.insert(name.clone(), spans);
         }
+    }
+    if ctx.exit_without_freeing {
+        std::mem::forget(set);
+        std::mem::forget(tpls);
     }
     Ok(rendered)
 }
