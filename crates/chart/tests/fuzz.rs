@@ -218,7 +218,7 @@ fn fuzz_chart_loader() {
             .enumerate()
             .map(|(i, (name, data))| File {
                 name: name.clone(),
-                data: if i == victim { input.to_vec() } else { data.clone() },
+                data: if i == victim { input.into() } else { data.as_slice().into() },
             })
             .collect();
         let _ = load_files(files, 0);
