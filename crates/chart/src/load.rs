@@ -227,7 +227,10 @@ pub fn go_os_error(op: &str, name: &str, e: &std::io::Error) -> String {
 
 fn read_limited(p: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     let f = std::fs::File::open(p)?;
-    let mut data = Vec::new();
+    // Sized from the file's length (one read instead of a doubling series); the
+    // limit still holds if the file grows meanwhile.
+    let size = f.metadata().map_or(0, |m| m.len()).min(limit);
+    let mut data = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
     f.take(limit + 1).read_to_end(&mut data)?;
     if data.len() as u64 > limit {
         return Err(std::io::Error::new(std::io::ErrorKind::FileTooLarge, "file too large"));
