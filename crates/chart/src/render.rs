@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use gotmpl::trace::{Prov, Span, Tracer};
 use gotmpl::Templates;
-use govalue::{FuncError, Host, Map, MapKind, Value};
+use govalue::{Map, MapKind, Value};
 
 use crate::error::Error;
 use crate::load::Chart;
@@ -168,33 +168,10 @@ fn render_with(
     Ok(rendered)
 }
 
-/// A function host for calling a single Sprig function outside a template.
-struct NoHost;
-
-impl Host for NoHost {
-    fn include(&mut self, name: &str, _data: &Value) -> Result<Vec<u8>, FuncError> {
-        Err(FuncError::new(format!("no template {name}")))
-    }
-
-    fn tpl(&mut self, _text: &[u8], _data: &Value) -> Result<Vec<u8>, FuncError> {
-        Err(FuncError::new("tpl is not available here"))
-    }
-
-    fn random_u64(&mut self) -> u64 {
-        0
-    }
-
-    fn now_unix_nanos(&mut self) -> i128 {
-        0
-    }
-}
-
 /// Whether `version` satisfies the semver range `constraint`, by Sprig's
 /// `semverCompare` (Helm's `IsCompatibleRange`); a bad range or version is `false`.
 pub fn semver_satisfies(constraint: &str, version: &str) -> bool {
-    let funcs = sprig::helm_func_map();
-    let Some(spec) = funcs.get("semverCompare") else { return false };
-    matches!((spec.body)(&mut NoHost, &[Value::str(constraint), Value::str(version)]), Ok(Value::Bool(true)))
+    sprig::semver_check(constraint, version) == Ok(true)
 }
 
 #[cfg(test)]

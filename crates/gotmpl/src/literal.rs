@@ -171,6 +171,11 @@ pub(crate) fn unquote_bytes(s: &str) -> Result<Vec<u8>, &'static str> {
     if quote != b'"' || body.contains('\n') {
         return Err(INVALID_SYNTAX);
     }
+    // Nearly every string has no escape sequence and no escaped source byte (those
+    // are 4-byte characters led by 0xF4): its value is its body.
+    if body.bytes().all(|b| b != b'\\' && b != b'"' && b < 0xF4) {
+        return Ok(body.as_bytes().to_vec());
+    }
     let mut out: Vec<u8> = Vec::with_capacity(body.len());
     let mut rest = body;
     while !rest.is_empty() {

@@ -3,7 +3,9 @@
 //! constraint language (`>=1.2`, `^1.0`, `~1.2.x`, `1.1 - 1.3`, `||`, ...).
 
 use std::any::Any;
+use std::cell::RefCell;
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::LazyLock;
 
@@ -16,12 +18,10 @@ use crate::conv::{arg_str, fallible};
 pub(crate) fn functions() -> Vec<FuncSpec> {
     vec![
         fallible("semver", &[Param::String], |_, a| {
-            Version::parse(arg_str(a, 0)).map(|v| Value::Object(Rc::new(v))).map_err(FuncError::new)
+            parsed_version(arg_str(a, 0)).map(Value::Object).map_err(FuncError::new)
         }),
         fallible("semverCompare", &[Param::String, Param::String], |_, a| {
-            let c = Constraints::parse(arg_str(a, 0)).map_err(FuncError::new)?;
-            let v = Version::parse(arg_str(a, 1)).map_err(FuncError::new)?;
-            Ok(Value::Bool(c.check(&v)))
+            check(arg_str(a, 0), arg_str(a, 1)).map(Value::Bool).map_err(FuncError::new)
         }),
     ]
 }
@@ -550,10 +550,47 @@ impl Constraint {
     }
 }
 
-/// Checks `version` against `constraint` (for tests).
-#[cfg(test)]
-fn check(constraint: &str, version: &str) -> Result<bool, String> {
-    Ok(Constraints::parse(constraint)?.check(&Version::parse(version)?))
+/// How many parsed constraints and versions are remembered (charts test the same
+/// few, `semverCompare ">=1.21-0" .Capabilities.KubeVersion.GitVersion`, in
+/// template after template).
+const PARSED_CACHE_LIMIT: usize = 256;
+
+thread_local! {
+    static PARSED_CONSTRAINTS: RefCell<HashMap<String, Result<Rc<Constraints>, String>>> = RefCell::new(HashMap::new());
+    static PARSED_VERSIONS: RefCell<HashMap<String, Result<Rc<dyn Object>, String>>> = RefCell::new(HashMap::new());
+}
+
+/// Looks `key` up in `cache`, or computes and remembers it (up to the limit).
+fn cached<T: Clone>(
+    cache: &'static std::thread::LocalKey<RefCell<HashMap<String, T>>>,
+    key: &str,
+    compute: impl FnOnce() -> T,
+) -> T {
+    if let Some(hit) = cache.with(|c| c.borrow().get(key).cloned()) {
+        return hit;
+    }
+    let value = compute();
+    cache.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() < PARSED_CACHE_LIMIT {
+            c.insert(key.to_string(), value.clone());
+        }
+    });
+    value
+}
+
+/// `semver.NewVersion(text)` as a template value.
+fn parsed_version(text: &str) -> Result<Rc<dyn Object>, String> {
+    cached(&PARSED_VERSIONS, text, || Version::parse(text).map(|v| Rc::new(v) as Rc<dyn Object>))
+}
+
+/// Sprig's `semverCompare`: whether `version` satisfies `constraint` (Masterminds
+/// semver v3), or the error either fails to parse with.
+pub fn check(constraint: &str, version: &str) -> Result<bool, String> {
+    let c = cached(&PARSED_CONSTRAINTS, constraint, || Constraints::parse(constraint).map(Rc::new))?;
+    let v = parsed_version(version)?;
+    let v = v.as_any().downcast_ref::<Version>().ok_or("invalid semantic version")?;
+    Ok(c.check(v))
 }
 
 #[cfg(test)]
