@@ -68,7 +68,9 @@ fn split_args(args: Vec<String>) -> Result<DiffArgs, String> {
         };
         if name == "no-origins" {
             out.no_origins = match inline {
-                Some(v) => go_bool(&v).map_err(|e| format!("invalid argument \"{v}\" for \"--no-origins\" flag: {e}"))?,
+                Some(v) => {
+                    go_bool(&v).map_err(|e| format!("invalid argument \"{v}\" for \"--no-origins\" flag: {e}"))?
+                }
                 None => true,
             };
         } else if VALUE_FLAGS.contains(&name.as_str()) {
@@ -147,14 +149,17 @@ fn long_form(d: &DiffArgs) -> Result<(Source, Source), String> {
     let side = |which: &str, s: &str| -> Result<Source, String> {
         if s == "-" {
             let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).map_err(|e| format!("{which} side: read standard input: {e}"))?;
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| format!("{which} side: read standard input: {e}"))?;
             return Ok(Source::Manifests { file: "<stdin>".into(), text });
         }
         let path = std::path::Path::new(s);
         let one_word = !s.chars().any(char::is_whitespace);
         let looks_like_file = one_word && [".yaml", ".yml", ".json"].iter().any(|x| s.ends_with(x));
         if path.is_file() || (looks_like_file && !path.is_dir()) {
-            let bytes = std::fs::read(path).map_err(|e| format!("{which} side: {}", chart::load::go_os_error("open", s, &e)))?;
+            let bytes = std::fs::read(path)
+                .map_err(|e| format!("{which} side: {}", chart::load::go_os_error("open", s, &e)))?;
             let text = String::from_utf8(bytes).map_err(|_| format!("{which} side: {s}: not UTF-8 text"))?;
             return Ok(Source::Manifests { file: s.to_string(), text });
         }
@@ -189,10 +194,11 @@ pub fn run(args: Vec<OsString>) -> Result<(String, i32), String> {
             return Err(format!("invalid argument \"{other}\" for \"--color\" flag: use auto, always or never"))
         }
     };
-    let ignore = d.all("ignore").iter().map(|s| Ignore::parse(s)).collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?;
-    let ignore_kinds = d.all("ignore-kind").iter().flat_map(|k| k.split(',').map(str::to_string).collect::<Vec<_>>()).collect();
-    let (left, right) =
-        if SIDE_FLAGS.iter().any(|f| !d.all(f).is_empty()) { short_form(&d)? } else { long_form(&d)? };
+    let ignore =
+        d.all("ignore").iter().map(|s| Ignore::parse(s)).collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?;
+    let ignore_kinds =
+        d.all("ignore-kind").iter().flat_map(|k| k.split(',').map(str::to_string).collect::<Vec<_>>()).collect();
+    let (left, right) = if SIDE_FLAGS.iter().any(|f| !d.all(f).is_empty()) { short_form(&d)? } else { long_form(&d)? };
     let opts = DiffOptions { origins: !d.no_origins, ignore, ignore_kinds };
     let diff = chart::diff::diff(&left, &right, &opts).map_err(|e| e.to_string())?;
     let out = match output.as_str() {
@@ -225,7 +231,8 @@ mod tests {
 
     #[test]
     fn short_form_appends_each_sides_words() {
-        let d = split(&["rel", "./c", "-f", "a.yaml", "--left-values", "l.yaml", "--right-flags", "--set x=1 -n 'p q'"]);
+        let d =
+            split(&["rel", "./c", "-f", "a.yaml", "--left-values", "l.yaml", "--right-flags", "--set x=1 -n 'p q'"]);
         let (Source::Render(l), Source::Render(r)) = short_form(&d).unwrap() else { panic!("renders") };
         assert_eq!(l.value_files, ["a.yaml", "l.yaml"]);
         assert_eq!(r.value_files, ["a.yaml"]);

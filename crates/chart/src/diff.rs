@@ -280,6 +280,20 @@ fn split_unquoted(s: &str, sep: char) -> Vec<&str> {
     out
 }
 
+/// Where the `]` that closes a bracket is in `s` (the text after the `[`), quotes
+/// skipped.
+fn closing_bracket(s: &str) -> Option<usize> {
+    let mut i = 0;
+    while i < s.len() {
+        match s.as_bytes()[i] {
+            b'"' => i += quoted_end(&s[i..])?,
+            b']' => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// The end (exclusive) of the double-quoted string starting at `s[0]`.
 fn quoted_end(s: &str) -> Option<usize> {
     let b = s.as_bytes();
@@ -311,10 +325,7 @@ fn parse_path(s: &str) -> Result<Vec<Seg>, String> {
             out.push(Seg::Key(unquote(&rest[..end])?));
             rest = &rest[end..];
         } else if let Some(inner) = rest.strip_prefix('[') {
-            let close = split_unquoted(inner, ']').first().map_or(inner.len(), |p| p.len());
-            if close >= inner.len() {
-                return Err("unterminated [".into());
-            }
+            let close = closing_bracket(inner).ok_or("unterminated [")?;
             let item = &inner[..close];
             out.push(if item == "*" {
                 Seg::AnyItem
@@ -358,7 +369,7 @@ enum Step {
 fn load(source: &Source, origins: bool) -> Result<Vec<Doc>, Error> {
     match source {
         Source::Manifests { file, text } => {
-            let values = goyaml::parse_documents(text).map_err(|e| match (e.line, e.column) {
+            let values = goyaml::parse_documents(text).map_err(|e| match (e.problem_line.or(e.line), e.column) {
                 (Some(l), Some(c)) => Error::new(format!("{file}:{l}:{c}: {e}")),
                 (Some(l), None) => Error::new(format!("{file}:{l}: {e}")),
                 _ => Error::new(format!("{file}: {e}")),
@@ -457,12 +468,7 @@ impl At {
     fn key(&self, k: &str) -> At {
         let mut steps = self.steps.clone();
         steps.push(Step::Key(k.to_string()));
-        At {
-            path: join_path(&self.path, k),
-            left: join_path(&self.left, k),
-            right: join_path(&self.right, k),
-            steps,
-        }
+        At { path: join_path(&self.path, k), left: join_path(&self.left, k), right: join_path(&self.right, k), steps }
     }
 
     fn item(&self, left: Option<usize>, right: Option<usize>, name: Option<&str>) -> At {
@@ -613,7 +619,8 @@ impl Walker<'_> {
                 let (li, ri) = (items(l), items(r));
                 match (item_names(&li), item_names(&ri)) {
                     (Some(ln), Some(rn)) => {
-                        let right_at: HashMap<&str, usize> = rn.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+                        let right_at: HashMap<&str, usize> =
+                            rn.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
                         for (i, n) in ln.iter().enumerate() {
                             match right_at.get(n.as_str()) {
                                 Some(&j) => {
@@ -738,7 +745,7 @@ fn one_document(l: Option<&Doc>, r: Option<&Doc>, ignore: &[Ignore], out: &mut D
     }
     let no_table = None;
     let (lt, rt) = (l.map_or(&no_table, |d| &d.origins), r.map_or(&no_table, |d| &d.origins));
-    for f in w.found {
+    for f in std::mem::take(&mut w.found) {
         out.changes.push(Change {
             document: key.clone(),
             left_origins: if f.left.is_some() { origins_at(lt, &f.left_path) } else { Vec::new() },
@@ -749,7 +756,61 @@ fn one_document(l: Option<&Doc>, r: Option<&Doc>, ignore: &[Ignore], out: &mut D
             right: f.right,
         });
     }
-    out.documents.push(DocPair { document: key, left: l.map(|d| d.value.clone()), right: r.map(|d| d.value.clone()) });
+    // The unified view shows what was compared: ignored parts left out, and
+    // lists matched by name in the left side's order.
+    let left = l.and_then(|d| w.pruned(&d.value, &[], 0));
+    let right = r.and_then(|d| w.pruned(&d.value, &[], 0)).map(|rv| match &left {
+        Some(lv) => aligned(lv, &rv, 0),
+        None => rv,
+    });
+    out.documents.push(DocPair { document: key, left, right });
+}
+
+/// `r` with the items of each list matched by name put in `l`'s order (items only
+/// `r` has last, in their order), at every depth.
+fn aligned(l: &Value, r: &Value, depth: usize) -> Value {
+    if depth > MAX_DEPTH {
+        return r.clone();
+    }
+    match (l, r) {
+        (Value::Map(lm), Value::Map(rm)) => {
+            let mut out = govalue::MapEntries::new();
+            for (k, rv) in rm.borrow().iter() {
+                let v = match lm.borrow().get(k) {
+                    Some(lv) => aligned(lv, rv, depth + 1),
+                    None => rv.clone(),
+                };
+                out.insert(k.clone(), v);
+            }
+            Value::Map(Map::from_entries(out))
+        }
+        (Value::List(_), Value::List(_)) => {
+            let (li, ri) = (items(l), items(r));
+            match (item_names(&li), item_names(&ri)) {
+                (Some(ln), Some(rn)) => {
+                    let right_at: HashMap<&str, usize> = rn.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+                    let mut out = Vec::with_capacity(ri.len());
+                    for (i, n) in ln.iter().enumerate() {
+                        if let Some(&j) = right_at.get(n.as_str()) {
+                            out.push(aligned(&li[i], &ri[j], depth + 1));
+                        }
+                    }
+                    let left_names: HashSet<&str> = ln.iter().map(String::as_str).collect();
+                    out.extend(
+                        rn.iter().zip(&ri).filter(|(n, _)| !left_names.contains(n.as_str())).map(|(_, v)| v.clone()),
+                    );
+                    Value::list(out)
+                }
+                _ => Value::list(
+                    ri.iter()
+                        .enumerate()
+                        .map(|(i, rv)| li.get(i).map_or_else(|| rv.clone(), |lv| aligned(lv, rv, depth + 1)))
+                        .collect(),
+                ),
+            }
+        }
+        _ => r.clone(),
+    }
 }
 
 // ---- Line diff ----
@@ -778,8 +839,11 @@ fn line_diff<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<Line<'a>> {
         let mut lcs = vec![0u32; (n + 1) * w];
         for i in (0..n).rev() {
             for j in (0..m).rev() {
-                lcs[i * w + j] =
-                    if am[i] == bm[j] { lcs[(i + 1) * w + j + 1] + 1 } else { lcs[(i + 1) * w + j].max(lcs[i * w + j + 1]) };
+                lcs[i * w + j] = if am[i] == bm[j] {
+                    lcs[(i + 1) * w + j + 1] + 1
+                } else {
+                    lcs[(i + 1) * w + j].max(lcs[i * w + j + 1])
+                };
             }
         }
         let (mut i, mut j) = (0, 0);
@@ -876,7 +940,8 @@ fn hunks(a: &str, b: &str, indent: &str, paint: Paint) -> String {
 
 /// The JSON view: a list with one entry per change (see the README).
 pub fn to_json(d: &Diff) -> String {
-    let opt = |s: &Option<String>| s.as_deref().map_or("null".to_string(), |s| crate::explain::json_value(&Value::str(s)));
+    let opt =
+        |s: &Option<String>| s.as_deref().map_or("null".to_string(), |s| crate::explain::json_value(&Value::str(s)));
     let val = |v: &Option<Value>| v.as_ref().map_or("null".to_string(), crate::explain::json_value);
     let origins = |os: &[Origin]| format!("[{}]", os.iter().map(fields::origin_json).collect::<Vec<_>>().join(","));
     let entries: Vec<String> = d
@@ -946,8 +1011,13 @@ fn origins_text(c: &Change, paint: Paint) -> String {
     format!("   {}", paint.cyan(&text))
 }
 
-fn is_scalar(v: &Value) -> bool {
-    !matches!(v, Value::Map(_) | Value::List(_))
+/// Whether a value is shown inline: a one-line scalar, or an empty map or list.
+fn one_line(v: &Value) -> bool {
+    match v {
+        Value::Map(m) => m.is_empty(),
+        Value::List(l) => l.is_empty(),
+        _ => multiline(v).is_none(),
+    }
 }
 
 fn multiline(v: &Value) -> Option<String> {
@@ -998,7 +1068,7 @@ pub fn to_text(d: &Diff, color: bool) -> String {
                 if let Some((a, b)) = texts {
                     out.push_str(&format!("  {mark} {}:{origins}\n", c.path));
                     out.push_str(&hunks(&a, &b, "      ", paint));
-                } else if is_scalar(l) && is_scalar(r) {
+                } else if one_line(l) && one_line(r) {
                     out.push_str(&format!("  {mark} {}: {} -> {}{origins}\n", c.path, json(l), json(r)));
                 } else {
                     out.push_str(&format!("  {mark} {}:{origins}\n", c.path));
@@ -1012,7 +1082,7 @@ pub fn to_text(d: &Diff, color: bool) -> String {
             }
             (ChangeKind::Added, _, Some(v)) | (ChangeKind::Removed, Some(v), _) => {
                 let mark = if c.kind == ChangeKind::Added { paint.green("+") } else { paint.red("-") };
-                if is_scalar(v) && multiline(v).is_none() {
+                if one_line(v) {
                     out.push_str(&format!("  {mark} {}: {}{origins}\n", c.path, json(v)));
                 } else {
                     out.push_str(&format!("  {mark} {}:{origins}\n", c.path));
@@ -1085,7 +1155,10 @@ mod tests {
     fn ignore_specs_parse() {
         let i = Ignore::parse("*/metadata.annotations.\"checksum/config\"").unwrap();
         assert_eq!(i.documents, ["*"]);
-        assert_eq!(i.path, [Seg::Key("metadata".into()), Seg::Key("annotations".into()), Seg::Key("checksum/config".into())]);
+        assert_eq!(
+            i.path,
+            [Seg::Key("metadata".into()), Seg::Key("annotations".into()), Seg::Key("checksum/config".into())]
+        );
         let i = Ignore::parse("metadata.annotations.checksum/config").unwrap();
         assert!(i.documents.is_empty());
         assert_eq!(i.path.len(), 3);
