@@ -93,7 +93,7 @@ fn render(which: &str, tokens: Vec<String>) -> Result<Source, String> {
         .no_binary_name(true)
         .try_get_matches_from(tokens)
         .map_err(|e| format!("{which} side: {}", flag_error(&e, last.as_deref())))?;
-    options(&m).map(Source::Render).map_err(|e| format!("{which} side: {e}"))
+    options(&m).map(|o| Source::Render(Box::new(o))).map_err(|e| format!("{which} side: {e}"))
 }
 
 /// Splits a quoted command line as a POSIX shell would.

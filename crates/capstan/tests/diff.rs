@@ -292,3 +292,22 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// `text` with every line indented by four spaces, as a README code block.
+fn indented(text: &str) -> String {
+    text.lines().map(|l| format!("    {l}\n")).collect()
+}
+
+#[test]
+fn the_readme_examples_are_what_capstan_prints() {
+    let Some(dir) = seeds() else { return };
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let (xgen, _) = diff(&dir, &[XGEN_DEV, XGEN_PRD]);
+    assert!(readme.contains(&indented(&xgen)), "README's xgen example is not:\n{xgen}");
+    let (istio, _) =
+        diff(&dir, &["istio-cni", "istio-profile", "-n", "istio-system", "--right-set", "global.platform=gke"]);
+    assert!(readme.contains(&indented(&istio)), "README's istio example is not:\n{istio}");
+    let (json, _) = diff(&dir, &[XGEN_DEV, XGEN_PRD, "-o", "json"]);
+    let line = json.lines().find(|l| l.contains("\"path\":\"data.LOG_LEVEL\"")).unwrap();
+    assert!(readme.contains(&indented(line.trim_end_matches(','))), "README's JSON entry is not:\n{line}");
+}

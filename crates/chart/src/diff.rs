@@ -32,7 +32,7 @@ const MAX_LCS_CELLS: usize = 4_000_000;
 #[derive(Clone, Debug)]
 pub enum Source {
     /// A render, exactly as `template` would print it.
-    Render(TemplateOptions),
+    Render(Box<TemplateOptions>),
     /// Rendered manifests read from a file (`-`: standard input).
     Manifests {
         /// Where they were read from, for errors.
@@ -203,9 +203,8 @@ impl Ignore {
     /// glob. After a document selector, a key holding `/` must be quoted.
     pub fn parse(spec: &str) -> Result<Ignore, Error> {
         let bad = |why: &str| Error::new(format!("invalid --ignore {spec:?}: {why}"));
-        if spec.starts_with('/') {
-            let path = spec[1..].split('/').map(|t| Seg::Token(t.replace("~1", "/").replace("~0", "~"))).collect();
-            return Ok(Ignore { documents: Vec::new(), path });
+        if let Some(p) = spec.strip_prefix('/') {
+            return Ok(Ignore { documents: Vec::new(), path: pointer(p) });
         }
         let parts = split_unquoted(spec, '/');
         let selector = parts.len() > 1
@@ -215,9 +214,8 @@ impl Ignore {
             Some((path, docs)) if selector => (docs.iter().map(|s| s.to_string()).collect(), *path),
             _ => (Vec::new(), spec),
         };
-        if let Some(pointer) = path.strip_prefix('/') {
-            let path = pointer.split('/').map(|t| Seg::Token(t.replace("~1", "/").replace("~0", "~"))).collect();
-            return Ok(Ignore { documents, path });
+        if let Some(p) = path.strip_prefix('/') {
+            return Ok(Ignore { documents, path: pointer(p) });
         }
         let path = parse_path(path).map_err(|e| bad(&e))?;
         if path.is_empty() {
@@ -243,6 +241,11 @@ impl Ignore {
     fn matches(&self, steps: &[Step]) -> bool {
         self.path.len() <= steps.len() && self.path.iter().zip(steps).all(|(seg, step)| seg_matches(seg, step))
     }
+}
+
+/// The tokens of a JSON pointer (after its first `/`).
+fn pointer(p: &str) -> Vec<Seg> {
+    p.split('/').map(|t| Seg::Token(t.replace("~1", "/").replace("~0", "~"))).collect()
 }
 
 fn seg_matches(seg: &Seg, step: &Step) -> bool {
@@ -377,7 +380,7 @@ fn load(source: &Source, origins: bool) -> Result<Vec<Doc>, Error> {
             Ok(documents(values, None))
         }
         Source::Render(opts) => {
-            let mut opts = opts.clone();
+            let mut opts = opts.as_ref().clone();
             // A comparison writes nothing to disk.
             opts.output_dir = None;
             let text = crate::template(&opts, &mut Vec::new())?;
@@ -1067,7 +1070,7 @@ pub fn to_text(d: &Diff, color: bool) -> String {
                 };
                 if let Some((a, b)) = texts {
                     out.push_str(&format!("  {mark} {}:{origins}\n", c.path));
-                    out.push_str(&hunks(&a, &b, "      ", paint));
+                    out.push_str(&hunks(a, b, "      ", paint));
                 } else if one_line(l) && one_line(r) {
                     out.push_str(&format!("  {mark} {}: {} -> {}{origins}\n", c.path, json(l), json(r)));
                 } else {

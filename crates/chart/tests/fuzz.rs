@@ -286,12 +286,14 @@ fn fuzz_diff() {
             }
         }
     }
-    let ignores = ["*/metadata.annotations.\"checksum/config\"", "spec.template.spec.containers[*].image", "/data/a", "*"];
+    let ignores =
+        ["*/metadata.annotations.\"checksum/config\"", "spec.template.spec.containers[*].image", "/data/a", "*"];
     fuzz("diff", &seeds, 9, |input| {
         let text = String::from_utf8_lossy(input);
         let other = String::from_utf8_lossy(&seeds[input.len() % seeds.len()]);
         let first = text.lines().next().unwrap_or("");
-        let ignore = [first, ignores[input.len() % ignores.len()]].iter().filter_map(|s| Ignore::parse(s).ok()).collect();
+        let ignore =
+            [first, ignores[input.len() % ignores.len()]].iter().filter_map(|s| Ignore::parse(s).ok()).collect();
         let opts = DiffOptions { origins: false, ignore, ignore_kinds: vec!["Secret".into()] };
         for (l, r) in [(&*text, &*other), (&*other, &*text)] {
             if let Ok(d) = diff::diff_texts(l, r, &opts) {
