@@ -368,8 +368,8 @@ enum Step {
     Item { left: Option<usize>, right: Option<usize>, name: Option<String> },
 }
 
-/// Reads one side's documents, with the origins of their fields when asked.
-fn load(source: &Source, origins: bool) -> Result<Vec<Doc>, Error> {
+/// Reads one side's documents; for a render, also the options it was made with.
+fn load(source: &Source) -> Result<(Vec<Doc>, Option<TemplateOptions>), Error> {
     match source {
         Source::Manifests { file, text } => {
             let values = goyaml::parse_documents(text).map_err(|e| match (e.problem_line.or(e.line), e.column) {
@@ -377,7 +377,7 @@ fn load(source: &Source, origins: bool) -> Result<Vec<Doc>, Error> {
                 (Some(l), None) => Error::new(format!("{file}:{l}: {e}")),
                 _ => Error::new(format!("{file}: {e}")),
             })?;
-            Ok(documents(values, None))
+            Ok((documents(values), None))
         }
         Source::Render(opts) => {
             let mut opts = opts.as_ref().clone();
@@ -385,23 +385,27 @@ fn load(source: &Source, origins: bool) -> Result<Vec<Doc>, Error> {
             opts.output_dir = None;
             let text = crate::template(&opts, &mut Vec::new())?;
             let values = goyaml::parse_documents(&text).map_err(|e| Error::new(e.to_string()))?;
-            let tables = if origins { origin_tables(&opts) } else { None };
-            Ok(documents(values, tables))
+            Ok((documents(values), Some(opts)))
         }
     }
 }
 
-/// Every non-empty document, each with its origins table when `tables` has one.
-fn documents(values: Vec<Value>, mut tables: Option<HashMap<DocKey, VecDeque<Rc<OriginTable>>>>) -> Vec<Doc> {
+/// Every non-empty document.
+fn documents(values: Vec<Value>) -> Vec<Doc> {
     values
         .into_iter()
         .filter(|v| !v.is_nil())
-        .map(|value| {
-            let key = DocKey::of(&value);
-            let origins = tables.as_mut().map(|t| t.get_mut(&key).and_then(VecDeque::pop_front).unwrap_or_default());
-            Doc { key, value, origins }
-        })
+        .map(|value| Doc { key: DocKey::of(&value), value, origins: None })
         .collect()
+}
+
+/// Gives each rendered document the origins table of the same key (in order for
+/// repeated keys); documents stay without one when the trace fails.
+fn attach_origins(docs: &mut [Doc], opts: &TemplateOptions) {
+    let Some(mut tables) = origin_tables(opts) else { return };
+    for d in docs {
+        d.origins = Some(tables.get_mut(&d.key).and_then(VecDeque::pop_front).unwrap_or_default());
+    }
 }
 
 /// The `explain fields` origins of every rendered document, by document key (in
@@ -687,15 +691,21 @@ impl Walker<'_> {
 
 /// Compares two sides. Errors name the side they come from.
 pub fn diff(left: &Source, right: &Source, opts: &DiffOptions) -> Result<Diff, Error> {
-    let side = |which: &str, s: &Source| {
-        load(s, opts.origins).map_err(|e| Error::new(format!("{which} side: {}", e.message())))
-    };
+    let side = |which: &str, s: &Source| load(s).map_err(|e| Error::new(format!("{which} side: {}", e.message())));
     let keep = |d: &Doc| {
         let kind = d.key.kind.as_deref().unwrap_or("").to_ascii_lowercase();
         !opts.ignore_kinds.iter().any(|k| crate::glob::go_match(&k.to_ascii_lowercase(), &kind) == Some(true))
     };
-    let mut lefts = side("left", left)?;
-    let mut rights = side("right", right)?;
+    let (mut lefts, left_opts) = side("left", left)?;
+    let (mut rights, right_opts) = side("right", right)?;
+    // Origins only once both sides rendered: a failing side fails fast.
+    if opts.origins {
+        for (docs, o) in [(&mut lefts, &left_opts), (&mut rights, &right_opts)] {
+            if let Some(o) = o {
+                attach_origins(docs, o);
+            }
+        }
+    }
     lefts.retain(keep);
     rights.retain(keep);
     Ok(compare_documents(&lefts, &rights, &opts.ignore))
