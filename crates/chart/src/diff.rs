@@ -1185,6 +1185,52 @@ mod tests {
         assert!(Ignore::parse("a[x]").is_err());
     }
 
+    fn origin(path: &str) -> Origin {
+        Origin {
+            kind: "set".into(),
+            file: None,
+            line: None,
+            column: Some(1),
+            arg: Some(format!("{path}=1")),
+            path: None,
+        }
+    }
+
+    #[test]
+    fn a_subtrees_origins_are_its_fields_and_no_siblings() {
+        let mut t = OriginTable::new();
+        for p in ["spec.a", "spec.a.b", "spec.a[0]", "spec.ab", "spec.\"a.b\""] {
+            t.insert(p.to_string(), vec![origin(p)]);
+        }
+        let t = Some(Rc::new(t));
+        let args = |os: Vec<Origin>| os.into_iter().filter_map(|o| o.arg).collect::<Vec<_>>();
+        assert_eq!(args(origins_at(&t, "spec.a")), ["spec.a=1", "spec.a.b=1", "spec.a[0]=1"]);
+        assert_eq!(args(origins_at(&t, "spec.ab")), ["spec.ab=1"]);
+        assert_eq!(origins_at(&t, "").len(), 5);
+        assert!(origins_at(&None, "spec").is_empty());
+    }
+
+    #[test]
+    fn document_selectors_are_globs() {
+        let key = DocKey {
+            api_version: Some("apps/v1".into()),
+            kind: Some("Deployment".into()),
+            namespace: Some("prod".into()),
+            name: Some("web".into()),
+        };
+        for (spec, hit) in [
+            ("*/spec", true),
+            ("deployment/spec", true),
+            ("Deployment/w*/spec", true),
+            ("Deployment/prod/web/spec", true),
+            ("Deployment/dev/web/spec", false),
+            ("Service/*/spec", false),
+            ("spec", true),
+        ] {
+            assert_eq!(Ignore::parse(spec).unwrap().selects(&key), hit, "{spec}");
+        }
+    }
+
     #[test]
     fn names_are_quoted_when_they_would_not_read_back() {
         assert_eq!(name_text("app"), "app");
