@@ -181,7 +181,7 @@ fn run_any(args: Vec<OsString>) -> Result<(String, i32), (String, i32)> {
 
 fn run(args: Vec<OsString>) -> Result<String, String> {
     if args.iter().skip(1).any(|a| a == "-h" || a == "--help") {
-        return Ok(format!("capstan: a drop-in `helm template`.\n\n{USAGE}\n\n{TEMPLATE_FLAGS}\n\n{DIFF_FLAGS}"));
+        return Ok(format!("capstan: a drop-in `helm template`.\n\n{USAGE}\n\n{TEMPLATE_FLAGS}\n\n{DIFF_FLAGS}\n"));
     }
     let mut rest = args.into_iter().skip(1);
     match rest.next().and_then(|a| a.into_string().ok()).as_deref() {
