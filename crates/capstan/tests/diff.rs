@@ -311,3 +311,17 @@ fn the_readme_examples_are_what_capstan_prints() {
     let line = json.lines().find(|l| l.contains("\"path\":\"data.LOG_LEVEL\"")).unwrap();
     assert!(readme.contains(&indented(line.trim_end_matches(','))), "README's JSON entry is not:\n{line}");
 }
+
+#[test]
+fn seed_keeps_random_values_from_showing_as_changes() {
+    let chart = "r crates/capstan/tests/fixtures/random";
+    let (unseeded, code) = diff(&repo(), &[chart, chart, "--no-origins"]);
+    assert_eq!(code, 1, "two unseeded renders draw different names:\n{unseeded}");
+    let (seeded, code) = diff(&repo(), &[chart, chart, "--seed", "5", "--no-origins"]);
+    assert_eq!((seeded.as_str(), code), ("", 0));
+    let (short, code) = diff(
+        &repo(),
+        &["r", "crates/capstan/tests/fixtures/random", "--seed", "5", "--right-set", "x=1", "--no-origins"],
+    );
+    assert_eq!((short.as_str(), code), ("", 0));
+}
