@@ -307,6 +307,12 @@ fn the_readme_examples_are_what_capstan_prints() {
     let (istio, _) =
         diff(&dir, &["istio-cni", "istio-profile", "-n", "istio-system", "--right-set", "global.platform=gke"]);
     assert!(readme.contains(&indented(&istio)), "README's istio example is not:\n{istio}");
+    let noise = ["--ignore-kind", "Secret,Certificate", "--ignore", "spec.template.spec.containers[*].env"];
+    let mut args = vec![IMPRUN_STAGING, IMPRUN_PRODUCTION];
+    args.extend(noise);
+    let (imprun, _) = diff(&dir, &args);
+    assert!(!imprun.contains("Secret/") && !imprun.contains(".env"), "{imprun}");
+    assert!(readme.contains(&indented(&imprun)), "README's imprun example is not:\n{imprun}");
     let (json, _) = diff(&dir, &[XGEN_DEV, XGEN_PRD, "-o", "json"]);
     let line = json.lines().find(|l| l.contains("\"path\":\"data.LOG_LEVEL\"")).unwrap();
     assert!(readme.contains(&indented(line.trim_end_matches(','))), "README's JSON entry is not:\n{line}");
