@@ -7,6 +7,8 @@ use std::io::Write;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
+mod diff;
+
 /// Go's `strconv.ParseBool`, which pflag uses for boolean flags.
 fn go_bool(s: &str) -> Result<bool, String> {
     match s {
@@ -169,9 +171,18 @@ fn options(m: &ArgMatches) -> Result<chart::TemplateOptions, String> {
     })
 }
 
+/// Runs a command: what it prints and its exit status, or its error and exit status.
+fn run_any(args: Vec<OsString>) -> Result<(String, i32), (String, i32)> {
+    let help = args.iter().skip(1).any(|a| a == "-h" || a == "--help");
+    if !help && args.get(1).is_some_and(|a| a == "diff") {
+        return diff::run(args.into_iter().skip(2).collect()).map_err(|e| (e, 2));
+    }
+    run(args).map(|out| (out, 0)).map_err(|e| (e, 1))
+}
+
 fn run(args: Vec<OsString>) -> Result<String, String> {
     if args.iter().skip(1).any(|a| a == "-h" || a == "--help") {
-        return Ok(format!("capstan: a drop-in `helm template`.\n\n{USAGE}\n\n{TEMPLATE_FLAGS}"));
+        return Ok(format!("capstan: a drop-in `helm template`.\n\n{USAGE}\n\n{TEMPLATE_FLAGS}\n\n{DIFF_FLAGS}\n"));
     }
     let mut rest = args.into_iter().skip(1);
     match rest.next().and_then(|a| a.into_string().ok()).as_deref() {
@@ -210,7 +221,21 @@ const USAGE: &str = "Usage:
                                                every final value and the layer that set it
   capstan explain fields [NAME] CHART [flags] [KIND/NAME [FIELD]] [-o text|json]
                                                every rendered field and where it came from
+  capstan diff LEFT RIGHT [flags]              what changes between two renders, and why
+                                               (each side: 'template words' in quotes, a manifests file, or -)
+  capstan diff [NAME] CHART [flags] --left-set a=b --right-set a=c
   capstan show chart|values|readme|crds|all CHART";
+
+/// The flags of `diff`, for `--help`.
+const DIFF_FLAGS: &str = "diff only (exit status 0: no differences, 1: differences, 2: error):
+      --left-set / --right-set a=b       --set on one side only (short form)
+      --left-values / --right-values F   -f on one side only (short form)
+      --left-flags / --right-flags 'W'   any template flags for one side (short form)
+  -o, --output text|json|diff            readable summary, JSON entries, unified diff
+      --color auto|always|never          colour the text and diff views
+      --no-origins                       skip tracing where changed fields came from
+      --ignore [DOCS/]PATH               leave a field out (explain path or JSON pointer)
+      --ignore-kind KIND                 leave documents of a kind out";
 
 /// The flags of `template` (and `explain values`), for `--help`.
 const TEMPLATE_FLAGS: &str = "Flags (as helm template):
@@ -361,23 +386,26 @@ fn main() {
         let shared = shared.clone();
         std::thread::Builder::new().stack_size(size).spawn(move || {
             let args = shared.lock().map(|mut a| a.take().unwrap_or_default()).unwrap_or_default();
-            run(args)
+            run_any(args)
         })
     };
     let result = start(STACK_SIZE)
         .or_else(|_| start(SMALL_STACK_SIZE))
-        .map_err(|e| e.to_string())
-        .and_then(|h| h.join().unwrap_or_else(|_| Err("internal error".into())));
+        .map_err(|e| (e.to_string(), 1))
+        .and_then(|h| h.join().unwrap_or_else(|_| Err(("internal error".into(), 1))));
     match result {
-        Ok(out) => {
+        Ok((out, code)) => {
             let mut stdout = std::io::stdout().lock();
             if stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush()).is_err() {
                 std::process::exit(1);
             }
+            if code != 0 {
+                std::process::exit(code);
+            }
         }
-        Err(msg) => {
+        Err((msg, code)) => {
             let _ = writeln!(std::io::stderr(), "Error: {msg}");
-            std::process::exit(1);
+            std::process::exit(code);
         }
     }
 }

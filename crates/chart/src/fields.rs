@@ -94,6 +94,8 @@ pub struct Condition {
 pub struct Document {
     /// The template, as in `# Source:`.
     pub source: String,
+    /// `apiVersion`
+    pub api_version: Option<String>,
     /// `kind`
     pub kind: Option<String>,
     /// `metadata.name`
@@ -526,6 +528,7 @@ pub fn explain_fields(opts: &TemplateOptions, select: &Selection) -> Result<Repo
             let text_of = |v: Option<Value>| v.filter(|v| !v.is_nil()).map(|v| v.to_go_string());
             let document = Rc::new(Document {
                 source: name.clone(),
+                api_version: text_of(value.as_map().and_then(|m| m.get("apiVersion"))),
                 kind: text_of(value.as_map().and_then(|m| m.get("kind"))),
                 name: text_of(md.as_ref().and_then(|m| m.get("name"))),
                 namespace: text_of(md.as_ref().and_then(|m| m.get("namespace"))),
@@ -765,7 +768,7 @@ fn opt_num(n: Option<usize>) -> String {
     n.map_or("null".into(), |n| n.to_string())
 }
 
-fn origin_json(o: &Origin) -> String {
+pub(crate) fn origin_json(o: &Origin) -> String {
     format!(
         "{{\"kind\":{},\"file\":{},\"line\":{},\"column\":{},\"arg\":{},\"path\":{}}}",
         json_str(&o.kind),

@@ -7,6 +7,7 @@
 
 pub mod archive;
 pub mod deps;
+pub mod diff;
 pub mod error;
 pub mod explain;
 pub mod fields;

@@ -1,6 +1,7 @@
 //! In-repo fuzzing of the parsers that read untrusted input: the template parser,
 //! the YAML and JSON parsers, `--set` parsing and the chart loader (files and
-//! `.tgz` archives), and `explain fields` over mutant templates. Each target runs a bounded number of mutants of the
+//! `.tgz` archives), `explain fields` over mutant templates, and `diff` over mutant
+//! manifests (a stream compared with itself must show no change). Each target runs a bounded number of mutants of the
 //! repository's own charts (`CAPSTAN_FUZZ_ITERS`, default below; `CAPSTAN_FUZZ_SEED`
 //! replays another sequence) and fails on any panic or on an input that takes more
 //! than two seconds. A stack overflow aborts the test binary, which fails too.
@@ -11,6 +12,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use chart::diff::{self, DiffOptions, Ignore};
 use chart::load::{archive_files, load_files, File};
 use chart::strvals::{parse_into, Mode};
 use govalue::Map;
@@ -270,5 +272,37 @@ fn fuzz_explain_fields() {
         testkit::write(&chart.join("templates/t.yaml"), input);
         let _ = chart::fields::explain_fields(&opts, &chart::fields::Selection::default())
             .map(|r| (chart::fields::to_json(&r.fields), chart::fields::to_yaml(&r)));
+    });
+}
+
+#[test]
+fn fuzz_diff() {
+    let dir = repo().join("crates/capstan/tests/diff_cases");
+    let mut seeds = Vec::new();
+    for case in std::fs::read_dir(&dir).unwrap() {
+        for side in ["left.yaml", "right.yaml"] {
+            if let Ok(data) = std::fs::read(case.as_ref().unwrap().path().join(side)) {
+                seeds.push(data);
+            }
+        }
+    }
+    let ignores =
+        ["*/metadata.annotations.\"checksum/config\"", "spec.template.spec.containers[*].image", "/data/a", "*"];
+    fuzz("diff", &seeds, 9, |input| {
+        let text = String::from_utf8_lossy(input);
+        let other = String::from_utf8_lossy(&seeds[input.len() % seeds.len()]);
+        let first = text.lines().next().unwrap_or("");
+        let ignore =
+            [first, ignores[input.len() % ignores.len()]].iter().filter_map(|s| Ignore::parse(s).ok()).collect();
+        let opts = DiffOptions { origins: false, ignore, ignore_kinds: vec!["Secret".into()] };
+        for (l, r) in [(&*text, &*other), (&*other, &*text)] {
+            if let Ok(d) = diff::diff_texts(l, r, &opts) {
+                let _ = (diff::to_text(&d, true), diff::to_json(&d), diff::to_unified(&d, false));
+            }
+        }
+        // A stream compared with itself has no differences.
+        if let Ok(d) = diff::diff_texts(&text, &text, &opts) {
+            assert!(d.changes.is_empty(), "{:?}", d.changes);
+        }
     });
 }

@@ -31,11 +31,11 @@ enum DKind {
 }
 
 fn decode_error(message: String) -> YamlError {
-    YamlError { line: None, column: None, message, kind: YamlErrorKind::Decode }
+    YamlError { line: None, column: None, problem_line: None, message, kind: YamlErrorKind::Decode }
 }
 
 fn convert_error(message: String) -> YamlError {
-    YamlError { line: None, column: None, message, kind: YamlErrorKind::Convert }
+    YamlError { line: None, column: None, problem_line: None, message, kind: YamlErrorKind::Convert }
 }
 
 struct Decoder<'a> {

@@ -54,6 +54,9 @@ pub struct YamlError {
     pub line: Option<usize>,
     /// The 1-based column of the problem, when known (not printed by Go).
     pub column: Option<usize>,
+    /// The 1-based line of the problem, with `column` (Go prints another line for
+    /// some parser errors).
+    pub problem_line: Option<usize>,
     /// The problem text without the `yaml: line N: ` prefix.
     pub message: String,
     /// Which layer reported it.
@@ -85,11 +88,11 @@ impl From<RawError> for YamlError {
             }
         };
         let kind = if e.kind == ErrorKind::Composer { YamlErrorKind::Decode } else { YamlErrorKind::Syntax };
-        let column = match e.kind {
-            ErrorKind::Scanner | ErrorKind::Parser => Some(e.problem_mark.column + 1),
-            _ => None,
+        let (column, problem_line) = match e.kind {
+            ErrorKind::Scanner | ErrorKind::Parser => (Some(e.problem_mark.column + 1), Some(e.problem_mark.line + 1)),
+            _ => (None, None),
         };
-        YamlError { line: (line != 0).then_some(line), column, message: e.problem, kind }
+        YamlError { line: (line != 0).then_some(line), column, problem_line, message: e.problem, kind }
     }
 }
 
