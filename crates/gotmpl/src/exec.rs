@@ -1235,7 +1235,9 @@ impl<'a> State<'a> {
         }
         // How `call` names its callee: the first argument's text, or for a piped
         // value Go's `reflect.Value.String()` (a string's text, else `<T Value>`).
+        // Only `call` uses it.
         let callee_name = match (args.first(), &final_) {
+            _ if !matches!(callee, Callee::Builtin(Builtin::Call)) => String::new(),
             (Some(a), _) => a.to_string(),
             (None, Some(f)) => match f.concrete() {
                 Some(v) if v.is_string() => v.as_str().unwrap_or_default().to_string(),
