@@ -1470,6 +1470,11 @@ fn print_value(val: &Val, out: &mut Vec<u8>) {
     match val {
         Val::Missing => out.extend_from_slice(b"<no value>"),
         Val::NilIface => out.extend_from_slice(b"<nil>"),
+        // A value reached through fields is addressable: Go calls a `String`
+        // method declared on its pointer.
+        Val::V(Value::Object(o)) if o.template_text().is_some() => {
+            out.extend_from_slice(o.template_text().unwrap_or_default().as_bytes())
+        }
         Val::Boxed(v) | Val::V(v) => match v.go_bytes() {
             Some(bytes) => out.extend_from_slice(bytes),
             None => out.extend_from_slice(&crate::gofmt::format_verb(v, 'v')),

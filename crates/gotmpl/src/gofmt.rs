@@ -407,65 +407,26 @@ impl Printer {
             Value::String(s) => self.fmt_string(s.as_bytes(), verb, value),
             Value::ByteString(s) => self.fmt_string(s.bytes(), verb, value),
             Value::Bytes(b) => self.fmt_bytes(b, verb, value, depth),
-            Value::List(l) => {
-                if self.f.sharp_v && l.is_nil() {
-                    self.buf.push_str(&value.type_name());
-                    self.buf.push_str("(nil)");
-                } else if self.f.sharp_v {
-                    self.buf.push_str(&value.type_name());
-                    self.buf.push('{');
-                    for (i, item) in l.items().iter().enumerate() {
-                        if i > 0 {
-                            self.buf.push_str(", ");
-                        }
-                        self.print_value(item, verb, depth + 1);
-                    }
-                    self.buf.push('}');
-                } else {
-                    self.buf.push('[');
-                    for (i, item) in l.items().iter().enumerate() {
-                        if i > 0 {
-                            self.buf.push(' ');
-                        }
-                        self.print_value(item, verb, depth + 1);
-                    }
-                    self.buf.push(']');
-                }
-            }
-            Value::Map(m) => {
-                let entries: Vec<(govalue::Str, Value)> =
-                    m.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-                if self.f.sharp_v {
-                    self.buf.push_str(&value.type_name());
-                    self.buf.push('{');
-                    for (i, (k, v)) in entries.iter().enumerate() {
-                        if i > 0 {
-                            self.buf.push_str(", ");
-                        }
-                        self.print_value(&Value::from_map_key(k), verb, depth + 1);
-                        self.buf.push(':');
-                        self.print_value(v, verb, depth + 1);
-                    }
-                    self.buf.push('}');
-                } else {
-                    self.buf.push_str("map[");
-                    for (i, (k, v)) in entries.iter().enumerate() {
-                        if i > 0 {
-                            self.buf.push(' ');
-                        }
-                        self.print_value(&Value::from_map_key(k), verb, depth + 1);
-                        self.buf.push(':');
-                        self.print_value(v, verb, depth + 1);
-                    }
-                    self.buf.push(']');
-                }
-            }
+            Value::List(l) => self.print_list(l, &value.type_name(), verb, depth),
+            Value::Map(m) => self.print_map(m, &value.type_name(), verb, depth),
             Value::Object(o) => {
                 if depth > 0 && verb == 'v' && o.kind_name() == "ptr" {
                     // Go prints a pointer inside a container as its address.
                     let addr = std::rc::Rc::as_ptr(o) as *const () as usize;
                     self.pad(&format!("{addr:#x}"));
                     return;
+                }
+                if let Some(fields) = o.struct_fields() {
+                    self.print_struct(o.as_ref(), &fields, verb, depth);
+                    return;
+                }
+                if o.integer().is_none() {
+                    // A named slice or map type prints as its elements, under its own name.
+                    match o.underlying() {
+                        Some(Value::List(l)) => return self.print_list(&l, o.type_name(), verb, depth),
+                        Some(Value::Map(m)) => return self.print_map(&m, o.type_name(), verb, depth),
+                        _ => {}
+                    }
                 }
                 let text = o.format_v();
                 match verb {
@@ -476,6 +437,90 @@ impl Printer {
                     _ => self.bad_verb(verb, value),
                 }
             }
+        }
+    }
+
+    /// A struct, field by field with the same verb: `{a b}`, `{A:a B:b}` for
+    /// `%+v`, `T{A:"a", B:"b"}` for `%#v`; a pointer to one starts with `&`.
+    fn print_struct(&mut self, o: &dyn govalue::Object, fields: &[govalue::gostruct::Field], verb: char, depth: usize) {
+        let ptr = o.kind_name() == "ptr";
+        if ptr {
+            self.buf.push('&');
+        }
+        if self.f.sharp_v {
+            let name = o.type_name();
+            self.buf.push_str(if ptr { name.strip_prefix('*').unwrap_or(name) } else { name });
+        }
+        self.buf.push('{');
+        for (i, f) in fields.iter().enumerate() {
+            if i > 0 {
+                self.buf.push_str(if self.f.sharp_v { ", " } else { " " });
+            }
+            if self.f.plus_v || self.f.sharp_v {
+                self.buf.push_str(f.name);
+                self.buf.push(':');
+            }
+            self.print_value(&f.value, verb, depth + 1);
+        }
+        self.buf.push('}');
+    }
+
+    /// A slice of type `type_name`: `[a b]`, or `T{a, b}` and `T(nil)` for `%#v`.
+    fn print_list(&mut self, l: &govalue::List, type_name: &str, verb: char, depth: usize) {
+        if self.f.sharp_v && l.is_nil() {
+            self.buf.push_str(type_name);
+            self.buf.push_str("(nil)");
+        } else if self.f.sharp_v {
+            self.buf.push_str(type_name);
+            self.buf.push('{');
+            for (i, item) in l.items().iter().enumerate() {
+                if i > 0 {
+                    self.buf.push_str(", ");
+                }
+                self.print_value(item, verb, depth + 1);
+            }
+            self.buf.push('}');
+        } else {
+            self.buf.push('[');
+            for (i, item) in l.items().iter().enumerate() {
+                if i > 0 {
+                    self.buf.push(' ');
+                }
+                self.print_value(item, verb, depth + 1);
+            }
+            self.buf.push(']');
+        }
+    }
+
+    /// A map of type `type_name`: `map[k:v]`, or `T{"k":v}` and `T(nil)` for `%#v`.
+    fn print_map(&mut self, m: &govalue::Map, type_name: &str, verb: char, depth: usize) {
+        let entries: Vec<(govalue::Str, Value)> = m.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        if self.f.sharp_v && m.is_nil() {
+            self.buf.push_str(type_name);
+            self.buf.push_str("(nil)");
+        } else if self.f.sharp_v {
+            self.buf.push_str(type_name);
+            self.buf.push('{');
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    self.buf.push_str(", ");
+                }
+                self.print_value(&Value::from_map_key(k), verb, depth + 1);
+                self.buf.push(':');
+                self.print_value(v, verb, depth + 1);
+            }
+            self.buf.push('}');
+        } else {
+            self.buf.push_str("map[");
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    self.buf.push(' ');
+                }
+                self.print_value(&Value::from_map_key(k), verb, depth + 1);
+                self.buf.push(':');
+                self.print_value(v, verb, depth + 1);
+            }
+            self.buf.push(']');
         }
     }
 
@@ -710,7 +755,8 @@ impl Printer {
         match verb {
             'v' | 'd' => {
                 if self.f.sharp_v {
-                    self.buf.push_str("[]byte{");
+                    // Go names the operand `[]byte`, a nested slice by its reflected type.
+                    self.buf.push_str(if depth == 0 { "[]byte{" } else { "[]uint8{" });
                     for (i, c) in b.iter().enumerate() {
                         if i > 0 {
                             self.buf.push_str(", ");

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 
+use crate::gostruct::Field;
 use crate::strconv;
 
 /// A cheaply clonable immutable string.
@@ -76,6 +77,9 @@ pub enum MapKind {
 pub struct Map {
     entries: Rc<RefCell<MapEntries>>,
     kind: MapKind,
+    /// A nil map (Go's `map[string]string(nil)`): empty, but `toJson` writes
+    /// `null`, `toToml` leaves it out and `%#v` prints `(nil)`.
+    nil: bool,
 }
 
 impl Map {
@@ -86,12 +90,23 @@ impl Map {
 
     /// A `map[string]interface {}` holding `entries`.
     pub fn from_entries(entries: MapEntries) -> Map {
-        Map { entries: Rc::new(RefCell::new(entries)), kind: MapKind::Plain }
+        Map { entries: Rc::new(RefCell::new(entries)), kind: MapKind::Plain, nil: false }
+    }
+
+    /// A nil map of `kind` (a Go struct's map field that was never set).
+    pub fn nil(kind: MapKind) -> Map {
+        Map { nil: true, ..Map::new().with_kind(kind) }
+    }
+
+    /// Whether this is a nil map (see [`Map::nil`]); a map that has gained
+    /// entries is not.
+    pub fn is_nil(&self) -> bool {
+        self.nil && self.is_empty()
     }
 
     /// The same shared map seen as another named type (no copy is made).
     pub fn with_kind(&self, kind: MapKind) -> Map {
-        Map { entries: self.entries.clone(), kind }
+        Map { entries: self.entries.clone(), kind, nil: self.nil }
     }
 
     /// Which Go map type this is.
@@ -156,7 +171,7 @@ impl Map {
 
     /// A copy of the top level: a new map whose values are shared with this one.
     pub fn shallow_copy(&self) -> Map {
-        Map { entries: Rc::new(RefCell::new(self.entries.borrow().clone())), kind: self.kind }
+        Map { entries: Rc::new(RefCell::new(self.entries.borrow().clone())), kind: self.kind, nil: self.nil }
     }
 }
 
@@ -264,10 +279,34 @@ pub trait Object {
         None
     }
 
-    /// How Go's `%v` prints the value.
-    fn format_v(&self) -> String;
+    /// For a Go struct, or a pointer to one (`kind_name` `ptr`): its fields as
+    /// declared, which printing and the JSON and TOML encoders follow.
+    fn struct_fields(&self) -> Option<Vec<Field>> {
+        None
+    }
 
-    /// How the value encodes to JSON (and so to YAML); `None` encodes as `{}`.
+    /// What text/template prints for the value when it is reached through fields
+    /// (so addressable) and its type has a `String` method on the pointer: Go takes
+    /// the address and calls it. `fmt` itself, given a copy, never does.
+    fn template_text(&self) -> Option<String> {
+        None
+    }
+
+    /// How Go's `%v` prints the value; by default, a struct's fields
+    /// (`{a b}`, `&{a b}` for a pointer).
+    fn format_v(&self) -> String {
+        let mut out = String::new();
+        if let Some(fields) = self.struct_fields() {
+            if self.kind_name() == "ptr" {
+                out.push('&');
+            }
+            crate::gostruct::write_fields(&mut out, &fields, false, |o, v| v.write_v(o, 1));
+        }
+        out
+    }
+
+    /// How the value encodes to JSON (and so to YAML) when it is no struct (see
+    /// [`Object::struct_fields`]); `None` encodes as `{}`.
     fn to_json_value(&self) -> Option<Value> {
         None
     }

@@ -96,7 +96,18 @@ impl Walker {
             // encoding/json writes a nil slice as null.
             Value::List(l) if l.is_nil() => JsonVal::Null,
             Value::List(l) => self.list(l, v.type_name())?,
+            // encoding/json writes a nil map as null.
+            Value::Map(m) if m.is_nil() => JsonVal::Null,
             Value::Map(m) => self.map(m, v.type_name())?,
+            Value::Object(o) if o.struct_fields().is_some() => {
+                self.enter(std::rc::Rc::as_ptr(o) as *const () as usize, o.type_name().to_string())?;
+                let mut out = Vec::new();
+                for f in o.struct_fields().unwrap_or_default().into_iter().filter(|f| f.in_json()) {
+                    out.push((f.json.to_string(), self.walk(&f.value)?));
+                }
+                self.path.pop();
+                JsonVal::Object(out)
+            }
             Value::Object(o) => match o.to_json_value() {
                 Some(inner) => {
                     if self.path.len() > MAX_DEPTH {
