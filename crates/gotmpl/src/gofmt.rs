@@ -7,6 +7,15 @@ use govalue::strconv::{
 };
 use govalue::Value;
 
+/// The value of an unsigned integer (`uint8`, `uint64`); 0 for anything else.
+fn unsigned(v: &Value) -> i128 {
+    match v {
+        Value::Uint8(b) => i128::from(*b),
+        Value::Uint64(u) => i128::from(*u),
+        _ => 0,
+    }
+}
+
 /// Go's `fmt.Sprint`: operands separated by a space when neither side is a string.
 pub fn sprint(args: &[Value]) -> Vec<u8> {
     let mut p = Printer::default();
@@ -390,14 +399,14 @@ impl Printer {
                 't' | 'v' => self.pad(if *b { "true" } else { "false" }),
                 _ => self.bad_verb(verb, value),
             },
-            Value::Int(i) | Value::Int64(i) => self.fmt_integer_verb(*i, verb, value),
+            Value::Int(i) | Value::Int64(i) => self.fmt_integer_verb(i128::from(*i), verb, value),
             // `%#v` prints an unsigned integer in hex (`0x41`).
-            Value::Uint8(b) if verb == 'v' && self.f.sharp_v => {
+            Value::Uint8(_) | Value::Uint64(_) if verb == 'v' && self.f.sharp_v => {
                 self.f.sharp = true;
-                self.fmt_integer(i64::from(*b), 16, verb, LOWER_HEX);
+                self.fmt_integer(unsigned(value), 16, verb, LOWER_HEX);
                 self.f.sharp = false;
             }
-            Value::Uint8(b) => self.fmt_integer_verb(i64::from(*b), verb, value),
+            Value::Uint8(_) | Value::Uint64(_) => self.fmt_integer_verb(unsigned(value), verb, value),
             Value::Float(f) => match verb {
                 'v' => self.fmt_float(*f, 'g', None),
                 'b' | 'g' | 'G' | 'x' | 'X' => self.fmt_float(*f, verb, None),
@@ -432,7 +441,7 @@ impl Printer {
                 match verb {
                     'v' | 's' | 'x' | 'X' | 'q' => self.fmt_string(text.as_bytes(), verb, value),
                     'd' | 'b' | 'o' | 'O' | 'c' | 'U' if o.integer().is_some() => {
-                        self.fmt_integer_verb(o.integer().unwrap_or(0), verb, value)
+                        self.fmt_integer_verb(i128::from(o.integer().unwrap_or(0)), verb, value)
                     }
                     _ => self.bad_verb(verb, value),
                 }
@@ -524,7 +533,7 @@ impl Printer {
         }
     }
 
-    fn fmt_integer_verb(&mut self, i: i64, verb: char, value: &Value) {
+    fn fmt_integer_verb(&mut self, i: i128, verb: char, value: &Value) {
         match verb {
             'v' | 'd' => self.fmt_integer(i, 10, verb, LOWER_HEX),
             'b' => self.fmt_integer(i, 2, verb, LOWER_HEX),
@@ -557,7 +566,7 @@ impl Printer {
         }
     }
 
-    fn fmt_integer(&mut self, value: i64, base: u64, verb: char, digits: &[u8]) {
+    fn fmt_integer(&mut self, value: i128, base: u128, verb: char, digits: &[u8]) {
         let negative = value < 0;
         let mut u = value.unsigned_abs();
         let mut prec: usize = 0;
@@ -770,7 +779,7 @@ impl Printer {
                         if i > 0 {
                             self.buf.push(' ');
                         }
-                        self.fmt_integer(*c as i64, 10, verb, LOWER_HEX);
+                        self.fmt_integer(i128::from(*c), 10, verb, LOWER_HEX);
                     }
                     self.buf.push(']');
                 }

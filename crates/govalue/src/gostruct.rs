@@ -50,6 +50,7 @@ fn json_empty(v: &Value) -> bool {
         Value::Int(i) | Value::Int64(i) => *i == 0,
         Value::Float(f) => *f == 0.0,
         Value::Uint8(b) => *b == 0,
+        Value::Uint64(u) => *u == 0,
         Value::String(_) | Value::ByteString(_) => v.go_bytes().is_some_and(<[u8]>::is_empty),
         Value::Bytes(b) => b.is_empty(),
         Value::List(l) => l.is_empty(),

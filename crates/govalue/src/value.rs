@@ -369,6 +369,8 @@ pub enum Value {
     Float(f64),
     /// `uint8` (a byte): `index` of a string or `[]byte`, the items of a `[]byte`.
     Uint8(u8),
+    /// `uint64`: the parts of a semver version (`.Major`, `.Minor`, `.Patch`).
+    Uint64(u64),
     /// `string` holding valid UTF-8 (nearly every string).
     String(Str),
     /// `string` holding bytes that are not valid UTF-8; build it with
@@ -492,6 +494,7 @@ impl Value {
             Value::Int64(_) => "int64".into(),
             Value::Float(_) => "float64".into(),
             Value::Uint8(_) => "uint8".into(),
+            Value::Uint64(_) => "uint64".into(),
             Value::String(_) | Value::ByteString(_) => "string".into(),
             Value::Bytes(_) => "[]uint8".into(),
             Value::List(l) => format!("[]{}", l.elem().name()),
@@ -513,6 +516,7 @@ impl Value {
             Value::Int64(_) => "int64".into(),
             Value::Float(_) => "float64".into(),
             Value::Uint8(_) => "uint8".into(),
+            Value::Uint64(_) => "uint64".into(),
             Value::String(_) | Value::ByteString(_) => "string".into(),
             Value::Bytes(_) | Value::List(_) => "slice".into(),
             Value::Map(_) => "map".into(),
@@ -529,6 +533,7 @@ impl Value {
             Value::Int(i) | Value::Int64(i) => *i != 0,
             Value::Float(f) => *f != 0.0,
             Value::Uint8(b) => *b != 0,
+            Value::Uint64(u) => *u != 0,
             Value::String(s) => !s.is_empty(),
             Value::ByteString(b) => !b.bytes().is_empty(),
             Value::Bytes(b) => !b.is_empty(),
@@ -569,6 +574,7 @@ impl Value {
             Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
             Value::Float(f) => out.push_str(&strconv::format_float(*f, b'g', -1)),
             Value::Uint8(b) => out.push_str(&b.to_string()),
+            Value::Uint64(u) => out.push_str(&u.to_string()),
             Value::String(s) => out.push_str(s),
             Value::ByteString(b) => out.push_str(b.text()),
             Value::Bytes(b) => {

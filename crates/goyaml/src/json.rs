@@ -88,6 +88,7 @@ impl Walker {
             Value::Bool(b) => JsonVal::Bool(*b),
             Value::Int(i) | Value::Int64(i) => JsonVal::Number(i.to_string()),
             Value::Uint8(b) => JsonVal::Number(b.to_string()),
+            Value::Uint64(u) => JsonVal::Number(u.to_string()),
             Value::Float(f) => JsonVal::Number(format_json_float(*f)?),
             Value::String(s) => JsonVal::String(s.to_string()),
             // encoding/json writes each invalid byte as \ufffd.

@@ -145,6 +145,7 @@ impl Encoder {
             Value::Bool(b) => self.out.push_str(if b { "true" } else { "false" }),
             Value::Int(i) | Value::Int64(i) => self.out.push_str(&i.to_string()),
             Value::Uint8(b) => self.out.push_str(&b.to_string()),
+            Value::Uint64(u) => self.out.push_str(&u.to_string()),
             Value::Float(f) => self.out.push_str(&float_text(f)),
             Value::String(s) => self.out.push_str(&quoted(&s)),
             // Kept escaped (see `govalue::bytekey`): the TOML encoder writes the bytes.
