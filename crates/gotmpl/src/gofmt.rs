@@ -429,6 +429,10 @@ impl Printer {
                     self.print_struct(o.as_ref(), &fields, verb, depth);
                     return;
                 }
+                if let Some(c) = o.as_any().downcast_ref::<crate::exec::Complex>() {
+                    self.fmt_complex(c.0, c.1, verb, value);
+                    return;
+                }
                 if o.integer().is_none() {
                     // A named slice or map type prints as its elements, under its own name.
                     match o.underlying() {
@@ -472,6 +476,24 @@ impl Printer {
             self.print_value(&f.value, verb, depth + 1);
         }
         self.buf.push('}');
+    }
+
+    /// Go's `fmtComplex`: `(re+imi)`, each part formatted as a float with the
+    /// verb, flags, width and precision; the imaginary part always with its sign.
+    fn fmt_complex(&mut self, re: f64, im: f64, verb: char, value: &Value) {
+        let (verb, default_prec) = match verb {
+            'v' => ('g', None),
+            'b' | 'g' | 'G' | 'x' | 'X' => (verb, None),
+            'f' | 'F' | 'e' | 'E' => (verb, Some(6)),
+            _ => return self.bad_verb(verb, value),
+        };
+        let plus = self.f.plus;
+        self.buf.push('(');
+        self.fmt_float(re, verb, default_prec);
+        self.f.plus = true;
+        self.fmt_float(im, verb, default_prec);
+        self.buf.push_str("i)");
+        self.f.plus = plus;
     }
 
     /// A slice of type `type_name`: `[a b]`, or `T{a, b}` and `T(nil)` for `%#v`.

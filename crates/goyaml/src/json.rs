@@ -100,6 +100,10 @@ impl Walker {
             // encoding/json writes a nil map as null.
             Value::Map(m) if m.is_nil() => JsonVal::Null,
             Value::Map(m) => self.map(m, v.type_name())?,
+            // encoding/json refuses some kinds of value outright.
+            Value::Object(o) if matches!(o.kind_name(), "complex64" | "complex128" | "chan" | "func") => {
+                return Err(format!("json: unsupported type: {}", o.type_name()));
+            }
             Value::Object(o) if o.struct_fields().is_some() => {
                 self.enter(std::rc::Rc::as_ptr(o) as *const () as usize, o.type_name().to_string())?;
                 let mut out = Vec::new();

@@ -9,11 +9,16 @@ const MAX_DEPTH: usize = 500;
 /// objects that are no structs are resolved through their JSON form.
 fn resolve_object(v: &Value) -> Value {
     match v {
-        Value::Object(o) if o.struct_fields().is_none() => {
+        Value::Object(o) if o.struct_fields().is_none() && !unsupported(o.as_ref()) => {
             o.underlying().or_else(|| o.to_json_value()).unwrap_or_else(|| Value::map(Default::default()))
         }
         other => other.clone(),
     }
+}
+
+/// Whether BurntSushi/toml refuses the kind of `o` (`unsupported type: complex128`).
+fn unsupported(o: &dyn govalue::Object) -> bool {
+    matches!(o.kind_name(), "complex64" | "complex128" | "chan" | "func")
 }
 
 /// The keys and values of `v` when it is a TOML table: a map's entries in Go's
@@ -22,14 +27,9 @@ fn resolve_object(v: &Value) -> Value {
 fn table_entries(v: &Value) -> Option<Vec<(String, Value)>> {
     match resolve_object(v) {
         Value::Map(m) => Some(m.borrow().iter().map(|(k, v)| (k.to_string(), v.clone())).collect()),
-        Value::Object(o) => Some(
-            o.struct_fields()
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|f| f.exported())
-                .map(|f| (f.name.to_string(), f.value))
-                .collect(),
-        ),
+        Value::Object(o) => o
+            .struct_fields()
+            .map(|fields| fields.into_iter().filter(|f| f.exported()).map(|f| (f.name.to_string(), f.value)).collect()),
         _ => None,
     }
 }
@@ -67,7 +67,14 @@ fn is_table_array(v: &Value) -> Result<bool, String> {
     Ok(all)
 }
 
+/// Where a table's entry is written (BurntSushi/toml's `tomlTypeOfGo`, which
+/// refuses an unsupported kind before anything is encoded).
 fn goes_in_table_section(v: &Value) -> Result<bool, String> {
+    if let Value::Object(o) = v {
+        if unsupported(o.as_ref()) {
+            return Err(format!("unsupported type: {}", o.type_name()));
+        }
+    }
     Ok(is_table(v) || is_table_array(v)?)
 }
 
@@ -136,6 +143,11 @@ impl Encoder {
     fn element(&mut self, v: &Value, depth: usize) -> Result<(), String> {
         if depth > MAX_DEPTH {
             return Err("toml: value nested too deeply".into());
+        }
+        if let Value::Object(o) = v {
+            if unsupported(o.as_ref()) {
+                return Err(format!("unsupported type: {}", o.type_name()));
+            }
         }
         if let Some(entries) = table_entries(v) {
             return self.inline_table(entries, depth);
@@ -218,6 +230,11 @@ impl Encoder {
     fn encode(&mut self, key: &[String], v: &Value, depth: usize) -> Result<(), String> {
         if depth > MAX_DEPTH {
             return Err("toml: value nested too deeply".into());
+        }
+        if let Value::Object(o) = v {
+            if unsupported(o.as_ref()) {
+                return Err(format!("unsupported type for key '{}': {}", Self::key_path(key), o.type_name()));
+            }
         }
         if is_table(v) {
             return self.table(key, v, depth);
