@@ -91,11 +91,20 @@ pub struct KubeVersion {
     pub major: String,
     /// `Minor`
     pub minor: String,
+    /// Whether this is the field of `.Capabilities` itself (addressable, so the
+    /// template printer calls `String`) rather than a copy.
+    addressable: bool,
 }
 
 impl Default for KubeVersion {
     fn default() -> Self {
-        KubeVersion { version: "v1.37.0".into(), normalized: "v1.37.0".into(), major: "1".into(), minor: "37".into() }
+        KubeVersion {
+            version: "v1.37.0".into(),
+            normalized: "v1.37.0".into(),
+            major: "1".into(),
+            minor: "37".into(),
+            addressable: false,
+        }
     }
 }
 
@@ -139,6 +148,7 @@ impl KubeVersion {
             normalized: format!("v{}", parts.join(".")),
             major: parts[0].parse::<u64>().map(|n| n.to_string()).unwrap_or_default(),
             minor: parts[1].parse::<u64>().map(|n| n.to_string()).unwrap_or_default(),
+            addressable: false,
         })
     }
 }
@@ -168,7 +178,11 @@ impl Object for KubeVersion {
 
     /// `String` is declared on `*KubeVersion`.
     fn template_text(&self) -> Option<String> {
-        Some(self.normalized.clone())
+        self.addressable.then(|| self.normalized.clone())
+    }
+
+    fn copied(&self) -> Option<Value> {
+        self.addressable.then(|| Value::Object(Rc::new(KubeVersion { addressable: false, ..self.clone() })))
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -298,7 +312,10 @@ impl Object for Capabilities {
 
     fn struct_fields(&self) -> Option<Vec<Field>> {
         Some(vec![
-            Field::new("KubeVersion", Value::Object(Rc::new(self.kube_version.clone()))),
+            Field::new(
+                "KubeVersion",
+                Value::Object(Rc::new(KubeVersion { addressable: true, ..self.kube_version.clone() })),
+            ),
             Field::new("APIVersions", Value::Object(Rc::new(self.api_versions.clone()))),
             Field::new("HelmVersion", Value::Object(Rc::new(BuildInfo))),
         ])

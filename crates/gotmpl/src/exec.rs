@@ -65,7 +65,7 @@ impl Val {
         if v.is_nil() {
             Val::NilIface
         } else {
-            Val::Boxed(v.clone())
+            Val::Boxed(copied(v.clone()))
         }
     }
 
@@ -1296,7 +1296,7 @@ impl<'a> State<'a> {
                 let values: Vec<Value> = argv.iter().map(Val::value).collect();
                 let mut host = CallHost { ctx: self.ctx, scope: self.scope };
                 match (spec.body)(&mut host, &values) {
-                    Ok(v) => Ok(Val::result(v)),
+                    Ok(v) => Ok(Val::result(copied(v))),
                     Err(e) => {
                         self.at(node);
                         let cause = self.ctx.recall(&e.message).unwrap_or_else(|| GoError::plain(e.message.clone()));
@@ -1463,6 +1463,14 @@ fn method_signature(o: &dyn Object, name: &str) -> (Vec<PType>, Option<PType>) {
     let strings = !matches!(o.call_method(name, &probe), Some(Err(m)) if m.starts_with("wrong type for value"));
     let param = if strings { PType::Param(Param::String) } else { PType::Param(Param::Any) };
     (vec![param; arity], None)
+}
+
+/// A value as Go copies it out of a container or a function (see [`Object::copied`]).
+fn copied(v: Value) -> Value {
+    match &v {
+        Value::Object(o) => o.copied().unwrap_or(v),
+        _ => v,
+    }
 }
 
 /// Go's `printValue` for an action's result.

@@ -292,6 +292,13 @@ pub trait Object {
         None
     }
 
+    /// For a value with [`Object::template_text`]: the same value as a copy (a
+    /// function's result, an element of a container), which Go cannot address, so
+    /// the template printer shows it as `fmt` does. `None` when nothing changes.
+    fn copied(&self) -> Option<Value> {
+        None
+    }
+
     /// How Go's `%v` prints the value; by default, a struct's fields
     /// (`{a b}`, `&{a b}` for a pointer).
     fn format_v(&self) -> String {
