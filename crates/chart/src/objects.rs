@@ -7,6 +7,7 @@ use std::any::Any;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use govalue::gostruct::Field;
 use govalue::{GoType, List, Map, MapKind, MethodSig, Object, Param, Value};
 
 use crate::glob::FilesGlob;
@@ -90,11 +91,20 @@ pub struct KubeVersion {
     pub major: String,
     /// `Minor`
     pub minor: String,
+    /// Whether this is the field of `.Capabilities` itself (addressable, so the
+    /// template printer calls `String`) rather than a copy.
+    addressable: bool,
 }
 
 impl Default for KubeVersion {
     fn default() -> Self {
-        KubeVersion { version: "v1.37.0".into(), normalized: "v1.37.0".into(), major: "1".into(), minor: "37".into() }
+        KubeVersion {
+            version: "v1.37.0".into(),
+            normalized: "v1.37.0".into(),
+            major: "1".into(),
+            minor: "37".into(),
+            addressable: false,
+        }
     }
 }
 
@@ -138,6 +148,7 @@ impl KubeVersion {
             normalized: format!("v{}", parts.join(".")),
             major: parts[0].parse::<u64>().map(|n| n.to_string()).unwrap_or_default(),
             minor: parts[1].parse::<u64>().map(|n| n.to_string()).unwrap_or_default(),
+            addressable: false,
         })
     }
 }
@@ -149,24 +160,29 @@ impl Object for KubeVersion {
 
     fn field(&self, name: &str) -> Option<Value> {
         match name {
-            "Version" | "GitVersion" => Some(Value::str(&self.version)),
-            "Major" => Some(Value::str(&self.major)),
-            "Minor" => Some(Value::str(&self.minor)),
+            // Methods: `GitVersion` is the full version, `String` the numeric part.
+            "GitVersion" => Some(Value::str(&self.version)),
             "String" => Some(Value::str(&self.normalized)),
-            _ => None,
+            _ => field_by_name(self, name),
         }
     }
 
-    fn format_v(&self) -> String {
-        self.normalized.clone()
+    fn struct_fields(&self) -> Option<Vec<Field>> {
+        Some(vec![
+            Field::new("Version", Value::str(&self.version)),
+            Field::new("normalizedVersion", Value::str(&self.normalized)),
+            Field::new("Major", Value::str(&self.major)),
+            Field::new("Minor", Value::str(&self.minor)),
+        ])
     }
 
-    fn to_json_value(&self) -> Option<Value> {
-        let m = Map::new();
-        m.insert("Version", Value::str(&self.version));
-        m.insert("Major", Value::str(&self.major));
-        m.insert("Minor", Value::str(&self.minor));
-        Some(Value::Map(m))
+    /// `String` is declared on `*KubeVersion`.
+    fn template_text(&self) -> Option<String> {
+        self.addressable.then(|| self.normalized.clone())
+    }
+
+    fn copied(&self) -> Option<Value> {
+        self.addressable.then(|| Value::Object(Rc::new(KubeVersion { addressable: false, ..self.clone() })))
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -240,33 +256,27 @@ impl Object for BuildInfo {
     }
 
     fn field(&self, name: &str) -> Option<Value> {
-        Some(Value::str(match name {
-            "Version" => HELM_VERSION,
-            "GitCommit" => HELM_GIT_COMMIT,
-            "GitTreeState" => "clean",
-            "GoVersion" => HELM_GO_VERSION,
-            "KubeClientVersion" => HELM_KUBE_CLIENT_VERSION,
-            _ => return None,
-        }))
+        field_by_name(self, name)
     }
 
-    fn format_v(&self) -> String {
-        format!("{{{HELM_VERSION} {HELM_GIT_COMMIT} clean {HELM_GO_VERSION} {HELM_KUBE_CLIENT_VERSION}}}")
-    }
-
-    fn to_json_value(&self) -> Option<Value> {
-        let m = Map::new();
-        m.insert("version", Value::str(HELM_VERSION));
-        m.insert("git_commit", Value::str(HELM_GIT_COMMIT));
-        m.insert("git_tree_state", Value::str("clean"));
-        m.insert("go_version", Value::str(HELM_GO_VERSION));
-        m.insert("kube_client_version", Value::str(HELM_KUBE_CLIENT_VERSION));
-        Some(Value::Map(m))
+    fn struct_fields(&self) -> Option<Vec<Field>> {
+        Some(vec![
+            Field::tagged("Version", "version", true, Value::str(HELM_VERSION)),
+            Field::tagged("GitCommit", "git_commit", true, Value::str(HELM_GIT_COMMIT)),
+            Field::tagged("GitTreeState", "git_tree_state", true, Value::str("clean")),
+            Field::tagged("GoVersion", "go_version", true, Value::str(HELM_GO_VERSION)),
+            Field::tagged("KubeClientVersion", "kube_client_version", true, Value::str(HELM_KUBE_CLIENT_VERSION)),
+        ])
     }
 
     fn as_any(&self) -> &dyn Any {
         self
     }
+}
+
+/// An exported field of a struct object, by its Go name.
+fn field_by_name(o: &dyn Object, name: &str) -> Option<Value> {
+    o.struct_fields()?.into_iter().find(|f| f.name == name && f.exported()).map(|f| f.value)
 }
 
 /// `*common.Capabilities`: `.Capabilities`.
@@ -297,33 +307,18 @@ impl Object for Capabilities {
     }
 
     fn field(&self, name: &str) -> Option<Value> {
-        match name {
-            "KubeVersion" => Some(Value::Object(Rc::new(self.kube_version.clone()))),
-            "APIVersions" => Some(Value::Object(Rc::new(self.api_versions.clone()))),
-            "HelmVersion" => Some(Value::Object(Rc::new(BuildInfo))),
-            _ => None,
-        }
+        field_by_name(self, name)
     }
 
-    fn format_v(&self) -> String {
-        let kv = &self.kube_version;
-        format!(
-            "{{{{{} {} {} {}}} {} {}}}",
-            kv.version,
-            kv.normalized,
-            kv.major,
-            kv.minor,
-            self.api_versions.format_v(),
-            BuildInfo.format_v()
-        )
-    }
-
-    fn to_json_value(&self) -> Option<Value> {
-        let m = Map::new();
-        m.insert("KubeVersion", self.kube_version.to_json_value().unwrap_or(Value::Nil));
-        m.insert("APIVersions", self.api_versions.as_list());
-        m.insert("HelmVersion", BuildInfo.to_json_value().unwrap_or(Value::Nil));
-        Some(Value::Map(m))
+    fn struct_fields(&self) -> Option<Vec<Field>> {
+        Some(vec![
+            Field::new(
+                "KubeVersion",
+                Value::Object(Rc::new(KubeVersion { addressable: true, ..self.kube_version.clone() })),
+            ),
+            Field::new("APIVersions", Value::Object(Rc::new(self.api_versions.clone()))),
+            Field::new("HelmVersion", Value::Object(Rc::new(BuildInfo))),
+        ])
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -499,7 +494,11 @@ pub fn chart_map(chart: &Chart, is_root: bool) -> Value {
     let md = &chart.metadata;
     let m = Map::new();
     m.insert("APIVersion", Value::str(&md.api_version));
-    let ann = Map::new().with_kind(MapKind::Strings);
+    // A chart without annotations leaves Go's map nil.
+    let ann = match md.annotations {
+        Some(_) => Map::new().with_kind(MapKind::Strings),
+        None => Map::nil(MapKind::Strings),
+    };
     for (k, v) in md.annotations.iter().flatten() {
         ann.insert(k.as_str(), Value::str(v));
     }
@@ -578,7 +577,7 @@ mod tests {
     #[test]
     fn capabilities_print_like_go() {
         let caps = Capabilities::new(None, &["foo/v1".into()]);
-        assert!(caps.format_v().starts_with("{{v1.37.0 v1.37.0 1 37} [v1 admissionregistration.k8s.io/v1 "));
+        assert!(caps.format_v().starts_with("&{{v1.37.0 v1.37.0 1 37} [v1 admissionregistration.k8s.io/v1 "));
         assert!(caps
             .format_v()
             .ends_with(" foo/v1] {v4.3.1 c0d08d0d6d9424d4a14febb5e8a3e51b0dd00dff clean go1.27.2 v1.37}}"));

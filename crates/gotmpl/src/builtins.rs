@@ -132,6 +132,7 @@ fn index_arg(index: &Val, cap: usize) -> Result<usize, String> {
     let x = match index.concrete() {
         Some(Value::Int(x)) | Some(Value::Int64(x)) => *x,
         Some(Value::Uint8(x)) => i64::from(*x),
+        Some(Value::Uint64(x)) => i64::try_from(*x).unwrap_or(i64::MAX),
         None => return Err("cannot index slice/array with nil".into()),
         Some(other) => return Err(format!("cannot index slice/array with type {}", other.type_name())),
     };
@@ -255,7 +256,7 @@ enum Kind {
 fn basic_kind(v: Option<&Value>) -> Option<Kind> {
     match v? {
         Value::Bool(_) => Some(Kind::Bool),
-        Value::Int(_) | Value::Int64(_) | Value::Uint8(_) => Some(Kind::Int),
+        Value::Int(_) | Value::Int64(_) | Value::Uint8(_) | Value::Uint64(_) => Some(Kind::Int),
         Value::Float(_) => Some(Kind::Float),
         Value::String(_) | Value::ByteString(_) => Some(Kind::String),
         Value::Object(o) if o.as_any().is::<Complex>() => Some(Kind::Complex),
@@ -284,6 +285,8 @@ fn integer_of(v: &Value) -> Option<i64> {
     match v {
         Value::Int(i) | Value::Int64(i) => Some(*i),
         Value::Uint8(b) => Some(i64::from(*b)),
+        // Values above `i64::MAX` wrap, as Go's `int64(u)` does.
+        Value::Uint64(u) => Some(*u as i64),
         Value::Object(o) => o.integer(),
         _ => None,
     }

@@ -65,7 +65,7 @@ impl Val {
         if v.is_nil() {
             Val::NilIface
         } else {
-            Val::Boxed(v.clone())
+            Val::Boxed(copied(v.clone()))
         }
     }
 
@@ -1298,7 +1298,7 @@ impl<'a> State<'a> {
                 let values: Vec<Value> = argv.iter().map(Val::value).collect();
                 let mut host = CallHost { ctx: self.ctx, scope: self.scope };
                 match (spec.body)(&mut host, &values) {
-                    Ok(v) => Ok(Val::result(v)),
+                    Ok(v) => Ok(Val::result(copied(v))),
                     Err(e) => {
                         self.at(node);
                         let cause = self.ctx.recall(&e.message).unwrap_or_else(|| GoError::plain(e.message.clone()));
@@ -1451,11 +1451,24 @@ fn method_signature(o: &dyn Object, name: &str) -> (Vec<PType>, Option<PType>) {
     (params.iter().map(|p| PType::Param(*p)).collect(), None)
 }
 
+/// A value as Go copies it out of a container or a function (see [`Object::copied`]).
+fn copied(v: Value) -> Value {
+    match &v {
+        Value::Object(o) => o.copied().unwrap_or(v),
+        _ => v,
+    }
+}
+
 /// Go's `printValue` for an action's result.
 fn print_value(val: &Val, out: &mut Vec<u8>) {
     match val {
         Val::Missing => out.extend_from_slice(b"<no value>"),
         Val::NilIface => out.extend_from_slice(b"<nil>"),
+        // A value reached through fields is addressable: Go calls a `String`
+        // method declared on its pointer.
+        Val::V(Value::Object(o)) if o.template_text().is_some() => {
+            out.extend_from_slice(o.template_text().unwrap_or_default().as_bytes())
+        }
         Val::Boxed(v) | Val::V(v) => match v.go_bytes() {
             Some(bytes) => out.extend_from_slice(bytes),
             None => out.extend_from_slice(&crate::gofmt::format_verb(v, 'v')),

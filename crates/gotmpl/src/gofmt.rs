@@ -7,6 +7,15 @@ use govalue::strconv::{
 };
 use govalue::Value;
 
+/// The value of an unsigned integer (`uint8`, `uint64`); 0 for anything else.
+fn unsigned(v: &Value) -> i128 {
+    match v {
+        Value::Uint8(b) => i128::from(*b),
+        Value::Uint64(u) => i128::from(*u),
+        _ => 0,
+    }
+}
+
 /// Go's `fmt.Sprint`: operands separated by a space when neither side is a string.
 pub fn sprint(args: &[Value]) -> Vec<u8> {
     let mut p = Printer::default();
@@ -390,14 +399,14 @@ impl Printer {
                 't' | 'v' => self.pad(if *b { "true" } else { "false" }),
                 _ => self.bad_verb(verb, value),
             },
-            Value::Int(i) | Value::Int64(i) => self.fmt_integer_verb(*i, verb, value),
+            Value::Int(i) | Value::Int64(i) => self.fmt_integer_verb(i128::from(*i), verb, value),
             // `%#v` prints an unsigned integer in hex (`0x41`).
-            Value::Uint8(b) if verb == 'v' && self.f.sharp_v => {
+            Value::Uint8(_) | Value::Uint64(_) if verb == 'v' && self.f.sharp_v => {
                 self.f.sharp = true;
-                self.fmt_integer(i64::from(*b), 16, verb, LOWER_HEX);
+                self.fmt_integer(unsigned(value), 16, verb, LOWER_HEX);
                 self.f.sharp = false;
             }
-            Value::Uint8(b) => self.fmt_integer_verb(i64::from(*b), verb, value),
+            Value::Uint8(_) | Value::Uint64(_) => self.fmt_integer_verb(unsigned(value), verb, value),
             Value::Float(f) => match verb {
                 'v' => self.fmt_float(*f, 'g', None),
                 'b' | 'g' | 'G' | 'x' | 'X' => self.fmt_float(*f, verb, None),
@@ -407,59 +416,8 @@ impl Printer {
             Value::String(s) => self.fmt_string(s.as_bytes(), verb, value),
             Value::ByteString(s) => self.fmt_string(s.bytes(), verb, value),
             Value::Bytes(b) => self.fmt_bytes(b, verb, value, depth),
-            Value::List(l) => {
-                if self.f.sharp_v && l.is_nil() {
-                    self.buf.push_str(&value.type_name());
-                    self.buf.push_str("(nil)");
-                } else if self.f.sharp_v {
-                    self.buf.push_str(&value.type_name());
-                    self.buf.push('{');
-                    for (i, item) in l.items().iter().enumerate() {
-                        if i > 0 {
-                            self.buf.push_str(", ");
-                        }
-                        self.print_value(item, verb, depth + 1);
-                    }
-                    self.buf.push('}');
-                } else {
-                    self.buf.push('[');
-                    for (i, item) in l.items().iter().enumerate() {
-                        if i > 0 {
-                            self.buf.push(' ');
-                        }
-                        self.print_value(item, verb, depth + 1);
-                    }
-                    self.buf.push(']');
-                }
-            }
-            Value::Map(m) => {
-                let entries: Vec<(govalue::Str, Value)> =
-                    m.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-                if self.f.sharp_v {
-                    self.buf.push_str(&value.type_name());
-                    self.buf.push('{');
-                    for (i, (k, v)) in entries.iter().enumerate() {
-                        if i > 0 {
-                            self.buf.push_str(", ");
-                        }
-                        self.print_value(&Value::from_map_key(k), verb, depth + 1);
-                        self.buf.push(':');
-                        self.print_value(v, verb, depth + 1);
-                    }
-                    self.buf.push('}');
-                } else {
-                    self.buf.push_str("map[");
-                    for (i, (k, v)) in entries.iter().enumerate() {
-                        if i > 0 {
-                            self.buf.push(' ');
-                        }
-                        self.print_value(&Value::from_map_key(k), verb, depth + 1);
-                        self.buf.push(':');
-                        self.print_value(v, verb, depth + 1);
-                    }
-                    self.buf.push(']');
-                }
-            }
+            Value::List(l) => self.print_list(l, &value.type_name(), verb, depth),
+            Value::Map(m) => self.print_map(m, &value.type_name(), verb, depth),
             Value::Object(o) => {
                 if depth > 0 && verb == 'v' && o.kind_name() == "ptr" {
                     // Go prints a pointer inside a container as its address.
@@ -467,11 +425,27 @@ impl Printer {
                     self.pad(&format!("{addr:#x}"));
                     return;
                 }
+                if let Some(fields) = o.struct_fields() {
+                    self.print_struct(o.as_ref(), &fields, verb, depth);
+                    return;
+                }
+                if let Some(c) = o.as_any().downcast_ref::<crate::exec::Complex>() {
+                    self.fmt_complex(c.0, c.1, verb, value);
+                    return;
+                }
+                if o.integer().is_none() {
+                    // A named slice or map type prints as its elements, under its own name.
+                    match o.underlying() {
+                        Some(Value::List(l)) => return self.print_list(&l, o.type_name(), verb, depth),
+                        Some(Value::Map(m)) => return self.print_map(&m, o.type_name(), verb, depth),
+                        _ => {}
+                    }
+                }
                 let text = o.format_v();
                 match verb {
                     'v' | 's' | 'x' | 'X' | 'q' => self.fmt_string(text.as_bytes(), verb, value),
                     'd' | 'b' | 'o' | 'O' | 'c' | 'U' if o.integer().is_some() => {
-                        self.fmt_integer_verb(o.integer().unwrap_or(0), verb, value)
+                        self.fmt_integer_verb(i128::from(o.integer().unwrap_or(0)), verb, value)
                     }
                     _ => self.bad_verb(verb, value),
                 }
@@ -479,7 +453,109 @@ impl Printer {
         }
     }
 
-    fn fmt_integer_verb(&mut self, i: i64, verb: char, value: &Value) {
+    /// A struct, field by field with the same verb: `{a b}`, `{A:a B:b}` for
+    /// `%+v`, `T{A:"a", B:"b"}` for `%#v`; a pointer to one starts with `&`.
+    fn print_struct(&mut self, o: &dyn govalue::Object, fields: &[govalue::gostruct::Field], verb: char, depth: usize) {
+        let ptr = o.kind_name() == "ptr";
+        if ptr {
+            self.buf.push('&');
+        }
+        if self.f.sharp_v {
+            let name = o.type_name();
+            self.buf.push_str(if ptr { name.strip_prefix('*').unwrap_or(name) } else { name });
+        }
+        self.buf.push('{');
+        for (i, f) in fields.iter().enumerate() {
+            if i > 0 {
+                self.buf.push_str(if self.f.sharp_v { ", " } else { " " });
+            }
+            if self.f.plus_v || self.f.sharp_v {
+                self.buf.push_str(f.name);
+                self.buf.push(':');
+            }
+            self.print_value(&f.value, verb, depth + 1);
+        }
+        self.buf.push('}');
+    }
+
+    /// Go's `fmtComplex`: `(re+imi)`, each part formatted as a float with the
+    /// verb, flags, width and precision; the imaginary part always with its sign.
+    fn fmt_complex(&mut self, re: f64, im: f64, verb: char, value: &Value) {
+        let (verb, default_prec) = match verb {
+            'v' => ('g', None),
+            'b' | 'g' | 'G' | 'x' | 'X' => (verb, None),
+            'f' | 'F' | 'e' | 'E' => (verb, Some(6)),
+            _ => return self.bad_verb(verb, value),
+        };
+        let plus = self.f.plus;
+        self.buf.push('(');
+        self.fmt_float(re, verb, default_prec);
+        self.f.plus = true;
+        self.fmt_float(im, verb, default_prec);
+        self.buf.push_str("i)");
+        self.f.plus = plus;
+    }
+
+    /// A slice of type `type_name`: `[a b]`, or `T{a, b}` and `T(nil)` for `%#v`.
+    fn print_list(&mut self, l: &govalue::List, type_name: &str, verb: char, depth: usize) {
+        if self.f.sharp_v && l.is_nil() {
+            self.buf.push_str(type_name);
+            self.buf.push_str("(nil)");
+        } else if self.f.sharp_v {
+            self.buf.push_str(type_name);
+            self.buf.push('{');
+            for (i, item) in l.items().iter().enumerate() {
+                if i > 0 {
+                    self.buf.push_str(", ");
+                }
+                self.print_value(item, verb, depth + 1);
+            }
+            self.buf.push('}');
+        } else {
+            self.buf.push('[');
+            for (i, item) in l.items().iter().enumerate() {
+                if i > 0 {
+                    self.buf.push(' ');
+                }
+                self.print_value(item, verb, depth + 1);
+            }
+            self.buf.push(']');
+        }
+    }
+
+    /// A map of type `type_name`: `map[k:v]`, or `T{"k":v}` and `T(nil)` for `%#v`.
+    fn print_map(&mut self, m: &govalue::Map, type_name: &str, verb: char, depth: usize) {
+        let entries: Vec<(govalue::Str, Value)> = m.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        if self.f.sharp_v && m.is_nil() {
+            self.buf.push_str(type_name);
+            self.buf.push_str("(nil)");
+        } else if self.f.sharp_v {
+            self.buf.push_str(type_name);
+            self.buf.push('{');
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    self.buf.push_str(", ");
+                }
+                self.print_value(&Value::from_map_key(k), verb, depth + 1);
+                self.buf.push(':');
+                self.print_value(v, verb, depth + 1);
+            }
+            self.buf.push('}');
+        } else {
+            self.buf.push_str("map[");
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    self.buf.push(' ');
+                }
+                self.print_value(&Value::from_map_key(k), verb, depth + 1);
+                self.buf.push(':');
+                self.print_value(v, verb, depth + 1);
+            }
+            self.buf.push(']');
+        }
+    }
+
+    fn fmt_integer_verb(&mut self, i: i128, verb: char, value: &Value) {
         match verb {
             'v' | 'd' => self.fmt_integer(i, 10, verb, LOWER_HEX),
             'b' => self.fmt_integer(i, 2, verb, LOWER_HEX),
@@ -512,7 +588,7 @@ impl Printer {
         }
     }
 
-    fn fmt_integer(&mut self, value: i64, base: u64, verb: char, digits: &[u8]) {
+    fn fmt_integer(&mut self, value: i128, base: u128, verb: char, digits: &[u8]) {
         let negative = value < 0;
         let mut u = value.unsigned_abs();
         let mut prec: usize = 0;
@@ -710,7 +786,8 @@ impl Printer {
         match verb {
             'v' | 'd' => {
                 if self.f.sharp_v {
-                    self.buf.push_str("[]byte{");
+                    // Go names the operand `[]byte`, a nested slice by its reflected type.
+                    self.buf.push_str(if depth == 0 { "[]byte{" } else { "[]uint8{" });
                     for (i, c) in b.iter().enumerate() {
                         if i > 0 {
                             self.buf.push_str(", ");
@@ -724,7 +801,7 @@ impl Printer {
                         if i > 0 {
                             self.buf.push(' ');
                         }
-                        self.fmt_integer(*c as i64, 10, verb, LOWER_HEX);
+                        self.fmt_integer(i128::from(*c), 10, verb, LOWER_HEX);
                     }
                     self.buf.push(']');
                 }

@@ -3,9 +3,11 @@
 //! - [`Value`]: one value type with Go's type distinctions and shared-reference maps.
 //! - [`strconv::format_float`]: Go's float formatting, the base of `%v`, JSON and YAML.
 //! - [`func`]: how template functions declare their Go signatures and are called.
+//! - [`gostruct`]: Go structs as declared, read by `fmt` and the encoders.
 
 pub mod bytekey;
 pub mod func;
+pub mod gostruct;
 mod printable;
 pub mod strconv;
 pub mod value;

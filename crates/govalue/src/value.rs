@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 
+use crate::gostruct::Field;
 use crate::strconv;
 
 /// A cheaply clonable immutable string.
@@ -76,6 +77,9 @@ pub enum MapKind {
 pub struct Map {
     entries: Rc<RefCell<MapEntries>>,
     kind: MapKind,
+    /// A nil map (Go's `map[string]string(nil)`): empty, but `toJson` writes
+    /// `null`, `toToml` leaves it out and `%#v` prints `(nil)`.
+    nil: bool,
 }
 
 impl Map {
@@ -86,12 +90,23 @@ impl Map {
 
     /// A `map[string]interface {}` holding `entries`.
     pub fn from_entries(entries: MapEntries) -> Map {
-        Map { entries: Rc::new(RefCell::new(entries)), kind: MapKind::Plain }
+        Map { entries: Rc::new(RefCell::new(entries)), kind: MapKind::Plain, nil: false }
+    }
+
+    /// A nil map of `kind` (a Go struct's map field that was never set).
+    pub fn nil(kind: MapKind) -> Map {
+        Map { nil: true, ..Map::new().with_kind(kind) }
+    }
+
+    /// Whether this is a nil map (see [`Map::nil`]); a map that has gained
+    /// entries is not.
+    pub fn is_nil(&self) -> bool {
+        self.nil && self.is_empty()
     }
 
     /// The same shared map seen as another named type (no copy is made).
     pub fn with_kind(&self, kind: MapKind) -> Map {
-        Map { entries: self.entries.clone(), kind }
+        Map { entries: self.entries.clone(), kind, nil: self.nil }
     }
 
     /// Which Go map type this is.
@@ -156,7 +171,7 @@ impl Map {
 
     /// A copy of the top level: a new map whose values are shared with this one.
     pub fn shallow_copy(&self) -> Map {
-        Map { entries: Rc::new(RefCell::new(self.entries.borrow().clone())), kind: self.kind }
+        Map { entries: Rc::new(RefCell::new(self.entries.borrow().clone())), kind: self.kind, nil: self.nil }
     }
 }
 
@@ -271,10 +286,41 @@ pub trait Object {
         None
     }
 
-    /// How Go's `%v` prints the value.
-    fn format_v(&self) -> String;
+    /// For a Go struct, or a pointer to one (`kind_name` `ptr`): its fields as
+    /// declared, which printing and the JSON and TOML encoders follow.
+    fn struct_fields(&self) -> Option<Vec<Field>> {
+        None
+    }
 
-    /// How the value encodes to JSON (and so to YAML); `None` encodes as `{}`.
+    /// What text/template prints for the value when it is reached through fields
+    /// (so addressable) and its type has a `String` method on the pointer: Go takes
+    /// the address and calls it. `fmt` itself, given a copy, never does.
+    fn template_text(&self) -> Option<String> {
+        None
+    }
+
+    /// For a value with [`Object::template_text`]: the same value as a copy (a
+    /// function's result, an element of a container), which Go cannot address, so
+    /// the template printer shows it as `fmt` does. `None` when nothing changes.
+    fn copied(&self) -> Option<Value> {
+        None
+    }
+
+    /// How Go's `%v` prints the value; by default, a struct's fields
+    /// (`{a b}`, `&{a b}` for a pointer).
+    fn format_v(&self) -> String {
+        let mut out = String::new();
+        if let Some(fields) = self.struct_fields() {
+            if self.kind_name() == "ptr" {
+                out.push('&');
+            }
+            crate::gostruct::write_fields(&mut out, &fields, false, |o, v| v.write_v(o, 1));
+        }
+        out
+    }
+
+    /// How the value encodes to JSON (and so to YAML) when it is no struct (see
+    /// [`Object::struct_fields`]); `None` encodes as `{}`.
     fn to_json_value(&self) -> Option<Value> {
         None
     }
@@ -337,6 +383,8 @@ pub enum Value {
     Float(f64),
     /// `uint8` (a byte): `index` of a string or `[]byte`, the items of a `[]byte`.
     Uint8(u8),
+    /// `uint64`: the parts of a semver version (`.Major`, `.Minor`, `.Patch`).
+    Uint64(u64),
     /// `string` holding valid UTF-8 (nearly every string).
     String(Str),
     /// `string` holding bytes that are not valid UTF-8; build it with
@@ -460,6 +508,7 @@ impl Value {
             Value::Int64(_) => "int64".into(),
             Value::Float(_) => "float64".into(),
             Value::Uint8(_) => "uint8".into(),
+            Value::Uint64(_) => "uint64".into(),
             Value::String(_) | Value::ByteString(_) => "string".into(),
             Value::Bytes(_) => "[]uint8".into(),
             Value::List(l) => format!("[]{}", l.elem().name()),
@@ -481,6 +530,7 @@ impl Value {
             Value::Int64(_) => "int64".into(),
             Value::Float(_) => "float64".into(),
             Value::Uint8(_) => "uint8".into(),
+            Value::Uint64(_) => "uint64".into(),
             Value::String(_) | Value::ByteString(_) => "string".into(),
             Value::Bytes(_) | Value::List(_) => "slice".into(),
             Value::Map(_) => "map".into(),
@@ -497,6 +547,7 @@ impl Value {
             Value::Int(i) | Value::Int64(i) => *i != 0,
             Value::Float(f) => *f != 0.0,
             Value::Uint8(b) => *b != 0,
+            Value::Uint64(u) => *u != 0,
             Value::String(s) => !s.is_empty(),
             Value::ByteString(b) => !b.bytes().is_empty(),
             Value::Bytes(b) => !b.is_empty(),
@@ -537,6 +588,7 @@ impl Value {
             Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
             Value::Float(f) => out.push_str(&strconv::format_float(*f, b'g', -1)),
             Value::Uint8(b) => out.push_str(&b.to_string()),
+            Value::Uint64(u) => out.push_str(&u.to_string()),
             Value::String(s) => out.push_str(s),
             Value::ByteString(b) => out.push_str(b.text()),
             Value::Bytes(b) => {

@@ -88,6 +88,7 @@ impl Walker {
             Value::Bool(b) => JsonVal::Bool(*b),
             Value::Int(i) | Value::Int64(i) => JsonVal::Number(i.to_string()),
             Value::Uint8(b) => JsonVal::Number(b.to_string()),
+            Value::Uint64(u) => JsonVal::Number(u.to_string()),
             Value::Float(f) => JsonVal::Number(format_json_float(*f)?),
             Value::String(s) => JsonVal::String(s.to_string()),
             // encoding/json writes each invalid byte as \ufffd.
@@ -96,7 +97,22 @@ impl Walker {
             // encoding/json writes a nil slice as null.
             Value::List(l) if l.is_nil() => JsonVal::Null,
             Value::List(l) => self.list(l, v.type_name())?,
+            // encoding/json writes a nil map as null.
+            Value::Map(m) if m.is_nil() => JsonVal::Null,
             Value::Map(m) => self.map(m, v.type_name())?,
+            // encoding/json refuses some kinds of value outright.
+            Value::Object(o) if matches!(o.kind_name(), "complex64" | "complex128" | "chan" | "func") => {
+                return Err(format!("json: unsupported type: {}", o.type_name()));
+            }
+            Value::Object(o) if o.struct_fields().is_some() => {
+                self.enter(std::rc::Rc::as_ptr(o) as *const () as usize, o.type_name().to_string())?;
+                let mut out = Vec::new();
+                for f in o.struct_fields().unwrap_or_default().into_iter().filter(|f| f.in_json()) {
+                    out.push((f.json.to_string(), self.walk(&f.value)?));
+                }
+                self.path.pop();
+                JsonVal::Object(out)
+            }
             Value::Object(o) => match o.to_json_value() {
                 Some(inner) => {
                     if self.path.len() > MAX_DEPTH {

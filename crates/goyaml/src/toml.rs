@@ -5,21 +5,47 @@ use govalue::{strconv, Value};
 
 const MAX_DEPTH: usize = 500;
 
-/// The TOML view of a value: objects are resolved through their JSON form.
+/// The TOML view of a value: a named map or slice type is its elements, and other
+/// objects that are no structs are resolved through their JSON form.
 fn resolve_object(v: &Value) -> Value {
     match v {
-        Value::Object(o) => o.to_json_value().unwrap_or_else(|| Value::map(Default::default())),
+        Value::Object(o) if o.struct_fields().is_none() && !unsupported(o.as_ref()) => {
+            o.underlying().or_else(|| o.to_json_value()).unwrap_or_else(|| Value::map(Default::default()))
+        }
         other => other.clone(),
     }
 }
 
-/// BurntSushi/toml's `isNil`: nil, and also a nil slice.
+/// Whether BurntSushi/toml refuses the kind of `o` (`unsupported type: complex128`).
+fn unsupported(o: &dyn govalue::Object) -> bool {
+    matches!(o.kind_name(), "complex64" | "complex128" | "chan" | "func")
+}
+
+/// The keys and values of `v` when it is a TOML table: a map's entries in Go's
+/// sorted order, or a struct's exported fields in declaration order under their Go
+/// names (BurntSushi/toml reads no `json` tags).
+fn table_entries(v: &Value) -> Option<Vec<(String, Value)>> {
+    match resolve_object(v) {
+        Value::Map(m) => Some(m.borrow().iter().map(|(k, v)| (k.to_string(), v.clone())).collect()),
+        Value::Object(o) => o
+            .struct_fields()
+            .map(|fields| fields.into_iter().filter(|f| f.exported()).map(|f| (f.name.to_string(), f.value)).collect()),
+        _ => None,
+    }
+}
+
+/// BurntSushi/toml's `isNil`: nil, and also a nil slice or map.
 fn toml_nil(v: &Value) -> bool {
-    v.is_nil() || matches!(v, Value::List(l) if l.is_nil())
+    match v {
+        Value::Nil => true,
+        Value::List(l) => l.is_nil(),
+        Value::Map(m) => m.is_nil(),
+        _ => false,
+    }
 }
 
 fn is_table(v: &Value) -> bool {
-    matches!(resolve_object(v), Value::Map(_))
+    table_entries(v).is_some()
 }
 
 /// Whether `v` is a non-empty list whose items are all tables (an array of tables).
@@ -41,7 +67,14 @@ fn is_table_array(v: &Value) -> Result<bool, String> {
     Ok(all)
 }
 
+/// Where a table's entry is written (BurntSushi/toml's `tomlTypeOfGo`, which
+/// refuses an unsupported kind before anything is encoded).
 fn goes_in_table_section(v: &Value) -> Result<bool, String> {
+    if let Value::Object(o) = v {
+        if unsupported(o.as_ref()) {
+            return Err(format!("unsupported type: {}", o.type_name()));
+        }
+    }
     Ok(is_table(v) || is_table_array(v)?)
 }
 
@@ -111,11 +144,20 @@ impl Encoder {
         if depth > MAX_DEPTH {
             return Err("toml: value nested too deeply".into());
         }
+        if let Value::Object(o) = v {
+            if unsupported(o.as_ref()) {
+                return Err(format!("unsupported type: {}", o.type_name()));
+            }
+        }
+        if let Some(entries) = table_entries(v) {
+            return self.inline_table(entries, depth);
+        }
         match resolve_object(v) {
             Value::Nil => return Err("toml: cannot encode a nil value".into()),
             Value::Bool(b) => self.out.push_str(if b { "true" } else { "false" }),
             Value::Int(i) | Value::Int64(i) => self.out.push_str(&i.to_string()),
             Value::Uint8(b) => self.out.push_str(&b.to_string()),
+            Value::Uint64(u) => self.out.push_str(&u.to_string()),
             Value::Float(f) => self.out.push_str(&float_text(f)),
             Value::String(s) => self.out.push_str(&quoted(&s)),
             // Kept escaped (see `govalue::bytekey`): the TOML encoder writes the bytes.
@@ -137,37 +179,38 @@ impl Encoder {
                 }
                 self.out.push(']');
             }
-            Value::Map(m) => {
-                let entries: Vec<(String, Value)> =
-                    m.borrow().iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
-                let (mut direct, mut sub) = (Vec::new(), Vec::new());
-                for (k, val) in entries {
-                    if goes_in_table_section(&val)? {
-                        sub.push((k, val));
-                    } else {
-                        direct.push((k, val));
-                    }
-                }
-                let trail = !sub.is_empty();
-                self.out.push('{');
-                for (group, trail_comma) in [(direct, trail), (sub, false)] {
-                    let n = group.len();
-                    for (i, (k, val)) in group.into_iter().enumerate() {
-                        if toml_nil(&val) {
-                            continue;
-                        }
-                        self.out.push_str(&maybe_quoted(&k));
-                        self.out.push_str(" = ");
-                        self.element(&val, depth + 1)?;
-                        if trail_comma || i + 1 != n {
-                            self.out.push_str(", ");
-                        }
-                    }
-                }
-                self.out.push('}');
-            }
-            Value::Object(_) => self.out.push_str("{}"),
+            Value::Map(_) | Value::Object(_) => self.out.push_str("{}"),
         }
+        Ok(())
+    }
+
+    /// A table written inline (`{a = 1, b = 2}`), inside an array.
+    fn inline_table(&mut self, entries: Vec<(String, Value)>, depth: usize) -> Result<(), String> {
+        let (mut direct, mut sub) = (Vec::new(), Vec::new());
+        for (k, val) in entries {
+            if goes_in_table_section(&val)? {
+                sub.push((k, val));
+            } else {
+                direct.push((k, val));
+            }
+        }
+        let trail = !sub.is_empty();
+        self.out.push('{');
+        for (group, trail_comma) in [(direct, trail), (sub, false)] {
+            let n = group.len();
+            for (i, (k, val)) in group.into_iter().enumerate() {
+                if toml_nil(&val) {
+                    continue;
+                }
+                self.out.push_str(&maybe_quoted(&k));
+                self.out.push_str(" = ");
+                self.element(&val, depth + 1)?;
+                if trail_comma || i + 1 != n {
+                    self.out.push_str(", ");
+                }
+            }
+        }
+        self.out.push('}');
         Ok(())
     }
 
@@ -188,17 +231,24 @@ impl Encoder {
         if depth > MAX_DEPTH {
             return Err("toml: value nested too deeply".into());
         }
+        if let Value::Object(o) = v {
+            if unsupported(o.as_ref()) {
+                return Err(format!("unsupported type for key '{}': {}", Self::key_path(key), o.type_name()));
+            }
+        }
+        if is_table(v) {
+            return self.table(key, v, depth);
+        }
         let v = resolve_object(v);
         match &v {
             Value::Nil => Ok(()),
-            Value::Map(_) => self.table(key, &v, depth),
             Value::List(l) if is_table_array(&v)? => {
                 for item in l.items() {
                     self.newline();
                     let ind = self.indent_str(key);
                     self.out.push_str(&format!("{ind}[[{}]]", Self::key_path(key)));
                     self.newline();
-                    self.map_body(key, &resolve_object(item), depth + 1)?;
+                    self.map_body(key, item, depth + 1)?;
                 }
                 Ok(())
             }
@@ -219,8 +269,7 @@ impl Encoder {
     }
 
     fn map_body(&mut self, key: &[String], v: &Value, depth: usize) -> Result<(), String> {
-        let Value::Map(m) = v else { return Ok(()) };
-        let entries: Vec<(String, Value)> = m.borrow().iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        let Some(entries) = table_entries(v) else { return Ok(()) };
         let (mut direct, mut sub) = (Vec::new(), Vec::new());
         for (k, val) in entries {
             if goes_in_table_section(&val)? {

@@ -129,7 +129,7 @@ fn type_of(v: &Value) -> &'static str {
     match v {
         Value::Nil => "null",
         Value::Bool(_) => "boolean",
-        Value::Int(_) | Value::Int64(_) | Value::Uint8(_) | Value::Float(_) => "number",
+        Value::Int(_) | Value::Int64(_) | Value::Uint8(_) | Value::Uint64(_) | Value::Float(_) => "number",
         Value::String(_) | Value::ByteString(_) | Value::Bytes(_) => "string",
         Value::List(_) => "array",
         Value::Map(_) => "object",

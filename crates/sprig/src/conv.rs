@@ -166,6 +166,8 @@ pub(crate) fn to_int64_e(v: &Value) -> Option<i64> {
     match v {
         Value::Int(i) | Value::Int64(i) => Some(*i),
         Value::Uint8(b) => Some(i64::from(*b)),
+        // Above `i64::MAX` it wraps, as cast's `int64(u)` does.
+        Value::Uint64(u) => Some(*u as i64),
         Value::Float(f) => Some(go_f64_to_i64(*f)),
         Value::Bool(b) => Some(*b as i64),
         Value::Nil => Some(0),
@@ -179,6 +181,7 @@ pub(crate) fn to_float64(v: &Value) -> f64 {
     match v {
         Value::Int(i) | Value::Int64(i) => *i as f64,
         Value::Uint8(b) => f64::from(*b),
+        Value::Uint64(u) => *u as f64,
         Value::Float(f) => *f,
         Value::Bool(b) => *b as i64 as f64,
         Value::String(s) => parse_go_float(s).unwrap_or(0.0),
@@ -218,6 +221,7 @@ pub(crate) fn empty(v: &Value) -> bool {
         Value::Bool(b) => !b,
         Value::Int(i) | Value::Int64(i) => *i == 0,
         Value::Uint8(b) => *b == 0,
+        Value::Uint64(u) => *u == 0,
         Value::Float(f) => *f == 0.0,
         Value::String(s) => s.is_empty(),
         Value::ByteString(_) => false,
@@ -245,6 +249,7 @@ fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
         (Value::Int(x), Value::Int(y)) | (Value::Int64(x), Value::Int64(y)) => x == y,
         (Value::Float(x), Value::Float(y)) => x == y,
         (Value::Uint8(x), Value::Uint8(y)) => x == y,
+        (Value::Uint64(x), Value::Uint64(y)) => x == y,
         (Value::String(_) | Value::ByteString(_), Value::String(_) | Value::ByteString(_)) => {
             a.go_bytes() == b.go_bytes()
         }

@@ -260,9 +260,9 @@ impl Object for Version {
 
     fn field(&self, name: &str) -> Option<Value> {
         Some(match name {
-            "Major" => Value::Int64(self.major as i64),
-            "Minor" => Value::Int64(self.minor as i64),
-            "Patch" => Value::Int64(self.patch as i64),
+            "Major" => Value::Uint64(self.major),
+            "Minor" => Value::Uint64(self.minor),
+            "Patch" => Value::Uint64(self.patch),
             "Prerelease" => Value::str(&self.pre),
             "Metadata" => Value::str(&self.metadata),
             "Original" => Value::str(&self.original),
