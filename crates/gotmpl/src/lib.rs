@@ -7,12 +7,10 @@
 //! - [`gofmt`]: Go's `fmt.Sprint`/`Sprintf`/`Sprintln`.
 //!
 //! Objects (`govalue::Object`) take part as Go values would: `.Name` finds a method
-//! (`has_method`/`call_method`), then a field (`field`), then, for named map types,
-//! a key of `underlying()`; `len`, `index` and `range` also use `underlying()`.
-//! A method's arity is learnt by calling it with no arguments: a method that takes
-//! some answers `Err("wrong number of args for NAME: want N got 0")`, and errors of
-//! the forms `wrong number of args ...` and `wrong type for value; ...` are reported
-//! as Go's own call errors rather than as `error calling NAME: ...`.
+//! (`method` declares its Go signature, `call_method` calls it), then a field
+//! (`field`), then, for named map types, a key of `underlying()`; `len`, `index` and
+//! `range` also use `underlying()`. Arguments are counted and type-checked against
+//! the declared signature before the call, with Go's own error texts.
 //!
 //! Execution recurses once per nested `{{template}}` call or `include` (Go allows
 //! 100000 and Helm 1000), so callers that must reach those limits run renders on
