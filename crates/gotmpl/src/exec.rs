@@ -643,7 +643,7 @@ impl<'a> State<'a> {
             Node::If(b) => self.walk_if_or_with(false, dot, b, out)?,
             Node::With(b) => self.walk_if_or_with(true, dot, b, out)?,
             Node::Range(b) => self.walk_range(dot, b, out)?,
-            Node::Template { pos, name, pipe } => self.walk_template(dot, *pos, name, pipe.as_ref(), out)?,
+            Node::Template { pos, name, pipe } => self.walk_template(dot, *pos, name, pipe.as_deref(), out)?,
             Node::Break => return Err(Stop::Break),
             Node::Continue => return Err(Stop::Continue),
         }

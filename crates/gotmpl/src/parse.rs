@@ -57,10 +57,10 @@ impl TextBytes {
 pub(crate) enum Node {
     Text { pos: Pos, text: TextBytes },
     Action { pipe: Pipe },
-    If(Branch),
-    Range(Branch),
-    With(Branch),
-    Template { pos: Pos, name: String, pipe: Option<Pipe> },
+    If(Box<Branch>),
+    Range(Box<Branch>),
+    With(Box<Branch>),
+    Template { pos: Pos, name: String, pipe: Option<Box<Pipe>> },
     Break,
     Continue,
 }
@@ -76,8 +76,8 @@ pub(crate) struct Branch {
 pub(crate) struct Pipe {
     pub pos: Pos,
     pub is_assign: bool,
-    pub decl: Vec<Variable>,
-    pub cmds: Vec<Command>,
+    pub decl: Box<[Variable]>,
+    pub cmds: Box<[Command]>,
 }
 
 /// `$x` or `$x.a.b`.
@@ -89,7 +89,7 @@ pub(crate) struct Variable {
 /// One stage of a pipeline.
 pub(crate) struct Command {
     pub pos: Pos,
-    pub args: Vec<Arg>,
+    pub args: Box<[Arg]>,
 }
 
 /// An operand.
@@ -501,10 +501,10 @@ impl<'a> Parser<'a> {
                 self.expect(ItemType::RightDelim, "end")?;
                 return Ok(Parsed::End);
             }
-            ItemType::If => return self.parse_control("if").map(|b| Parsed::Node(Node::If(b))),
-            ItemType::Range => return self.parse_control("range").map(|b| Parsed::Node(Node::Range(b))),
+            ItemType::If => return self.parse_control("if").map(|b| Parsed::Node(Node::If(Box::new(b)))),
+            ItemType::Range => return self.parse_control("range").map(|b| Parsed::Node(Node::Range(Box::new(b)))),
             ItemType::Template => return self.template_control().map(Parsed::Node),
-            ItemType::With => return self.parse_control("with").map(|b| Parsed::Node(Node::With(b))),
+            ItemType::With => return self.parse_control("with").map(|b| Parsed::Node(Node::With(Box::new(b)))),
             _ => {}
         }
         self.backup();
@@ -558,10 +558,10 @@ impl<'a> Parser<'a> {
             Parsed::Else => {
                 if context == "if" && self.peek().typ == ItemType::If {
                     self.next();
-                    else_list = Some(vec![Node::If(self.parse_control("if")?)]);
+                    else_list = Some(vec![Node::If(Box::new(self.parse_control("if")?))]);
                 } else if context == "with" && self.peek().typ == ItemType::With {
                     self.next();
-                    else_list = Some(vec![Node::With(self.parse_control("with")?)]);
+                    else_list = Some(vec![Node::With(Box::new(self.parse_control("with")?))]);
                 } else {
                     let (list, next) = self.item_list()?;
                     if !matches!(next, Parsed::End) {
@@ -598,7 +598,7 @@ impl<'a> Parser<'a> {
             }
             p.add(block_name, list)
         })?;
-        Ok(Node::Template { pos: token.pos, name, pipe: Some(pipe) })
+        Ok(Node::Template { pos: token.pos, name, pipe: Some(Box::new(pipe)) })
     }
 
     fn template_control(&mut self) -> PResult<Node> {
@@ -608,7 +608,7 @@ impl<'a> Parser<'a> {
         let mut pipe = None;
         if self.next_non_space().typ != ItemType::RightDelim {
             self.backup();
-            pipe = Some(self.pipeline(CONTEXT, ItemType::RightDelim)?);
+            pipe = Some(Box::new(self.pipeline(CONTEXT, ItemType::RightDelim)?));
         }
         Ok(Node::Template { pos: token.pos, name, pipe })
     }
@@ -619,7 +619,10 @@ impl<'a> Parser<'a> {
 
     fn pipeline(&mut self, context: &str, end: ItemType) -> PResult<Pipe> {
         let token = self.peek_non_space();
-        let mut pipe = Pipe { pos: token.pos, is_assign: false, decl: Vec::new(), cmds: Vec::new() };
+        let pos = token.pos;
+        let mut is_assign = false;
+        let mut decl: Vec<Variable> = Vec::new();
+        let mut cmds: Vec<Command> = Vec::new();
         loop {
             let v = self.peek_non_space();
             if v.typ != ItemType::Variable {
@@ -629,15 +632,15 @@ impl<'a> Parser<'a> {
             let token_after_variable = self.peek();
             let next = self.peek_non_space();
             if next.typ == ItemType::Assign || next.typ == ItemType::Declare {
-                pipe.is_assign = next.typ == ItemType::Assign;
+                is_assign = next.typ == ItemType::Assign;
                 self.next_non_space();
-                pipe.decl.push(Self::new_variable(v.pos, &v.val));
+                decl.push(Self::new_variable(v.pos, &v.val));
                 self.vars.push(v.val.to_string());
             } else if next.typ == ItemType::Char && next.val == "," {
                 self.next_non_space();
-                pipe.decl.push(Self::new_variable(v.pos, &v.val));
+                decl.push(Self::new_variable(v.pos, &v.val));
                 self.vars.push(v.val.to_string());
-                if context == "range" && pipe.decl.len() < 2 {
+                if context == "range" && decl.len() < 2 {
                     match self.peek_non_space().typ {
                         ItemType::Variable | ItemType::RightDelim | ItemType::RightParen => continue,
                         _ => return self.errorf("range can only initialize variables"),
@@ -655,8 +658,8 @@ impl<'a> Parser<'a> {
             let token = self.next_non_space();
             match token.typ {
                 t if t == end => {
-                    self.check_pipeline(&pipe, context)?;
-                    return Ok(pipe);
+                    self.check_pipeline(&cmds, context)?;
+                    return Ok(Pipe { pos, is_assign, decl: decl.into(), cmds: cmds.into() });
                 }
                 ItemType::Bool
                 | ItemType::CharConstant
@@ -672,8 +675,8 @@ impl<'a> Parser<'a> {
                 | ItemType::LeftParen => {
                     self.backup();
                     let cmd = self.command()?;
-                    pipe.cmds.push(cmd);
-                    if pipe.cmds.len() > MAX_PIPELINE_CMDS {
+                    cmds.push(cmd);
+                    if cmds.len() > MAX_PIPELINE_CMDS {
                         return self.errorf("pipeline too long");
                     }
                 }
@@ -682,11 +685,11 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn check_pipeline(&self, pipe: &Pipe, context: &str) -> PResult<()> {
-        if pipe.cmds.is_empty() {
+    fn check_pipeline(&self, cmds: &[Command], context: &str) -> PResult<()> {
+        if cmds.is_empty() {
             return self.errorf(format!("missing value for {context}"));
         }
-        for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
+        for (i, c) in cmds.iter().enumerate().skip(1) {
             if let Some(Arg::Bool { .. } | Arg::Dot { .. } | Arg::Nil { .. } | Arg::Number(_) | Arg::String { .. }) =
                 c.args.first()
             {
@@ -716,7 +719,7 @@ impl<'a> Parser<'a> {
         if args.is_empty() {
             return self.errorf("empty command");
         }
-        Ok(Command { pos, args })
+        Ok(Command { pos, args: args.into() })
     }
 
     fn operand(&mut self) -> PResult<Option<Arg>> {
