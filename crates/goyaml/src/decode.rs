@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use govalue::{strconv, Value};
 
+use crate::keyindex::{hash_of, hasher, KeyHasher, KeyIndex};
 use crate::parser::{Doc, YKind};
 use crate::resolve::{resolve, Resolved, TAG_PREFIX};
 use crate::{Node, NodeKind, YamlError, YamlErrorKind};
@@ -45,6 +46,14 @@ struct Decoder<'a> {
     alias_depth: usize,
     active_aliases: HashSet<usize>,
     depth: usize,
+    hasher: KeyHasher,
+}
+
+/// A mapping being decoded: its entries and the index of their keys.
+#[derive(Default)]
+struct PairMap {
+    pairs: Vec<(DNode, DNode)>,
+    index: KeyIndex,
 }
 
 fn allowed_alias_ratio(decode_count: usize) -> f64 {
@@ -71,11 +80,32 @@ fn same_key(a: &DNode, b: &DNode) -> bool {
     }
 }
 
-fn insert_pair(map: &mut Vec<(DNode, DNode)>, k: DNode, v: DNode) {
-    if let Some(slot) = map.iter_mut().find(|(ek, _)| same_key(ek, &k)) {
-        *slot = (k, v);
-    } else {
-        map.push((k, v));
+/// A hash that agrees with [`same_key`] (`-0.0` and `0.0` hash alike).
+fn key_hash(state: &KeyHasher, k: &DNode) -> u64 {
+    match &k.kind {
+        DKind::Scalar(r) => match r {
+            Resolved::Null => hash_of(state, &0u8),
+            Resolved::Bool(b) => hash_of(state, &(1u8, *b)),
+            Resolved::Int(i) => hash_of(state, &(2u8, *i)),
+            Resolved::Uint(u) => hash_of(state, &(3u8, *u)),
+            Resolved::Float(f) => hash_of(state, &(4u8, (f + 0.0).to_bits())),
+            Resolved::Str(s) => hash_of(state, &(5u8, s.as_str())),
+        },
+        _ => 0,
+    }
+}
+
+/// Go's map assignment: a key already present gets the new value (and, here, the
+/// new key's position); a new key is appended.
+fn insert_pair(state: &KeyHasher, map: &mut PairMap, k: DNode, v: DNode) {
+    let h = key_hash(state, &k);
+    let hash = |p: &(DNode, DNode)| key_hash(state, &p.0);
+    match map.index.find(&map.pairs, h, |p| same_key(&p.0, &k), hash) {
+        Some(i) => map.pairs[i] = (k, v),
+        None => {
+            map.pairs.push((k, v));
+            map.index.added(map.pairs.len() - 1, h);
+        }
     }
 }
 
@@ -116,9 +146,9 @@ impl<'a> Decoder<'a> {
                 Ok(DNode { line, column, offset, kind: DKind::Seq(items) })
             }
             YKind::Mapping { .. } => {
-                let mut map = Vec::new();
+                let mut map = PairMap::default();
                 self.mapping_into(id, &mut map)?;
-                Ok(DNode { line, column, offset, kind: DKind::Map(map) })
+                Ok(DNode { line, column, offset, kind: DKind::Map(map.pairs) })
             }
         };
         self.depth -= 1;
@@ -146,11 +176,11 @@ impl<'a> Decoder<'a> {
     }
 
     /// Decodes mapping node `id` into `map` (go-yaml's `d.mapping` on an existing map).
-    fn mapping_into(&mut self, id: usize, map: &mut Vec<(DNode, DNode)>) -> Result<(), YamlError> {
-        let YKind::Mapping { children, .. } = &self.doc.nodes[id].kind else {
+    fn mapping_into(&mut self, id: usize, map: &mut PairMap) -> Result<(), YamlError> {
+        let doc = self.doc;
+        let YKind::Mapping { children, .. } = &doc.nodes[id].kind else {
             return Err(decode_error("internal error: not a mapping".into()));
         };
-        let children = children.clone();
         for pair in children.chunks(2) {
             let (k, v) = (pair[0], pair.get(1).copied());
             if self.is_merge(k) {
@@ -172,7 +202,7 @@ impl<'a> Decoder<'a> {
                     kind: DKind::Scalar(Resolved::Null),
                 },
             };
-            insert_pair(map, key, value);
+            insert_pair(&self.hasher, map, key, value);
         }
         Ok(())
     }
@@ -180,7 +210,7 @@ impl<'a> Decoder<'a> {
     fn is_merge(&self, id: usize) -> bool {
         match &self.doc.nodes[id].kind {
             YKind::Scalar { value, tag, implicit, .. } => {
-                value == "<<" && (*implicit || *tag == format!("{TAG_PREFIX}merge"))
+                value == "<<" && (*implicit || tag.strip_prefix(TAG_PREFIX) == Some("merge"))
             }
             _ => false,
         }
@@ -194,7 +224,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Decodes a merge value (`<<: x`) into `map`.
-    fn merge_one(&mut self, id: usize, map: &mut Vec<(DNode, DNode)>) -> Result<(), YamlError> {
+    fn merge_one(&mut self, id: usize, map: &mut PairMap) -> Result<(), YamlError> {
         self.count()?;
         match &self.doc.nodes[id].kind {
             YKind::Mapping { .. } => self.mapping_into(id, map),
@@ -206,8 +236,9 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    fn merge(&mut self, id: usize, map: &mut Vec<(DNode, DNode)>) -> Result<(), YamlError> {
-        match &self.doc.nodes[id].kind {
+    fn merge(&mut self, id: usize, map: &mut PairMap) -> Result<(), YamlError> {
+        let doc = self.doc;
+        match &doc.nodes[id].kind {
             YKind::Mapping { .. } => self.merge_one(id, map),
             YKind::Alias { .. } => {
                 if !self.alias_target_is_map(id) {
@@ -216,7 +247,6 @@ impl<'a> Decoder<'a> {
                 self.merge_one(id, map)
             }
             YKind::Sequence { children, .. } => {
-                let children = children.clone();
                 for &c in children.iter().rev() {
                     let ok = match &self.doc.nodes[c].kind {
                         YKind::Alias { .. } => self.alias_target_is_map(c),
@@ -350,6 +380,7 @@ struct Converter {
     /// Keep go-yaml's integer type (`Value::Int64`; a uint64 beyond int64 as its
     /// decimal text) instead of the JSON float64.
     typed: bool,
+    hasher: KeyHasher,
 }
 
 impl Converter {
@@ -399,13 +430,19 @@ impl Converter {
             }
             DKind::Map(pairs) => {
                 let mut out: Vec<(String, usize, usize, Node)> = Vec::with_capacity(pairs.len());
+                let mut index = KeyIndex::default();
                 for (k, v) in pairs {
                     let key = self.key_string(&k, &v)?;
                     let value = self.convert(v)?;
-                    if let Some(slot) = out.iter_mut().find(|e| e.0 == key) {
-                        *slot = (key, k.line, k.column, value);
-                    } else {
-                        out.push((key, k.line, k.column, value));
+                    let state = &self.hasher;
+                    let h = hash_of(state, key.as_str());
+                    let hash = |e: &(String, usize, usize, Node)| hash_of(state, e.0.as_str());
+                    match index.find(&out, h, |e| e.0 == key, hash) {
+                        Some(i) => out[i] = (key, k.line, k.column, value),
+                        None => {
+                            out.push((key, k.line, k.column, value));
+                            index.added(out.len() - 1, h);
+                        }
                     }
                 }
                 NodeKind::Map(out)
@@ -420,10 +457,17 @@ impl Converter {
 /// With `typed`, integers stay `Value::Int64` (what a typed Go struct field sees
 /// before the JSON round trip turns them into float64).
 pub fn decode_document(doc: &Doc, typed: bool) -> Result<Node, YamlError> {
-    let mut d =
-        Decoder { doc, decode_count: 0, alias_count: 0, alias_depth: 0, active_aliases: HashSet::new(), depth: 0 };
+    let mut d = Decoder {
+        doc,
+        decode_count: 0,
+        alias_count: 0,
+        alias_depth: 0,
+        active_aliases: HashSet::new(),
+        depth: 0,
+        hasher: hasher(),
+    };
     let dn = d.unmarshal(doc.root)?;
-    let mut c = Converter { json_error: None, typed };
+    let mut c = Converter { json_error: None, typed, hasher: d.hasher };
     let node = c.convert(dn)?;
     if let Some(e) = c.json_error {
         return Err(convert_error(e));

@@ -15,6 +15,7 @@
 mod decode;
 mod emit;
 mod json;
+mod keyindex;
 mod parser;
 mod resolve;
 mod scanner;
