@@ -10,7 +10,7 @@ use std::cmp::Ordering;
 use govalue::{strconv, Value};
 
 use crate::json::{self, JsonVal};
-use crate::resolve::{resolve, Resolved, TAG_PREFIX};
+use crate::resolve::{resolve, Resolved, Tag};
 
 const BEST_WIDTH: usize = 80;
 const BEST_INDENT: i64 = 2;
@@ -202,9 +202,8 @@ fn is_base60_float(s: &str) -> bool {
 /// Whether a string would read back as something other than itself when unquoted
 /// (a number, boolean, null, timestamp or base-60 float), so go-yaml quotes it.
 fn needs_quotes(s: &str) -> bool {
-    let str_tag = format!("{TAG_PREFIX}str");
     match resolve("", s) {
-        Ok((tag, _)) => tag != str_tag || is_base60_float(s),
+        Ok((tag, _)) => tag != Tag::Str || is_base60_float(s),
         Err(_) => true,
     }
 }
