@@ -329,6 +329,35 @@ impl<'a> Scanner<'a> {
         self.mark.column += 1;
     }
 
+    /// Skips the run of ASCII characters that `keep` accepts (it must refuse line
+    /// breaks) and returns its length; anything else is left for the
+    /// character-by-character path.
+    #[inline]
+    fn skip_ascii_run(&mut self, keep: impl Fn(u8) -> bool) -> usize {
+        let b = self.text.as_bytes();
+        let start = self.mark.byte;
+        let mut p = start;
+        while p < b.len() && b[p] < 0x80 && keep(b[p]) {
+            p += 1;
+        }
+        let n = p - start;
+        self.mark.byte = p;
+        self.mark.index += n;
+        self.mark.column += n;
+        n
+    }
+
+    /// Skips to the end of the line (a comment's text).
+    fn skip_to_break(&mut self) {
+        loop {
+            self.skip_ascii_run(|c| c != b'\n' && c != b'\r');
+            if self.z() || is_breakz(self.ch(0)) {
+                break;
+            }
+            self.skip();
+        }
+    }
+
     /// Consumes the current character, adding it to `acc`.
     #[inline]
     fn read_acc(&mut self, acc: &mut Acc) {
@@ -418,6 +447,9 @@ impl<'a> Scanner<'a> {
     fn fetch_more_tokens(&mut self) -> SResult<()> {
         loop {
             if !self.tokens.is_empty() {
+                if self.simple_keys_by_tok.is_empty() {
+                    break;
+                }
                 let Some(&idx) = self.simple_keys_by_tok.get(&self.tokens_parsed) else {
                     break;
                 };
@@ -797,9 +829,7 @@ impl<'a> Scanner<'a> {
                 self.skip();
             }
             if self.ch(0) == '#' {
-                while !self.z() && !is_breakz(self.ch(0)) {
-                    self.skip();
-                }
+                self.skip_to_break();
             }
             if is_break(self.ch(0)) {
                 self.skip_line();
@@ -820,9 +850,7 @@ impl<'a> Scanner<'a> {
 
     fn skip_comment(&mut self) {
         if self.ch(0) == '#' {
-            while !self.z() && !is_breakz(self.ch(0)) {
-                self.skip();
-            }
+            self.skip_to_break();
         }
     }
 
@@ -1105,9 +1133,7 @@ impl<'a> Scanner<'a> {
             trailing_breaks.clear();
             leading_blank = is_blank(self.ch(0));
             let line_start = self.mark.byte;
-            while !self.z() && !is_breakz(self.ch(0)) {
-                self.skip();
-            }
+            self.skip_to_break();
             s.push_range(text, line_start, self.mark.byte);
             self.read_line(&mut leading_break);
             self.block_scalar_breaks(&mut indent, &mut trailing_breaks, start, &mut end)?;
@@ -1238,7 +1264,17 @@ impl<'a> Scanner<'a> {
                         }
                     }
                 } else {
-                    self.read_acc(&mut s);
+                    let run_start = self.mark.byte;
+                    let n = if single {
+                        self.skip_ascii_run(|c| c > b' ' && c != b'\'' && c != 0x7F)
+                    } else {
+                        self.skip_ascii_run(|c| c > b' ' && c != b'"' && c != b'\\' && c != 0x7F)
+                    };
+                    if n > 0 {
+                        s.push_range(text, run_start, self.mark.byte);
+                    } else {
+                        self.read_acc(&mut s);
+                    }
                 }
             }
             if self.z() {
@@ -1334,7 +1370,19 @@ impl<'a> Scanner<'a> {
                         s.push_acc(text, std::mem::take(&mut whitespaces));
                     }
                 }
-                self.read_acc(&mut s);
+                let run_start = self.mark.byte;
+                let flow = self.flow_level > 0;
+                let n = self.skip_ascii_run(|c| {
+                    c > b' '
+                        && c != b':'
+                        && c != 0x7F
+                        && !(flow && matches!(c, b',' | b'?' | b'[' | b']' | b'{' | b'}'))
+                });
+                if n > 0 {
+                    s.push_range(text, run_start, self.mark.byte);
+                } else {
+                    self.read_acc(&mut s);
+                }
                 read_any = true;
             }
             if read_any {
