@@ -2,12 +2,15 @@
 //! converting them as sigs.k8s.io/yaml does (YAML → JSON → `interface{}`): keys become
 //! strings, every number becomes float64.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
+use std::rc::Rc;
 
-use govalue::{strconv, Value};
+use govalue::{strconv, Map, MapEntries, Value};
 
+use crate::keyindex::{hash_of, hasher, KeyHasher, KeyIndex};
 use crate::parser::{Doc, YKind};
-use crate::resolve::{resolve, Resolved, TAG_PREFIX};
+use crate::resolve::{resolve, Resolved, Tag, TAG_PREFIX};
 use crate::{Node, NodeKind, YamlError, YamlErrorKind};
 
 /// Nesting deeper than this is refused rather than risking the stack (go-yaml
@@ -16,18 +19,18 @@ pub const MAX_DEPTH: usize = 500;
 
 /// A decoded node: Go-typed scalars, maps with any keys, positions kept.
 #[derive(Clone, Debug)]
-pub struct DNode {
+pub struct DNode<'a> {
     line: usize,
     column: usize,
     offset: usize,
-    kind: DKind,
+    kind: DKind<'a>,
 }
 
 #[derive(Clone, Debug)]
-enum DKind {
-    Scalar(Resolved),
-    Map(Vec<(DNode, DNode)>),
-    Seq(Vec<DNode>),
+enum DKind<'a> {
+    Scalar(Resolved<'a>),
+    Map(Vec<(DNode<'a>, DNode<'a>)>),
+    Seq(Vec<DNode<'a>>),
 }
 
 fn decode_error(message: String) -> YamlError {
@@ -38,13 +41,21 @@ fn convert_error(message: String) -> YamlError {
     YamlError { line: None, column: None, problem_line: None, message, kind: YamlErrorKind::Convert }
 }
 
-struct Decoder<'a> {
-    doc: &'a Doc,
+struct Decoder<'d, 't> {
+    doc: &'d Doc<'t>,
     decode_count: usize,
     alias_count: usize,
     alias_depth: usize,
     active_aliases: HashSet<usize>,
     depth: usize,
+    hasher: KeyHasher,
+}
+
+/// A mapping being decoded: its entries and the index of their keys.
+#[derive(Default)]
+struct PairMap<'a> {
+    pairs: Vec<(DNode<'a>, DNode<'a>)>,
+    index: KeyIndex,
 }
 
 fn allowed_alias_ratio(decode_count: usize) -> f64 {
@@ -61,7 +72,7 @@ fn allowed_alias_ratio(decode_count: usize) -> f64 {
 }
 
 /// Same-value test for Go map keys of type `interface{}`.
-fn same_key(a: &DNode, b: &DNode) -> bool {
+fn same_key(a: &DNode<'_>, b: &DNode<'_>) -> bool {
     match (&a.kind, &b.kind) {
         (DKind::Scalar(x), DKind::Scalar(y)) => match (x, y) {
             (Resolved::Float(p), Resolved::Float(q)) => p == q,
@@ -71,15 +82,36 @@ fn same_key(a: &DNode, b: &DNode) -> bool {
     }
 }
 
-fn insert_pair(map: &mut Vec<(DNode, DNode)>, k: DNode, v: DNode) {
-    if let Some(slot) = map.iter_mut().find(|(ek, _)| same_key(ek, &k)) {
-        *slot = (k, v);
-    } else {
-        map.push((k, v));
+/// A hash that agrees with [`same_key`] (`-0.0` and `0.0` hash alike).
+fn key_hash(state: &KeyHasher, k: &DNode<'_>) -> u64 {
+    match &k.kind {
+        DKind::Scalar(r) => match r {
+            Resolved::Null => hash_of(state, &0u8),
+            Resolved::Bool(b) => hash_of(state, &(1u8, *b)),
+            Resolved::Int(i) => hash_of(state, &(2u8, *i)),
+            Resolved::Uint(u) => hash_of(state, &(3u8, *u)),
+            Resolved::Float(f) => hash_of(state, &(4u8, (f + 0.0).to_bits())),
+            Resolved::Str(s) => hash_of(state, &(5u8, s.as_ref())),
+        },
+        _ => 0,
     }
 }
 
-impl<'a> Decoder<'a> {
+/// Go's map assignment: a key already present gets the new value (and, here, the
+/// new key's position); a new key is appended.
+fn insert_pair<'a>(state: &KeyHasher, map: &mut PairMap<'a>, k: DNode<'a>, v: DNode<'a>) {
+    let h = key_hash(state, &k);
+    let hash = |p: &(DNode<'a>, DNode<'a>)| key_hash(state, &p.0);
+    match map.index.find(&map.pairs, h, |p| same_key(&p.0, &k), hash) {
+        Some(i) => map.pairs[i] = (k, v),
+        None => {
+            map.pairs.push((k, v));
+            map.index.added(map.pairs.len() - 1, h);
+        }
+    }
+}
+
+impl<'d, 't> Decoder<'d, 't> {
     fn count(&mut self) -> Result<(), YamlError> {
         self.decode_count += 1;
         if self.alias_depth > 0 {
@@ -94,13 +126,14 @@ impl<'a> Decoder<'a> {
         Ok(())
     }
 
-    fn unmarshal(&mut self, id: usize) -> Result<DNode, YamlError> {
+    fn unmarshal(&mut self, id: usize) -> Result<DNode<'d>, YamlError> {
         self.count()?;
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(decode_error(format!("exceeded max depth of {MAX_DEPTH}")));
         }
-        let node = &self.doc.nodes[id];
+        let doc = self.doc;
+        let node = &doc.nodes[id];
         let (line, column, offset) = (node.mark.line + 1, node.mark.column + 1, node.mark.byte);
         let result = match &node.kind {
             YKind::Scalar { value, tag, implicit, .. } => {
@@ -116,9 +149,9 @@ impl<'a> Decoder<'a> {
                 Ok(DNode { line, column, offset, kind: DKind::Seq(items) })
             }
             YKind::Mapping { .. } => {
-                let mut map = Vec::new();
+                let mut map = PairMap::default();
                 self.mapping_into(id, &mut map)?;
-                Ok(DNode { line, column, offset, kind: DKind::Map(map) })
+                Ok(DNode { line, column, offset, kind: DKind::Map(map.pairs) })
             }
         };
         self.depth -= 1;
@@ -146,11 +179,11 @@ impl<'a> Decoder<'a> {
     }
 
     /// Decodes mapping node `id` into `map` (go-yaml's `d.mapping` on an existing map).
-    fn mapping_into(&mut self, id: usize, map: &mut Vec<(DNode, DNode)>) -> Result<(), YamlError> {
-        let YKind::Mapping { children, .. } = &self.doc.nodes[id].kind else {
+    fn mapping_into(&mut self, id: usize, map: &mut PairMap<'d>) -> Result<(), YamlError> {
+        let doc = self.doc;
+        let YKind::Mapping { children, .. } = &doc.nodes[id].kind else {
             return Err(decode_error("internal error: not a mapping".into()));
         };
-        let children = children.clone();
         for pair in children.chunks(2) {
             let (k, v) = (pair[0], pair.get(1).copied());
             if self.is_merge(k) {
@@ -172,7 +205,7 @@ impl<'a> Decoder<'a> {
                     kind: DKind::Scalar(Resolved::Null),
                 },
             };
-            insert_pair(map, key, value);
+            insert_pair(&self.hasher, map, key, value);
         }
         Ok(())
     }
@@ -180,7 +213,7 @@ impl<'a> Decoder<'a> {
     fn is_merge(&self, id: usize) -> bool {
         match &self.doc.nodes[id].kind {
             YKind::Scalar { value, tag, implicit, .. } => {
-                value == "<<" && (*implicit || *tag == format!("{TAG_PREFIX}merge"))
+                value == "<<" && (*implicit || tag.strip_prefix(TAG_PREFIX) == Some("merge"))
             }
             _ => false,
         }
@@ -194,7 +227,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Decodes a merge value (`<<: x`) into `map`.
-    fn merge_one(&mut self, id: usize, map: &mut Vec<(DNode, DNode)>) -> Result<(), YamlError> {
+    fn merge_one(&mut self, id: usize, map: &mut PairMap<'d>) -> Result<(), YamlError> {
         self.count()?;
         match &self.doc.nodes[id].kind {
             YKind::Mapping { .. } => self.mapping_into(id, map),
@@ -206,8 +239,9 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    fn merge(&mut self, id: usize, map: &mut Vec<(DNode, DNode)>) -> Result<(), YamlError> {
-        match &self.doc.nodes[id].kind {
+    fn merge(&mut self, id: usize, map: &mut PairMap<'d>) -> Result<(), YamlError> {
+        let doc = self.doc;
+        match &doc.nodes[id].kind {
             YKind::Mapping { .. } => self.merge_one(id, map),
             YKind::Alias { .. } => {
                 if !self.alias_target_is_map(id) {
@@ -216,7 +250,6 @@ impl<'a> Decoder<'a> {
                 self.merge_one(id, map)
             }
             YKind::Sequence { children, .. } => {
-                let children = children.clone();
                 for &c in children.iter().rev() {
                     let ok = match &self.doc.nodes[c].kind {
                         YKind::Alias { .. } => self.alias_target_is_map(c),
@@ -239,16 +272,16 @@ fn want_map() -> YamlError {
     decode_error("map merge requires map or sequence of maps as the value".into())
 }
 
-fn scalar(value: &str, tag: &str, implicit: bool) -> Result<Resolved, YamlError> {
+fn scalar<'a>(value: &'a str, tag: &str, implicit: bool) -> Result<Resolved<'a>, YamlError> {
     if tag.is_empty() && !implicit {
-        return Ok(Resolved::Str(value.to_string()));
+        return Ok(Resolved::Str(Cow::Borrowed(value)));
     }
     let (rtag, r) = resolve(tag, value).map_err(decode_error)?;
-    if rtag == format!("{TAG_PREFIX}binary") {
+    if rtag == Tag::Binary {
         let Some(bytes) = base64_decode(value) else {
             return Err(decode_error("!!binary value contains invalid base64 data".into()));
         };
-        return Ok(Resolved::Str(String::from_utf8_lossy(&bytes).into_owned()));
+        return Ok(Resolved::Str(Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())));
     }
     Ok(r)
 }
@@ -288,7 +321,7 @@ pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
 }
 
 /// Go's `%#v` of a decoded value (used in go-yaml's and sigs.k8s.io/yaml's messages).
-fn sharp_v(n: &DNode, top: bool) -> String {
+fn sharp_v(n: &DNode<'_>, top: bool) -> String {
     match &n.kind {
         DKind::Scalar(r) => match r {
             Resolved::Null => {
@@ -350,19 +383,20 @@ struct Converter {
     /// Keep go-yaml's integer type (`Value::Int64`; a uint64 beyond int64 as its
     /// decimal text) instead of the JSON float64.
     typed: bool,
+    hasher: KeyHasher,
 }
 
 impl Converter {
-    fn key_string(&mut self, k: &DNode, v: &DNode) -> Result<String, YamlError> {
+    fn key_string<'a>(&mut self, k: &'a DNode<'_>, v: &DNode<'_>) -> Result<Cow<'a, str>, YamlError> {
         let DKind::Scalar(r) = &k.kind else {
             return Err(decode_error(format!("invalid map key: {}", sharp_v(k, true))));
         };
         Ok(match r {
-            Resolved::Str(s) => s.clone(),
-            Resolved::Int(i) => i.to_string(),
-            Resolved::Uint(u) => u.to_string(),
-            Resolved::Float(f) => float_key(*f),
-            Resolved::Bool(b) => b.to_string(),
+            Resolved::Str(s) => Cow::Borrowed(s.as_ref()),
+            Resolved::Int(i) => Cow::Owned(i.to_string()),
+            Resolved::Uint(u) => Cow::Owned(u.to_string()),
+            Resolved::Float(f) => Cow::Owned(float_key(*f)),
+            Resolved::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
             Resolved::Null => {
                 return Err(convert_error(format!(
                     "unsupported map key of type: %!s(<nil>), key: <nil>, value: {}",
@@ -372,24 +406,27 @@ impl Converter {
         })
     }
 
-    fn convert(&mut self, n: DNode) -> Result<Node, YamlError> {
-        let kind = match n.kind {
-            DKind::Scalar(r) => NodeKind::Scalar(match r {
-                Resolved::Null => Value::Nil,
-                Resolved::Bool(b) => Value::Bool(b),
-                Resolved::Int(i) if self.typed => Value::Int64(i),
-                Resolved::Int(i) => Value::Float(i as f64),
-                Resolved::Uint(u) if self.typed => Value::string(u.to_string()),
-                Resolved::Uint(u) => Value::Float(u as f64),
-                Resolved::Float(f) => {
-                    if !f.is_finite() && self.json_error.is_none() {
-                        self.json_error =
-                            Some(format!("json: unsupported value: {}", strconv::format_float(f, b'g', -1)));
-                    }
-                    Value::Float(f)
+    fn scalar(&mut self, r: Resolved<'_>) -> Value {
+        match r {
+            Resolved::Null => Value::Nil,
+            Resolved::Bool(b) => Value::Bool(b),
+            Resolved::Int(i) if self.typed => Value::Int64(i),
+            Resolved::Int(i) => Value::Float(i as f64),
+            Resolved::Uint(u) if self.typed => Value::string(u.to_string()),
+            Resolved::Uint(u) => Value::Float(u as f64),
+            Resolved::Float(f) => {
+                if !f.is_finite() && self.json_error.is_none() {
+                    self.json_error = Some(format!("json: unsupported value: {}", strconv::format_float(f, b'g', -1)));
                 }
-                Resolved::Str(s) => Value::string(s),
-            }),
+                Value::Float(f)
+            }
+            Resolved::Str(s) => Value::String(Rc::from(s.as_ref())),
+        }
+    }
+
+    fn convert(&mut self, n: DNode<'_>) -> Result<Node, YamlError> {
+        let kind = match n.kind {
+            DKind::Scalar(r) => NodeKind::Scalar(self.scalar(r)),
             DKind::Seq(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for i in items {
@@ -399,13 +436,19 @@ impl Converter {
             }
             DKind::Map(pairs) => {
                 let mut out: Vec<(String, usize, usize, Node)> = Vec::with_capacity(pairs.len());
+                let mut index = KeyIndex::default();
                 for (k, v) in pairs {
-                    let key = self.key_string(&k, &v)?;
+                    let key = self.key_string(&k, &v)?.into_owned();
                     let value = self.convert(v)?;
-                    if let Some(slot) = out.iter_mut().find(|e| e.0 == key) {
-                        *slot = (key, k.line, k.column, value);
-                    } else {
-                        out.push((key, k.line, k.column, value));
+                    let state = &self.hasher;
+                    let h = hash_of(state, key.as_str());
+                    let hash = |e: &(String, usize, usize, Node)| hash_of(state, e.0.as_str());
+                    match index.find(&out, h, |e| e.0 == key, hash) {
+                        Some(i) => out[i] = (key, k.line, k.column, value),
+                        None => {
+                            out.push((key, k.line, k.column, value));
+                            index.added(out.len() - 1, h);
+                        }
                     }
                 }
                 NodeKind::Map(out)
@@ -413,22 +456,67 @@ impl Converter {
         };
         Ok(Node { line: n.line, column: n.column, offset: n.offset, kind })
     }
+
+    /// [`convert`](Self::convert) then [`Node::to_value`] in one pass, in the same
+    /// order (so the same first error), without the positions.
+    fn convert_value(&mut self, n: DNode<'_>) -> Result<Value, YamlError> {
+        Ok(match n.kind {
+            DKind::Scalar(r) => self.scalar(r),
+            DKind::Seq(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for i in items {
+                    out.push(self.convert_value(i)?);
+                }
+                Value::list(out)
+            }
+            DKind::Map(pairs) => {
+                let mut m = MapEntries::new();
+                for (k, v) in pairs {
+                    let key: Rc<str> = Rc::from(self.key_string(&k, &v)?.as_ref());
+                    let value = self.convert_value(v)?;
+                    m.insert(key, value);
+                }
+                Value::Map(Map::from_entries(m))
+            }
+        })
+    }
 }
 
 /// Decodes one composed document the way `sigs.k8s.io/yaml.Unmarshal` into
 /// `interface{}` sees it.
 /// With `typed`, integers stay `Value::Int64` (what a typed Go struct field sees
 /// before the JSON round trip turns them into float64).
-pub fn decode_document(doc: &Doc, typed: bool) -> Result<Node, YamlError> {
-    let mut d =
-        Decoder { doc, decode_count: 0, alias_count: 0, alias_depth: 0, active_aliases: HashSet::new(), depth: 0 };
-    let dn = d.unmarshal(doc.root)?;
-    let mut c = Converter { json_error: None, typed };
+pub fn decode_document(doc: &Doc<'_>, typed: bool) -> Result<Node, YamlError> {
+    let (dn, mut c) = decode(doc, typed)?;
     let node = c.convert(dn)?;
     if let Some(e) = c.json_error {
         return Err(convert_error(e));
     }
     Ok(node)
+}
+
+/// [`decode_document`] straight to the plain value (what [`Node::to_value`] gives).
+pub fn decode_document_value(doc: &Doc<'_>, typed: bool) -> Result<Value, YamlError> {
+    let (dn, mut c) = decode(doc, typed)?;
+    let value = c.convert_value(dn)?;
+    if let Some(e) = c.json_error {
+        return Err(convert_error(e));
+    }
+    Ok(value)
+}
+
+fn decode<'d>(doc: &'d Doc<'_>, typed: bool) -> Result<(DNode<'d>, Converter), YamlError> {
+    let mut d = Decoder {
+        doc,
+        decode_count: 0,
+        alias_count: 0,
+        alias_depth: 0,
+        active_aliases: HashSet::new(),
+        depth: 0,
+        hasher: hasher(),
+    };
+    let dn = d.unmarshal(doc.root)?;
+    Ok((dn, Converter { json_error: None, typed, hasher: d.hasher }))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use std::cmp::Ordering;
 use govalue::{strconv, Value};
 
 use crate::json::{self, JsonVal};
-use crate::resolve::{resolve, Resolved, TAG_PREFIX};
+use crate::resolve::{resolve, Resolved, Tag};
 
 const BEST_WIDTH: usize = 80;
 const BEST_INDENT: i64 = 2;
@@ -60,7 +60,6 @@ fn analyze(value: &str) -> Analysis {
             block_allowed: false,
         };
     }
-    let chars: Vec<char> = value.chars().collect();
     // Only block context is ever emitted (flow collections are always empty), so
     // go-yaml's flow indicator tracking is not needed.
     let mut block_indicators = false;
@@ -73,9 +72,12 @@ fn analyze(value: &str) -> Analysis {
         block_indicators = true;
     }
     let mut preceded_by_whitespace = true;
-    let n = chars.len();
-    for (i, &c) in chars.iter().enumerate() {
-        let followed_by_whitespace = is_blankz(chars.get(i + 1).copied());
+    let mut it = value.chars().peekable();
+    let mut i = 0usize;
+    while let Some(c) = it.next() {
+        let next = it.peek().copied();
+        let last = next.is_none();
+        let followed_by_whitespace = is_blankz(next);
         if i == 0 {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@' | '`' => {
@@ -98,7 +100,7 @@ fn analyze(value: &str) -> Analysis {
             if i == 0 {
                 leading_space = true;
             }
-            if i + 1 == n {
+            if last {
                 trailing_space = true;
             }
             if previous_break {
@@ -111,7 +113,7 @@ fn analyze(value: &str) -> Analysis {
             if i == 0 {
                 leading_break = true;
             }
-            if i + 1 == n {
+            if last {
                 trailing_break = true;
             }
             if previous_space {
@@ -124,6 +126,7 @@ fn analyze(value: &str) -> Analysis {
             previous_break = false;
         }
         preceded_by_whitespace = is_blankz(Some(c));
+        i += 1;
     }
     let mut a = Analysis {
         multiline: line_breaks,
@@ -202,27 +205,58 @@ fn is_base60_float(s: &str) -> bool {
 /// Whether a string would read back as something other than itself when unquoted
 /// (a number, boolean, null, timestamp or base-60 float), so go-yaml quotes it.
 fn needs_quotes(s: &str) -> bool {
-    let str_tag = format!("{TAG_PREFIX}str");
     match resolve("", s) {
-        Ok((tag, _)) => tag != str_tag || is_base60_float(s),
+        Ok((tag, _)) => tag != Tag::Str || is_base60_float(s),
         Err(_) => true,
+    }
+}
+
+/// One unit of a key as `keyList.Less` compares them: a byte of an ASCII key, a
+/// character otherwise.
+trait KeyUnit: Copy + PartialOrd {
+    fn letter(self) -> bool;
+    fn digit(self) -> Option<i64>;
+}
+
+impl KeyUnit for u8 {
+    fn letter(self) -> bool {
+        self.is_ascii_alphabetic()
+    }
+    fn digit(self) -> Option<i64> {
+        self.is_ascii_digit().then(|| i64::from(self - b'0'))
+    }
+}
+
+impl KeyUnit for char {
+    fn letter(self) -> bool {
+        self.is_alphabetic()
+    }
+    fn digit(self) -> Option<i64> {
+        self.is_ascii_digit().then(|| self as i64 - '0' as i64)
     }
 }
 
 /// go-yaml's `keyList.Less` for string keys: runs of digits compare as numbers,
 /// non-letters sort before letters.
 pub fn key_less(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return units_less(a.as_bytes(), b.as_bytes());
+    }
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
-    let digit = |c: char| c.is_ascii_digit();
+    units_less(&ar, &br)
+}
+
+fn units_less<T: KeyUnit>(ar: &[T], br: &[T]) -> bool {
+    let zero = |c: T| c.digit() == Some(0);
     let mut i = 0;
     while i < ar.len() && i < br.len() {
         if ar[i] == br[i] {
             i += 1;
             continue;
         }
-        let al = ar[i].is_alphabetic();
-        let bl = br[i].is_alphabetic();
+        let al = ar[i].letter();
+        let bl = br[i].letter();
         if al && bl {
             return ar[i] < br[i];
         }
@@ -230,11 +264,11 @@ pub fn key_less(a: &str, b: &str) -> bool {
             return bl;
         }
         let (mut an, mut bn): (i64, i64) = (0, 0);
-        if ar[i] == '0' || br[i] == '0' {
+        if zero(ar[i]) || zero(br[i]) {
             let mut j = i;
-            while j > 0 && digit(ar[j - 1]) {
+            while j > 0 && ar[j - 1].digit().is_some() {
                 j -= 1;
-                if ar[j] != '0' {
+                if !zero(ar[j]) {
                     an = 1;
                     bn = 1;
                     break;
@@ -242,13 +276,13 @@ pub fn key_less(a: &str, b: &str) -> bool {
             }
         }
         let mut ai = i;
-        while ai < ar.len() && digit(ar[ai]) {
-            an = an.wrapping_mul(10).wrapping_add(ar[ai] as i64 - '0' as i64);
+        while let Some(d) = ar.get(ai).and_then(|c| c.digit()) {
+            an = an.wrapping_mul(10).wrapping_add(d);
             ai += 1;
         }
         let mut bi = i;
-        while bi < br.len() && digit(br[bi]) {
-            bn = bn.wrapping_mul(10).wrapping_add(br[bi] as i64 - '0' as i64);
+        while let Some(d) = br.get(bi).and_then(|c| c.digit()) {
+            bn = bn.wrapping_mul(10).wrapping_add(d);
             bi += 1;
         }
         if an != bn {
@@ -352,13 +386,13 @@ impl Emitter {
                 self.increase_indent(false, false);
                 for (k, val) in entries {
                     self.write_indent();
-                    let key = YVal::Scalar(k.clone(), string_style(k));
+                    let style = string_style(k);
                     if k.len() <= 128 && !analyze(k).multiline {
-                        self.node(&key, true, true);
+                        self.key(k, style, true);
                         self.write_indicator(":", false, false, false);
                     } else {
                         self.write_indicator("?", true, false, true);
-                        self.node(&key, true, false);
+                        self.key(k, style, false);
                         self.write_indent();
                         self.write_indicator(":", true, false, true);
                     }
@@ -367,6 +401,13 @@ impl Emitter {
                 self.pop_indent();
             }
         }
+    }
+
+    /// A mapping key (what [`node`](Self::node) does for a scalar key).
+    fn key(&mut self, k: &str, style: Style, simple_key: bool) {
+        self.mapping_context = true;
+        self.simple_key_context = simple_key;
+        self.scalar(k, style);
     }
 
     fn empty_flow(&mut self, open: &str, close: &str) {
@@ -411,11 +452,11 @@ impl Emitter {
         if !self.whitespace {
             self.put(' ');
         }
-        let chars: Vec<char> = value.chars().collect();
         let mut spaces = false;
-        for (i, &c) in chars.iter().enumerate() {
+        let mut it = value.chars().peekable();
+        while let Some(c) = it.next() {
             if c == ' ' {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && chars.get(i + 1) != Some(&' ') {
+                if allow_breaks && !spaces && self.column > BEST_WIDTH && it.peek() != Some(&' ') {
                     self.write_indent();
                 } else {
                     self.put(c);
@@ -433,19 +474,15 @@ impl Emitter {
 
     fn write_single_quoted(&mut self, value: &str, allow_breaks: bool) {
         self.write_indicator("'", true, false, false);
-        let chars: Vec<char> = value.chars().collect();
         let mut spaces = false;
         let mut breaks = false;
-        let n = chars.len();
-        for (i, &c) in chars.iter().enumerate() {
+        let mut it = value.chars().peekable();
+        let mut i = 0usize;
+        while let Some(c) = it.next() {
+            let next = it.peek().copied();
+            i += 1;
             if c == ' ' {
-                if allow_breaks
-                    && !spaces
-                    && self.column > BEST_WIDTH
-                    && i > 0
-                    && i + 1 < n
-                    && chars.get(i + 1) != Some(&' ')
-                {
+                if allow_breaks && !spaces && self.column > BEST_WIDTH && i > 1 && next.is_some() && next != Some(' ') {
                     self.write_indent();
                 } else {
                     self.put(c);
@@ -483,10 +520,12 @@ impl Emitter {
 
     fn write_double_quoted(&mut self, value: &str, allow_breaks: bool) {
         self.write_indicator("\"", true, false, false);
-        let chars: Vec<char> = value.chars().collect();
         let mut spaces = false;
-        let n = chars.len();
-        for (i, &c) in chars.iter().enumerate() {
+        let mut it = value.chars().peekable();
+        let mut first = true;
+        while let Some(c) = it.next() {
+            let next = it.peek().copied();
+            let at_start = std::mem::replace(&mut first, false);
             if !is_printable(c) || c == '\u{feff}' || is_break(c) || c == '"' || c == '\\' {
                 self.put('\\');
                 let v = c as u32;
@@ -522,9 +561,9 @@ impl Emitter {
                 }
                 spaces = false;
             } else if c == ' ' {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && i != 0 && i + 1 != n {
+                if allow_breaks && !spaces && self.column > BEST_WIDTH && !at_start && next.is_some() {
                     self.write_indent();
-                    if chars.get(i + 1) == Some(&' ') {
+                    if next == Some(' ') {
                         self.put('\\');
                     }
                 } else {
@@ -543,16 +582,16 @@ impl Emitter {
 
     fn write_literal(&mut self, value: &str) {
         self.write_indicator("|", true, false, false);
-        let chars: Vec<char> = value.chars().collect();
-        if chars.first().is_some_and(|&c| c == ' ' || is_break(c)) {
+        if value.chars().next().is_some_and(|c| c == ' ' || is_break(c)) {
             self.write_indicator(&BEST_INDENT.to_string(), false, false, false);
         }
-        let chomp = match chars.last() {
-            None => Some('-'),
-            Some(&c) if !is_break(c) => Some('-'),
-            Some(_) if chars.len() == 1 => Some('+'),
-            Some(_) => {
-                if is_break(chars[chars.len() - 2]) {
+        let mut back = value.chars().rev();
+        let chomp = match (back.next(), back.next()) {
+            (None, _) => Some('-'),
+            (Some(c), _) if !is_break(c) => Some('-'),
+            (Some(_), None) => Some('+'),
+            (Some(_), Some(before)) => {
+                if is_break(before) {
                     Some('+')
                 } else {
                     None
@@ -566,7 +605,7 @@ impl Emitter {
         self.indention = true;
         self.whitespace = true;
         let mut breaks = true;
-        for &c in &chars {
+        for c in value.chars() {
             if is_break(c) {
                 if c == '\n' {
                     self.put_break();
@@ -659,7 +698,9 @@ fn check_json_text(j: &JsonVal) -> Result<(), String> {
         JsonVal::Array(items) => items.iter().try_for_each(check_json_text),
         JsonVal::Object(members) => {
             for (k, v) in members {
-                if json::encoded_len(k) > 1024 {
+                // A character takes at most 6 in JSON (`\u2028`), so only a long
+                // key can exceed the limit.
+                if k.len() * 6 + 2 > 1024 && json::encoded_len(k) > 1024 {
                     return Err("yaml: did not find expected ',' or '}'".into());
                 }
                 check_chars(k)?;

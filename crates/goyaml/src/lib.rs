@@ -15,6 +15,7 @@
 mod decode;
 mod emit;
 mod json;
+mod keyindex;
 mod parser;
 mod resolve;
 mod scanner;
@@ -174,7 +175,7 @@ pub fn check_bytes(input: &[u8]) -> Result<(), YamlError> {
 /// `"true"`/`"false"`), duplicate keys keep the last value, aliases and `<<` merges are
 /// expanded. Empty input gives `Value::Nil`.
 pub fn parse(text: &str) -> Result<Value, YamlError> {
-    Ok(parse_node(text)?.map(|n| n.to_value()).unwrap_or(Value::Nil))
+    first_document_value(text, false)
 }
 
 /// [`parse`] of raw bytes, as go-yaml reads them: input that is not valid UTF-8
@@ -194,7 +195,7 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>, YamlError> {
     let mut composer = parser::Composer::new(text);
     let mut out = Vec::new();
     while let Some(doc) = composer.next_document()? {
-        out.push(decode::decode_document(&doc, false)?.to_value());
+        out.push(decode::decode_document_value(&doc, false)?);
     }
     Ok(out)
 }
@@ -296,12 +297,22 @@ fn first_document(text: &str, typed: bool) -> Result<Option<Node>, YamlError> {
     }
 }
 
+fn first_document_value(text: &str, typed: bool) -> Result<Value, YamlError> {
+    let text = if text.is_empty() { "\n" } else { text };
+    check(text)?;
+    let mut composer = parser::Composer::new(text);
+    match composer.next_document()? {
+        Some(doc) => decode::decode_document_value(&doc, typed),
+        None => Ok(Value::Nil),
+    }
+}
+
 /// Like [`parse`], but integers keep go-yaml's type (`Value::Int64`; a uint64
 /// beyond int64 is kept as its decimal text). This is what `sigs.k8s.io/yaml.Unmarshal` into a typed
 /// struct (Helm's `Chart.yaml` metadata) works from: pass a scalar to
 /// [`string_field_text`] to get what a Go `string` field receives.
 pub fn parse_typed(text: &str) -> Result<Value, YamlError> {
-    Ok(first_document(text, true)?.map(|n| n.to_value()).unwrap_or(Value::Nil))
+    first_document_value(text, true)
 }
 
 /// The text a Go `string` struct field receives from a YAML scalar through

@@ -1,22 +1,23 @@
 //! The YAML parser (tokens to events, libyaml's state machine) and the composer
 //! (events to a node graph with anchors and aliases), as go-yaml v2 does them.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::scanner::{ErrorKind, Mark, RawError, Scanner, Style, Tok};
+use crate::scanner::{ErrorKind, Mark, RawError, Scanner, Style, Tok, TK};
 
 /// Parser events.
 #[derive(Clone, Debug)]
-enum Ev {
+enum Ev<'a> {
     StreamStart,
     StreamEnd,
     DocumentStart,
     DocumentEnd,
-    Alias(String),
-    Scalar { anchor: Option<String>, tag: String, value: String, implicit: bool },
-    SequenceStart { anchor: Option<String> },
+    Alias(&'a str),
+    Scalar { anchor: Option<&'a str>, tag: String, value: Cow<'a, str>, implicit: bool },
+    SequenceStart { anchor: Option<&'a str> },
     SequenceEnd,
-    MappingStart { anchor: Option<String> },
+    MappingStart { anchor: Option<&'a str> },
     MappingEnd,
 }
 
@@ -49,8 +50,8 @@ enum State {
 type PResult<T> = Result<T, RawError>;
 
 /// The event parser.
-struct EventParser {
-    scanner: Scanner,
+struct EventParser<'a> {
+    scanner: Scanner<'a>,
     state: State,
     states: Vec<State>,
     marks: Vec<Mark>,
@@ -61,8 +62,8 @@ fn perr(problem: &str, problem_mark: Mark, context_mark: Mark) -> RawError {
     RawError { kind: ErrorKind::Parser, problem: problem.to_string(), problem_mark, context_mark }
 }
 
-impl EventParser {
-    fn new(text: &str) -> EventParser {
+impl<'a> EventParser<'a> {
+    fn new(text: &'a str) -> EventParser<'a> {
         EventParser {
             scanner: Scanner::new(text),
             state: State::StreamStart,
@@ -72,9 +73,13 @@ impl EventParser {
         }
     }
 
-    fn peek(&mut self) -> PResult<(Tok, Mark, Mark)> {
-        let t = self.scanner.peek()?;
-        Ok((t.kind, t.start, t.end))
+    fn peek(&mut self) -> PResult<(TK, Mark, Mark)> {
+        self.scanner.peek()
+    }
+
+    /// Consumes the peeked token, handing over its text.
+    fn take(&mut self) -> Option<Tok<'a>> {
+        self.scanner.take_token().map(|t| t.kind)
     }
 
     fn skip(&mut self) {
@@ -89,11 +94,11 @@ impl EventParser {
         self.marks.pop().unwrap_or_default()
     }
 
-    fn next(&mut self) -> PResult<(Ev, Mark)> {
+    fn next(&mut self) -> PResult<(Ev<'a>, Mark)> {
         match self.state {
             State::StreamStart => {
                 let (t, s, _) = self.peek()?;
-                if t != Tok::StreamStart {
+                if t != TK::StreamStart {
                     return Err(perr("did not find expected <stream-start>", s, Mark::default()));
                 }
                 self.state = State::ImplicitDocumentStart;
@@ -106,11 +111,7 @@ impl EventParser {
                 let (t, s, _) = self.peek()?;
                 if matches!(
                     t,
-                    Tok::VersionDirective(..)
-                        | Tok::TagDirective(..)
-                        | Tok::DocumentStart
-                        | Tok::DocumentEnd
-                        | Tok::StreamEnd
+                    TK::VersionDirective | TK::TagDirective | TK::DocumentStart | TK::DocumentEnd | TK::StreamEnd
                 ) {
                     self.pop_state();
                     return Ok(empty_scalar(s));
@@ -119,7 +120,7 @@ impl EventParser {
             }
             State::DocumentEnd => {
                 let (t, s, _) = self.peek()?;
-                if t == Tok::DocumentEnd {
+                if t == TK::DocumentEnd {
                     self.skip();
                 }
                 self.tag_directives.clear();
@@ -131,10 +132,10 @@ impl EventParser {
             State::BlockSequenceEntry => self.block_sequence_entry(false),
             State::IndentlessSequenceEntry => {
                 let (t, s, e) = self.peek()?;
-                if t == Tok::BlockEntry {
+                if t == TK::BlockEntry {
                     self.skip();
                     let (t, _, _) = self.peek()?;
-                    if !matches!(t, Tok::BlockEntry | Tok::Key | Tok::Value | Tok::BlockEnd) {
+                    if !matches!(t, TK::BlockEntry | TK::Key | TK::Value | TK::BlockEnd) {
                         self.states.push(State::IndentlessSequenceEntry);
                         return self.node(true, false);
                     }
@@ -148,10 +149,10 @@ impl EventParser {
             State::BlockMappingKey => self.block_mapping_key(false),
             State::BlockMappingValue => {
                 let (t, s, e) = self.peek()?;
-                if t == Tok::Value {
+                if t == TK::Value {
                     self.skip();
                     let (t, _, _) = self.peek()?;
-                    if !matches!(t, Tok::Key | Tok::Value | Tok::BlockEnd) {
+                    if !matches!(t, TK::Key | TK::Value | TK::BlockEnd) {
                         self.states.push(State::BlockMappingKey);
                         return self.node(true, true);
                     }
@@ -165,7 +166,7 @@ impl EventParser {
             State::FlowSequenceEntry => self.flow_sequence_entry(false),
             State::FlowSequenceEntryMappingKey => {
                 let (t, _, e) = self.peek()?;
-                if !matches!(t, Tok::Value | Tok::FlowEntry | Tok::FlowSequenceEnd) {
+                if !matches!(t, TK::Value | TK::FlowEntry | TK::FlowSequenceEnd) {
                     self.states.push(State::FlowSequenceEntryMappingValue);
                     return self.node(false, false);
                 }
@@ -175,10 +176,10 @@ impl EventParser {
             }
             State::FlowSequenceEntryMappingValue => {
                 let (t, s, _) = self.peek()?;
-                if t == Tok::Value {
+                if t == TK::Value {
                     self.skip();
                     let (t, s2, _) = self.peek()?;
-                    if !matches!(t, Tok::FlowEntry | Tok::FlowSequenceEnd) {
+                    if !matches!(t, TK::FlowEntry | TK::FlowSequenceEnd) {
                         self.states.push(State::FlowSequenceEntryMappingEnd);
                         return self.node(false, false);
                     }
@@ -201,26 +202,24 @@ impl EventParser {
         }
     }
 
-    fn document_start(&mut self, implicit: bool) -> PResult<(Ev, Mark)> {
+    fn document_start(&mut self, implicit: bool) -> PResult<(Ev<'a>, Mark)> {
         let (mut t, mut s, _) = self.peek()?;
         if !implicit {
-            while t == Tok::DocumentEnd {
+            while t == TK::DocumentEnd {
                 self.skip();
                 (t, s, _) = self.peek()?;
             }
         }
-        if implicit
-            && !matches!(t, Tok::VersionDirective(..) | Tok::TagDirective(..) | Tok::DocumentStart | Tok::StreamEnd)
-        {
+        if implicit && !matches!(t, TK::VersionDirective | TK::TagDirective | TK::DocumentStart | TK::StreamEnd) {
             self.process_directives()?;
             self.states.push(State::DocumentEnd);
             self.state = State::BlockNode;
             Ok((Ev::DocumentStart, s))
-        } else if t != Tok::StreamEnd {
+        } else if t != TK::StreamEnd {
             let start = s;
             self.process_directives()?;
             let (t, s, _) = self.peek()?;
-            if t != Tok::DocumentStart {
+            if t != TK::DocumentStart {
                 return Err(perr("did not find expected <document start>", s, Mark::default()));
             }
             self.states.push(State::DocumentEnd);
@@ -239,8 +238,11 @@ impl EventParser {
         let mut local: Vec<String> = Vec::new();
         loop {
             let (t, s, _) = self.peek()?;
-            match t {
-                Tok::VersionDirective(major, minor) => {
+            if !matches!(t, TK::VersionDirective | TK::TagDirective) {
+                break;
+            }
+            match self.take() {
+                Some(Tok::VersionDirective(major, minor)) => {
                     if seen_version {
                         return Err(perr("found duplicate %YAML directive", s, Mark::default()));
                     }
@@ -249,7 +251,7 @@ impl EventParser {
                     }
                     seen_version = true;
                 }
-                Tok::TagDirective(handle, prefix) => {
+                Some(Tok::TagDirective(handle, prefix)) => {
                     if local.contains(&handle) || self.tag_directives.iter().any(|(h, _)| *h == handle) {
                         return Err(perr("found duplicate %TAG directive", s, Mark::default()));
                     }
@@ -258,7 +260,6 @@ impl EventParser {
                 }
                 _ => break,
             }
-            self.skip();
         }
         for (h, p) in [("!", "!"), ("!!", "tag:yaml.org,2002:")] {
             if !self.tag_directives.iter().any(|(x, _)| x == h) {
@@ -268,35 +269,42 @@ impl EventParser {
         Ok(())
     }
 
-    fn node(&mut self, block: bool, indentless: bool) -> PResult<(Ev, Mark)> {
+    fn node(&mut self, block: bool, indentless: bool) -> PResult<(Ev<'a>, Mark)> {
         let (mut t, mut s, _) = self.peek()?;
-        if let Tok::Alias(name) = t {
+        if t == TK::Alias {
             self.pop_state();
-            self.skip();
+            let name = match self.take() {
+                Some(Tok::Alias(name)) => name,
+                _ => "",
+            };
             return Ok((Ev::Alias(name), s));
         }
         let start = s;
         let mut anchor = None;
         let mut tag_tok: Option<(String, String)> = None;
         let mut tag_mark = s;
-        if let Tok::Anchor(a) = &t {
-            anchor = Some(a.clone());
-            self.skip();
+        if t == TK::Anchor {
+            if let Some(Tok::Anchor(a)) = self.take() {
+                anchor = Some(a);
+            }
             (t, s, _) = self.peek()?;
-            if let Tok::Tag(h, sfx) = &t {
-                tag_tok = Some((h.clone(), sfx.clone()));
+            if t == TK::Tag {
+                if let Some(Tok::Tag(h, sfx)) = self.take() {
+                    tag_tok = Some((h, sfx));
+                }
                 tag_mark = s;
-                self.skip();
                 (t, s, _) = self.peek()?;
             }
-        } else if let Tok::Tag(h, sfx) = &t {
-            tag_tok = Some((h.clone(), sfx.clone()));
+        } else if t == TK::Tag {
+            if let Some(Tok::Tag(h, sfx)) = self.take() {
+                tag_tok = Some((h, sfx));
+            }
             tag_mark = s;
-            self.skip();
             (t, s, _) = self.peek()?;
-            if let Tok::Anchor(a) = &t {
-                anchor = Some(a.clone());
-                self.skip();
+            if t == TK::Anchor {
+                if let Some(Tok::Anchor(a)) = self.take() {
+                    anchor = Some(a);
+                }
                 (t, s, _) = self.peek()?;
             }
         }
@@ -311,43 +319,46 @@ impl EventParser {
                 }
             }
         }
-        if indentless && t == Tok::BlockEntry {
+        if indentless && t == TK::BlockEntry {
             self.state = State::IndentlessSequenceEntry;
             return Ok((Ev::SequenceStart { anchor }, start));
         }
         match t {
-            Tok::Scalar(value, style) => {
+            TK::Scalar => {
+                let (value, style) = match self.take() {
+                    Some(Tok::Scalar(value, style)) => (value, style),
+                    _ => (Cow::Borrowed(""), Style::Plain),
+                };
                 let implicit = (tag.is_empty() && style == Style::Plain) || tag == "!";
                 self.pop_state();
-                self.skip();
                 Ok((Ev::Scalar { anchor, tag, value, implicit }, start))
             }
-            Tok::FlowSequenceStart => {
+            TK::FlowSequenceStart => {
                 self.state = State::FlowSequenceFirstEntry;
                 Ok((Ev::SequenceStart { anchor }, start))
             }
-            Tok::FlowMappingStart => {
+            TK::FlowMappingStart => {
                 self.state = State::FlowMappingFirstKey;
                 Ok((Ev::MappingStart { anchor }, start))
             }
-            Tok::BlockSequenceStart if block => {
+            TK::BlockSequenceStart if block => {
                 self.state = State::BlockSequenceFirstEntry;
                 Ok((Ev::SequenceStart { anchor }, start))
             }
-            Tok::BlockMappingStart if block => {
+            TK::BlockMappingStart if block => {
                 self.state = State::BlockMappingFirstKey;
                 Ok((Ev::MappingStart { anchor }, start))
             }
             _ if anchor.is_some() || !tag.is_empty() => {
                 self.pop_state();
                 let implicit = tag.is_empty();
-                Ok((Ev::Scalar { anchor, tag, value: String::new(), implicit }, start))
+                Ok((Ev::Scalar { anchor, tag, value: Cow::Borrowed(""), implicit }, start))
             }
             _ => Err(perr("did not find expected node content", s, start)),
         }
     }
 
-    fn block_sequence_entry(&mut self, first: bool) -> PResult<(Ev, Mark)> {
+    fn block_sequence_entry(&mut self, first: bool) -> PResult<(Ev<'a>, Mark)> {
         if first {
             let (_, s, _) = self.peek()?;
             self.marks.push(s);
@@ -355,17 +366,17 @@ impl EventParser {
         }
         let (t, s, e) = self.peek()?;
         match t {
-            Tok::BlockEntry => {
+            TK::BlockEntry => {
                 self.skip();
                 let (t, _, _) = self.peek()?;
-                if !matches!(t, Tok::BlockEntry | Tok::BlockEnd) {
+                if !matches!(t, TK::BlockEntry | TK::BlockEnd) {
                     self.states.push(State::BlockSequenceEntry);
                     return self.node(true, false);
                 }
                 self.state = State::BlockSequenceEntry;
                 Ok(empty_scalar(e))
             }
-            Tok::BlockEnd => {
+            TK::BlockEnd => {
                 self.pop_state();
                 self.pop_mark();
                 self.skip();
@@ -378,7 +389,7 @@ impl EventParser {
         }
     }
 
-    fn block_mapping_key(&mut self, first: bool) -> PResult<(Ev, Mark)> {
+    fn block_mapping_key(&mut self, first: bool) -> PResult<(Ev<'a>, Mark)> {
         if first {
             let (_, s, _) = self.peek()?;
             self.marks.push(s);
@@ -386,17 +397,17 @@ impl EventParser {
         }
         let (t, s, e) = self.peek()?;
         match t {
-            Tok::Key => {
+            TK::Key => {
                 self.skip();
                 let (t, _, _) = self.peek()?;
-                if !matches!(t, Tok::Key | Tok::Value | Tok::BlockEnd) {
+                if !matches!(t, TK::Key | TK::Value | TK::BlockEnd) {
                     self.states.push(State::BlockMappingValue);
                     return self.node(true, true);
                 }
                 self.state = State::BlockMappingValue;
                 Ok(empty_scalar(e))
             }
-            Tok::BlockEnd => {
+            TK::BlockEnd => {
                 self.pop_state();
                 self.pop_mark();
                 self.skip();
@@ -409,16 +420,16 @@ impl EventParser {
         }
     }
 
-    fn flow_sequence_entry(&mut self, first: bool) -> PResult<(Ev, Mark)> {
+    fn flow_sequence_entry(&mut self, first: bool) -> PResult<(Ev<'a>, Mark)> {
         if first {
             let (_, s, _) = self.peek()?;
             self.marks.push(s);
             self.skip();
         }
         let (mut t, mut s, _) = self.peek()?;
-        if t != Tok::FlowSequenceEnd {
+        if t != TK::FlowSequenceEnd {
             if !first {
-                if t == Tok::FlowEntry {
+                if t == TK::FlowEntry {
                     self.skip();
                     (t, s, _) = self.peek()?;
                 } else {
@@ -426,11 +437,11 @@ impl EventParser {
                     return Err(perr("did not find expected ',' or ']'", s, cm));
                 }
             }
-            if t == Tok::Key {
+            if t == TK::Key {
                 self.state = State::FlowSequenceEntryMappingKey;
                 self.skip();
                 return Ok((Ev::MappingStart { anchor: None }, s));
-            } else if t != Tok::FlowSequenceEnd {
+            } else if t != TK::FlowSequenceEnd {
                 self.states.push(State::FlowSequenceEntry);
                 return self.node(false, false);
             }
@@ -441,16 +452,16 @@ impl EventParser {
         Ok((Ev::SequenceEnd, s))
     }
 
-    fn flow_mapping_key(&mut self, first: bool) -> PResult<(Ev, Mark)> {
+    fn flow_mapping_key(&mut self, first: bool) -> PResult<(Ev<'a>, Mark)> {
         if first {
             let (_, s, _) = self.peek()?;
             self.marks.push(s);
             self.skip();
         }
         let (mut t, mut s, _) = self.peek()?;
-        if t != Tok::FlowMappingEnd {
+        if t != TK::FlowMappingEnd {
             if !first {
-                if t == Tok::FlowEntry {
+                if t == TK::FlowEntry {
                     self.skip();
                     (t, s, _) = self.peek()?;
                 } else {
@@ -458,16 +469,16 @@ impl EventParser {
                     return Err(perr("did not find expected ',' or '}'", s, cm));
                 }
             }
-            if t == Tok::Key {
+            if t == TK::Key {
                 self.skip();
                 let (t2, s2, _) = self.peek()?;
-                if !matches!(t2, Tok::Value | Tok::FlowEntry | Tok::FlowMappingEnd) {
+                if !matches!(t2, TK::Value | TK::FlowEntry | TK::FlowMappingEnd) {
                     self.states.push(State::FlowMappingValue);
                     return self.node(false, false);
                 }
                 self.state = State::FlowMappingValue;
                 return Ok(empty_scalar(s2));
-            } else if t != Tok::FlowMappingEnd {
+            } else if t != TK::FlowMappingEnd {
                 self.states.push(State::FlowMappingEmptyValue);
                 return self.node(false, false);
             }
@@ -478,16 +489,16 @@ impl EventParser {
         Ok((Ev::MappingEnd, s))
     }
 
-    fn flow_mapping_value(&mut self, empty: bool) -> PResult<(Ev, Mark)> {
+    fn flow_mapping_value(&mut self, empty: bool) -> PResult<(Ev<'a>, Mark)> {
         let (t, s, _) = self.peek()?;
         if empty {
             self.state = State::FlowMappingKey;
             return Ok(empty_scalar(s));
         }
-        if t == Tok::Value {
+        if t == TK::Value {
             self.skip();
             let (t2, s2, _) = self.peek()?;
-            if !matches!(t2, Tok::FlowEntry | Tok::FlowMappingEnd) {
+            if !matches!(t2, TK::FlowEntry | TK::FlowMappingEnd) {
                 self.states.push(State::FlowMappingKey);
                 return self.node(false, false);
             }
@@ -499,42 +510,42 @@ impl EventParser {
     }
 }
 
-fn empty_scalar(m: Mark) -> (Ev, Mark) {
-    (Ev::Scalar { anchor: None, tag: String::new(), value: String::new(), implicit: true }, m)
+fn empty_scalar<'a>(m: Mark) -> (Ev<'a>, Mark) {
+    (Ev::Scalar { anchor: None, tag: String::new(), value: Cow::Borrowed(""), implicit: true }, m)
 }
 
 /// What a composed node is.
 #[derive(Clone, Debug)]
-pub enum YKind {
+pub enum YKind<'a> {
     /// A scalar: its text, tag (full form, empty when none), and whether it was plain
     /// without a tag (so it is resolved).
-    Scalar { value: String, tag: String, implicit: bool },
+    Scalar { value: Cow<'a, str>, tag: String, implicit: bool },
     /// A mapping: alternating key and value node ids.
     Mapping { children: Vec<usize> },
     /// A sequence of node ids.
     Sequence { children: Vec<usize> },
     /// An alias to the node id, with the anchor name.
-    Alias { name: String, target: usize },
+    Alias { name: &'a str, target: usize },
 }
 
 /// A composed node with its start position.
 #[derive(Clone, Debug)]
-pub struct YNode {
-    pub kind: YKind,
+pub struct YNode<'a> {
+    pub kind: YKind<'a>,
     pub mark: Mark,
 }
 
 /// One composed document: an arena of nodes and the root id.
-pub struct Doc {
-    pub nodes: Vec<YNode>,
+pub struct Doc<'a> {
+    pub nodes: Vec<YNode<'a>>,
     pub root: usize,
 }
 
 /// Builds node graphs from events, one document at a time.
-pub struct Composer {
-    parser: EventParser,
+pub struct Composer<'a> {
+    parser: EventParser<'a>,
     started: bool,
-    peeked: Option<(Ev, Mark)>,
+    peeked: Option<(Ev<'a>, Mark)>,
 }
 
 fn cerr(problem: String) -> RawError {
@@ -546,13 +557,13 @@ enum Frame {
     Map(usize),
 }
 
-impl Composer {
+impl<'a> Composer<'a> {
     /// A composer over `text`.
-    pub fn new(text: &str) -> Composer {
+    pub fn new(text: &'a str) -> Composer<'a> {
         Composer { parser: EventParser::new(text), started: false, peeked: None }
     }
 
-    fn next_event(&mut self) -> PResult<(Ev, Mark)> {
+    fn next_event(&mut self) -> PResult<(Ev<'a>, Mark)> {
         if let Some(e) = self.peeked.take() {
             return Ok(e);
         }
@@ -560,7 +571,7 @@ impl Composer {
     }
 
     /// The next document, or `None` at the end of the stream.
-    pub fn next_document(&mut self) -> PResult<Option<Doc>> {
+    pub fn next_document(&mut self) -> PResult<Option<Doc<'a>>> {
         if !self.started {
             self.started = true;
             let (ev, _) = self.next_event()?;
@@ -574,8 +585,8 @@ impl Composer {
             Ev::DocumentStart => {}
             _ => return Err(cerr("expected document start".into())),
         }
-        let mut nodes: Vec<YNode> = Vec::new();
-        let mut anchors: HashMap<String, usize> = HashMap::new();
+        let mut nodes: Vec<YNode<'a>> = Vec::new();
+        let mut anchors: HashMap<&'a str, usize> = HashMap::new();
         let mut stack: Vec<Frame> = Vec::new();
         let mut root: Option<usize> = None;
         loop {
@@ -589,7 +600,7 @@ impl Composer {
                     (Some(YNode { kind: YKind::Scalar { value, tag, implicit }, mark }), None)
                 }
                 Ev::Alias(name) => {
-                    let Some(&target) = anchors.get(&name) else {
+                    let Some(&target) = anchors.get(name) else {
                         return Err(cerr(format!("unknown anchor '{name}' referenced")));
                     };
                     (Some(YNode { kind: YKind::Alias { name, target }, mark }), None)
@@ -639,7 +650,7 @@ impl Composer {
             Some(r) => r,
             None => {
                 nodes.push(YNode {
-                    kind: YKind::Scalar { value: String::new(), tag: String::new(), implicit: true },
+                    kind: YKind::Scalar { value: Cow::Borrowed(""), tag: String::new(), implicit: true },
                     mark: Mark::default(),
                 });
                 nodes.len() - 1

@@ -1,9 +1,11 @@
 //! go-yaml v2's implicit typing of plain scalars (YAML 1.1 booleans, Go integer
 //! syntax, floats matching YAML's float pattern, nulls, merge keys).
 
+use std::borrow::Cow;
+
 /// The Go value a scalar resolves to.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Resolved {
+pub enum Resolved<'a> {
     Null,
     Bool(bool),
     /// Go `int` / `int64`.
@@ -11,28 +13,62 @@ pub enum Resolved {
     /// Go `uint64` (a positive integer beyond int64).
     Uint(u64),
     Float(f64),
-    Str(String),
+    Str(Cow<'a, str>),
 }
 
 /// The YAML core tag prefix.
 pub const TAG_PREFIX: &str = "tag:yaml.org,2002:";
 
-/// Short form of a tag (`!!str` for `tag:yaml.org,2002:str`).
-pub fn short_tag(tag: &str) -> String {
-    match tag.strip_prefix(TAG_PREFIX) {
-        Some(rest) => format!("!!{rest}"),
-        None => tag.to_string(),
+/// A tag as resolution sees it: one of the core tags, none, or another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tag {
+    /// No explicit tag.
+    None,
+    Null,
+    Bool,
+    Int,
+    Float,
+    Str,
+    Timestamp,
+    Binary,
+    /// Any other tag (`!!merge`, `!foo`...): the scalar stays a string.
+    Other,
+}
+
+impl Tag {
+    /// The tag of an explicit tag text (long form, or `!!` short form).
+    pub fn of(tag: &str) -> Tag {
+        if tag.is_empty() {
+            return Tag::None;
+        }
+        match tag.strip_prefix(TAG_PREFIX).or_else(|| tag.strip_prefix("!!")) {
+            Some("null") => Tag::Null,
+            Some("bool") => Tag::Bool,
+            Some("int") => Tag::Int,
+            Some("float") => Tag::Float,
+            Some("str") => Tag::Str,
+            Some("timestamp") => Tag::Timestamp,
+            Some("binary") => Tag::Binary,
+            _ => Tag::Other,
+        }
+    }
+
+    /// The short form (`!!int`) of a core tag.
+    fn short(self) -> &'static str {
+        match self {
+            Tag::Null => "!!null",
+            Tag::Bool => "!!bool",
+            Tag::Int => "!!int",
+            Tag::Float => "!!float",
+            Tag::Str => "!!str",
+            Tag::Timestamp => "!!timestamp",
+            Tag::Binary => "!!binary",
+            Tag::None | Tag::Other => "",
+        }
     }
 }
 
-fn long_tag(tag: &str) -> String {
-    match tag.strip_prefix("!!") {
-        Some(rest) => format!("{TAG_PREFIX}{rest}"),
-        None => tag.to_string(),
-    }
-}
-
-fn map_lookup(s: &str) -> Option<Resolved> {
+fn map_lookup(s: &str) -> Option<Resolved<'static>> {
     Some(match s {
         "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => Resolved::Bool(true),
         "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => Resolved::Bool(false),
@@ -53,17 +89,13 @@ fn parse_go_int(s: &str, allow_sign: bool) -> Option<i128> {
         Some(b'-') if allow_sign => (true, &s[1..]),
         _ => (false, s),
     };
-    let lower = body.to_ascii_lowercase();
-    let (radix, digits) = if let Some(r) = lower.strip_prefix("0x") {
-        (16, r)
-    } else if let Some(r) = lower.strip_prefix("0b") {
-        (2, r)
-    } else if let Some(r) = lower.strip_prefix("0o") {
-        (8, r)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, &lower[1..])
-    } else {
-        (10, lower.as_str())
+    let b = body.as_bytes();
+    let (radix, digits) = match (b.first(), b.get(1)) {
+        (Some(b'0'), Some(b'x' | b'X')) => (16, &body[2..]),
+        (Some(b'0'), Some(b'b' | b'B')) => (2, &body[2..]),
+        (Some(b'0'), Some(b'o' | b'O')) => (8, &body[2..]),
+        (Some(b'0'), Some(_)) => (8, &body[1..]),
+        _ => (10, body),
     };
     if digits.is_empty() {
         return None;
@@ -126,33 +158,29 @@ fn parse_go_float(s: &str) -> Option<f64> {
     govalue::strconv::parse_float(s)
 }
 
-/// Resolves a plain (or `!`-tagged) scalar with the given explicit tag (long form or
-/// empty), returning the resolved tag (long form) and value, or go-yaml's error text.
-pub fn resolve(tag: &str, value: &str) -> Result<(String, Resolved), String> {
-    let tag = long_tag(tag);
-    if tag == format!("{TAG_PREFIX}null") {
-        return Ok((tag, Resolved::Null));
+/// Resolves a plain (or `!`-tagged) scalar with the given explicit tag (long form,
+/// `!!` short form or empty), returning the resolved tag and value, or go-yaml's
+/// error text.
+pub fn resolve<'a>(tag: &str, value: &'a str) -> Result<(Tag, Resolved<'a>), String> {
+    let tag = Tag::of(tag);
+    match tag {
+        Tag::Null => return Ok((tag, Resolved::Null)),
+        Tag::None | Tag::Str | Tag::Bool | Tag::Int | Tag::Float | Tag::Timestamp => {}
+        Tag::Binary | Tag::Other => return Ok((tag, Resolved::Str(Cow::Borrowed(value)))),
     }
-    let resolvable = tag.is_empty()
-        || ["str", "bool", "int", "float", "timestamp"].iter().any(|t| tag == format!("{TAG_PREFIX}{t}"));
-    if !resolvable {
-        return Ok((tag, Resolved::Str(value.to_string())));
-    }
-    let (rtag, out) = resolve_inner(&tag, value);
-    let t = |s: &str| format!("{TAG_PREFIX}{s}");
-    if tag.is_empty() || tag == rtag || tag == t("str") || tag == t("binary") {
+    let (rtag, out) = resolve_inner(tag, value);
+    if tag == Tag::None || tag == rtag || tag == Tag::Str {
         return Ok((rtag, out));
     }
-    if tag == t("float") && rtag == t("int") {
+    if tag == Tag::Float && rtag == Tag::Int {
         if let Resolved::Int(i) = out {
             return Ok((tag, Resolved::Float(i as f64)));
         }
     }
-    Err(format!("cannot decode {} `{}` as a {}", short_tag(&rtag), value, short_tag(&tag)))
+    Err(format!("cannot decode {} `{}` as a {}", rtag.short(), value, tag.short()))
 }
 
-fn resolve_inner(tag: &str, value: &str) -> (String, Resolved) {
-    let t = |s: &str| format!("{TAG_PREFIX}{s}");
+fn resolve_inner(tag: Tag, value: &str) -> (Tag, Resolved<'_>) {
     let hint = match value.as_bytes().first() {
         None => b'N',
         Some(b'+' | b'-') => b'S',
@@ -161,56 +189,57 @@ fn resolve_inner(tag: &str, value: &str) -> (String, Resolved) {
         Some(b'.') => b'.',
         Some(_) => 0,
     };
-    if hint != 0 && tag != t("str") && tag != t("binary") {
+    if hint != 0 && tag != Tag::Str && tag != Tag::Binary {
         if let Some(r) = map_lookup(value) {
             let rt = match r {
-                Resolved::Null => t("null"),
-                Resolved::Bool(_) => t("bool"),
-                Resolved::Float(_) => t("float"),
-                _ => t("str"),
+                Resolved::Null => Tag::Null,
+                Resolved::Bool(_) => Tag::Bool,
+                Resolved::Float(_) => Tag::Float,
+                _ => Tag::Str,
             };
             return (rt, r);
         }
         match hint {
             b'.' => {
                 if let Some(f) = parse_go_float(value) {
-                    return (t("float"), Resolved::Float(f));
+                    return (Tag::Float, Resolved::Float(f));
                 }
             }
             b'D' | b'S' => {
                 // A timestamp stays a string for interface{} targets, but its tag
                 // matters: `!!timestamp` accepts it and the emitter quotes it.
-                if (tag.is_empty() || tag == t("timestamp")) && crate::timestamp::is_timestamp(value) {
-                    return (t("timestamp"), Resolved::Str(value.to_string()));
+                if (tag == Tag::None || tag == Tag::Timestamp) && crate::timestamp::is_timestamp(value) {
+                    return (Tag::Timestamp, Resolved::Str(Cow::Borrowed(value)));
                 }
-                let plain = value.replace('_', "");
+                let plain: Cow<'_, str> =
+                    if value.contains('_') { Cow::Owned(value.replace('_', "")) } else { Cow::Borrowed(value) };
                 if let Some(i) = parse_go_int(&plain, true) {
                     if i >= i64::MIN as i128 && i <= i64::MAX as i128 {
-                        return (t("int"), Resolved::Int(i as i64));
+                        return (Tag::Int, Resolved::Int(i as i64));
                     }
                 }
                 if let Some(u) = parse_go_int(&plain, false) {
                     if u >= 0 && u <= u64::MAX as i128 {
-                        return (t("int"), Resolved::Uint(u as u64));
+                        return (Tag::Int, Resolved::Uint(u as u64));
                     }
                 }
                 if yaml_style_float(&plain) {
                     if let Some(f) = parse_go_float(&plain) {
-                        return (t("float"), Resolved::Float(f));
+                        return (Tag::Float, Resolved::Float(f));
                     }
                 }
             }
             _ => {}
         }
     }
-    (t("str"), Resolved::Str(value.to_string()))
+    (Tag::Str, Resolved::Str(Cow::Borrowed(value)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn r(s: &str) -> Resolved {
+    fn r(s: &str) -> Resolved<'_> {
         resolve("", s).map(|x| x.1).unwrap_or(Resolved::Str("ERR".into()))
     }
 

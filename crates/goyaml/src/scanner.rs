@@ -1,7 +1,10 @@
 //! The YAML scanner: characters to tokens, following go-yaml v2 (a libyaml port)
 //! closely enough that errors are reported with the same messages at the same places.
 
-use std::collections::{HashMap, VecDeque};
+use std::borrow::Cow;
+use std::collections::VecDeque;
+
+use hashbrown::HashMap;
 
 /// A position in the input: character index, byte offset, 0-based line and column.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -22,9 +25,35 @@ pub enum Style {
     Folded,
 }
 
-/// Token kinds.
+/// Token kinds, without their text (what the parser looks at before it takes a token).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TK {
+    StreamStart,
+    StreamEnd,
+    VersionDirective,
+    TagDirective,
+    DocumentStart,
+    DocumentEnd,
+    BlockSequenceStart,
+    BlockMappingStart,
+    BlockEnd,
+    FlowSequenceStart,
+    FlowSequenceEnd,
+    FlowMappingStart,
+    FlowMappingEnd,
+    BlockEntry,
+    FlowEntry,
+    Key,
+    Value,
+    Alias,
+    Anchor,
+    Tag,
+    Scalar,
+}
+
+/// Tokens with their text; names and plain scalars borrow the input.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Tok {
+pub enum Tok<'a> {
     StreamStart,
     StreamEnd,
     VersionDirective(u32, u32),
@@ -42,18 +71,111 @@ pub enum Tok {
     FlowEntry,
     Key,
     Value,
-    Alias(String),
-    Anchor(String),
+    Alias(&'a str),
+    Anchor(&'a str),
     Tag(String, String),
-    Scalar(String, Style),
+    Scalar(Cow<'a, str>, Style),
+}
+
+impl Tok<'_> {
+    /// The kind without the text.
+    pub fn kind(&self) -> TK {
+        match self {
+            Tok::StreamStart => TK::StreamStart,
+            Tok::StreamEnd => TK::StreamEnd,
+            Tok::VersionDirective(..) => TK::VersionDirective,
+            Tok::TagDirective(..) => TK::TagDirective,
+            Tok::DocumentStart => TK::DocumentStart,
+            Tok::DocumentEnd => TK::DocumentEnd,
+            Tok::BlockSequenceStart => TK::BlockSequenceStart,
+            Tok::BlockMappingStart => TK::BlockMappingStart,
+            Tok::BlockEnd => TK::BlockEnd,
+            Tok::FlowSequenceStart => TK::FlowSequenceStart,
+            Tok::FlowSequenceEnd => TK::FlowSequenceEnd,
+            Tok::FlowMappingStart => TK::FlowMappingStart,
+            Tok::FlowMappingEnd => TK::FlowMappingEnd,
+            Tok::BlockEntry => TK::BlockEntry,
+            Tok::FlowEntry => TK::FlowEntry,
+            Tok::Key => TK::Key,
+            Tok::Value => TK::Value,
+            Tok::Alias(_) => TK::Alias,
+            Tok::Anchor(_) => TK::Anchor,
+            Tok::Tag(..) => TK::Tag,
+            Tok::Scalar(..) => TK::Scalar,
+        }
+    }
 }
 
 /// A token with its span.
 #[derive(Clone, Debug)]
-pub struct Token {
-    pub kind: Tok,
+pub struct Token<'a> {
+    pub kind: Tok<'a>,
     pub start: Mark,
     pub end: Mark,
+}
+
+/// A scalar's text while it is scanned: a slice of the input as long as it is one,
+/// an owned string once it is not (escapes, folded line breaks).
+#[derive(Default)]
+struct Acc {
+    start: usize,
+    end: usize,
+    owned: Option<String>,
+}
+
+impl Acc {
+    fn own<'s>(&'s mut self, text: &str) -> &'s mut String {
+        let (a, b) = (self.start, self.end);
+        self.owned.get_or_insert_with(|| text.get(a..b).unwrap_or_default().to_string())
+    }
+
+    /// Appends the input's bytes `a..b`.
+    #[inline]
+    fn push_range(&mut self, text: &str, a: usize, b: usize) {
+        if a == b {
+            return;
+        }
+        if self.owned.is_none() {
+            if self.start == self.end {
+                (self.start, self.end) = (a, b);
+                return;
+            }
+            if self.end == a {
+                self.end = b;
+                return;
+            }
+        }
+        self.own(text).push_str(text.get(a..b).unwrap_or_default());
+    }
+
+    fn push_str(&mut self, text: &str, s: &str) {
+        if !s.is_empty() {
+            self.own(text).push_str(s);
+        }
+    }
+
+    fn push(&mut self, text: &str, c: char) {
+        self.own(text).push(c);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.owned.as_ref().map_or(self.start == self.end, String::is_empty)
+    }
+
+    /// Appends what `other` holds.
+    fn push_acc(&mut self, text: &str, other: Acc) {
+        match other.owned {
+            Some(o) => self.push_str(text, &o),
+            None => self.push_range(text, other.start, other.end),
+        }
+    }
+
+    fn finish(self, text: &str) -> Cow<'_, str> {
+        match self.owned {
+            Some(o) => Cow::Owned(o),
+            None => Cow::Borrowed(text.get(self.start..self.end).unwrap_or_default()),
+        }
+    }
 }
 
 /// Which stage of go-yaml reported an error (it changes how the line is printed).
@@ -86,11 +208,11 @@ const MAX_FLOW_LEVEL: usize = 10000;
 const MAX_INDENTS: usize = 10000;
 
 /// The scanner state.
-pub struct Scanner {
-    chars: Vec<char>,
-    pos: usize,
+pub struct Scanner<'a> {
+    /// The input; `mark.byte` is the position in it.
+    text: &'a str,
     mark: Mark,
-    tokens: VecDeque<Token>,
+    tokens: VecDeque<Token<'a>>,
     tokens_parsed: usize,
     stream_start_produced: bool,
     stream_end_produced: bool,
@@ -131,16 +253,25 @@ fn is_alpha(c: char) -> bool {
 /// buffer's size, less the longest look-ahead).
 const GO_YAML_RAW_CHUNK: usize = 512 - 4;
 
-impl Scanner {
+/// The length of the UTF-8 sequence that starts with `lead`.
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+impl<'a> Scanner<'a> {
     /// A scanner over `text`. Characters go-yaml's reader rejects are reported by
     /// [`check_input`] before scanning.
-    pub fn new(text: &str) -> Scanner {
+    pub fn new(text: &'a str) -> Scanner<'a> {
         // go-yaml's reader consumes a byte order mark at the start of the stream
         // before the scanner sees anything: it counts for no column.
         let bom = usize::from(text.starts_with('\u{feff}'));
         Scanner {
-            chars: text.chars().collect(),
-            pos: bom,
+            text,
             mark: Mark { byte: bom * 3, ..Mark::default() },
             double_bom: text.starts_with("\u{feff}\u{feff}"),
             tokens: VecDeque::new(),
@@ -157,20 +288,82 @@ impl Scanner {
         }
     }
 
+    /// The character at byte `at`, `'\0'` past the end.
+    #[inline]
+    fn char_at(&self, at: usize) -> char {
+        match self.text.as_bytes().get(at) {
+            None => '\0',
+            Some(&b) if b < 0x80 => b as char,
+            Some(_) => self.text.get(at..).and_then(|r| r.chars().next()).unwrap_or('\0'),
+        }
+    }
+
+    /// The `k`th character from the current position, `'\0'` past the end.
+    #[inline]
     fn ch(&self, k: usize) -> char {
-        self.chars.get(self.pos + k).copied().unwrap_or('\0')
+        let b = self.text.as_bytes();
+        let mut at = self.mark.byte;
+        for _ in 0..k {
+            match b.get(at) {
+                Some(&c) => at += utf8_width(c),
+                None => return '\0',
+            }
+        }
+        self.char_at(at)
     }
 
     /// Whether the input is exhausted (libyaml's `is_z` on the current position).
+    #[inline]
     fn z(&self) -> bool {
-        self.pos >= self.chars.len()
+        self.mark.byte >= self.text.len()
     }
 
+    #[inline]
     fn skip(&mut self) {
-        self.mark.byte += self.ch(0).len_utf8();
+        if let Some(&c) = self.text.as_bytes().get(self.mark.byte) {
+            self.mark.byte += utf8_width(c);
+        } else {
+            self.mark.byte += 1;
+        }
         self.mark.index += 1;
         self.mark.column += 1;
-        self.pos += 1;
+    }
+
+    /// Skips the run of ASCII characters that `keep` accepts (it must refuse line
+    /// breaks) and returns its length; anything else is left for the
+    /// character-by-character path.
+    #[inline]
+    fn skip_ascii_run(&mut self, keep: impl Fn(u8) -> bool) -> usize {
+        let b = self.text.as_bytes();
+        let start = self.mark.byte;
+        let mut p = start;
+        while p < b.len() && b[p] < 0x80 && keep(b[p]) {
+            p += 1;
+        }
+        let n = p - start;
+        self.mark.byte = p;
+        self.mark.index += n;
+        self.mark.column += n;
+        n
+    }
+
+    /// Skips to the end of the line (a comment's text).
+    fn skip_to_break(&mut self) {
+        loop {
+            self.skip_ascii_run(|c| c != b'\n' && c != b'\r');
+            if self.z() || is_breakz(self.ch(0)) {
+                break;
+            }
+            self.skip();
+        }
+    }
+
+    /// Consumes the current character, adding it to `acc`.
+    #[inline]
+    fn read_acc(&mut self, acc: &mut Acc) {
+        let a = self.mark.byte;
+        self.skip();
+        acc.push_range(self.text, a, self.mark.byte.min(self.text.len()));
     }
 
     fn skip_line(&mut self) {
@@ -180,13 +373,11 @@ impl Scanner {
             self.mark.byte += 2;
             self.mark.column = 0;
             self.mark.line += 1;
-            self.pos += 2;
         } else if is_break(c) {
             self.mark.index += 1;
             self.mark.byte += c.len_utf8();
             self.mark.column = 0;
             self.mark.line += 1;
-            self.pos += 1;
         }
     }
 
@@ -199,17 +390,14 @@ impl Scanner {
         let c = self.ch(0);
         if c == '\r' && self.ch(1) == '\n' {
             s.push('\n');
-            self.pos += 2;
             self.mark.index += 2;
             self.mark.byte += 2;
         } else if c == '\r' || c == '\n' || c == '\u{85}' {
             s.push('\n');
-            self.pos += 1;
             self.mark.index += 1;
             self.mark.byte += c.len_utf8();
         } else if c == '\u{2028}' || c == '\u{2029}' {
             s.push(c);
-            self.pos += 1;
             self.mark.index += 1;
             self.mark.byte += c.len_utf8();
         } else {
@@ -226,14 +414,14 @@ impl Scanner {
         e
     }
 
-    /// A copy of the next token, without consuming it.
-    pub fn peek(&mut self) -> SResult<Token> {
+    /// The kind and span of the next token, without consuming it.
+    pub fn peek(&mut self) -> SResult<(TK, Mark, Mark)> {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
         self.fetch_more_tokens()?;
         match self.tokens.front() {
-            Some(t) => Ok(t.clone()),
+            Some(t) => Ok((t.kind.kind(), t.start, t.end)),
             None => {
                 let m = self.mark;
                 Err(self.err(m, "unexpected end of token stream"))
@@ -241,19 +429,27 @@ impl Scanner {
         }
     }
 
+    /// Consumes the token returned by the last [`peek`](Self::peek), handing it over.
+    pub fn take_token(&mut self) -> Option<Token<'a>> {
+        let t = self.tokens.pop_front()?;
+        self.tokens_parsed += 1;
+        if t.kind == Tok::StreamEnd {
+            self.stream_end_produced = true;
+        }
+        Some(t)
+    }
+
     /// Consumes the token returned by the last [`peek`](Self::peek).
     pub fn skip_token(&mut self) {
-        if let Some(t) = self.tokens.pop_front() {
-            self.tokens_parsed += 1;
-            if t.kind == Tok::StreamEnd {
-                self.stream_end_produced = true;
-            }
-        }
+        self.take_token();
     }
 
     fn fetch_more_tokens(&mut self) -> SResult<()> {
         loop {
             if !self.tokens.is_empty() {
+                if self.simple_keys_by_tok.is_empty() {
+                    break;
+                }
                 let Some(&idx) = self.simple_keys_by_tok.get(&self.tokens_parsed) else {
                     break;
                 };
@@ -269,7 +465,7 @@ impl Scanner {
         Ok(())
     }
 
-    fn insert_token(&mut self, at: Option<usize>, t: Token) {
+    fn insert_token(&mut self, at: Option<usize>, t: Token<'a>) {
         match at {
             Some(i) if i <= self.tokens.len() => self.tokens.insert(i, t),
             _ => self.tokens.push_back(t),
@@ -431,7 +627,7 @@ impl Scanner {
         }
     }
 
-    fn roll_indent(&mut self, column: usize, number: Option<usize>, kind: Tok, mark: Mark) -> SResult<()> {
+    fn roll_indent(&mut self, column: usize, number: Option<usize>, kind: Tok<'a>, mark: Mark) -> SResult<()> {
         if self.flow_level > 0 {
             return Ok(());
         }
@@ -481,7 +677,7 @@ impl Scanner {
         Ok(())
     }
 
-    fn fetch_document_indicator(&mut self, kind: Tok) -> SResult<()> {
+    fn fetch_document_indicator(&mut self, kind: Tok<'a>) -> SResult<()> {
         self.unroll_indent(-1);
         self.remove_simple_key()?;
         self.simple_key_allowed = false;
@@ -494,14 +690,14 @@ impl Scanner {
         Ok(())
     }
 
-    fn simple_token(&mut self, kind: Tok) {
+    fn simple_token(&mut self, kind: Tok<'a>) {
         let start = self.mark;
         self.skip();
         let end = self.mark;
         self.insert_token(None, Token { kind, start, end });
     }
 
-    fn fetch_flow_collection_start(&mut self, kind: Tok) -> SResult<()> {
+    fn fetch_flow_collection_start(&mut self, kind: Tok<'a>) -> SResult<()> {
         self.save_simple_key()?;
         self.increase_flow_level()?;
         self.simple_key_allowed = true;
@@ -509,7 +705,7 @@ impl Scanner {
         Ok(())
     }
 
-    fn fetch_flow_collection_end(&mut self, kind: Tok) -> SResult<()> {
+    fn fetch_flow_collection_end(&mut self, kind: Tok<'a>) -> SResult<()> {
         self.remove_simple_key()?;
         self.decrease_flow_level();
         self.simple_key_allowed = false;
@@ -633,9 +829,7 @@ impl Scanner {
                 self.skip();
             }
             if self.ch(0) == '#' {
-                while !self.z() && !is_breakz(self.ch(0)) {
-                    self.skip();
-                }
+                self.skip_to_break();
             }
             if is_break(self.ch(0)) {
                 self.skip_line();
@@ -656,13 +850,11 @@ impl Scanner {
 
     fn skip_comment(&mut self) {
         if self.ch(0) == '#' {
-            while !self.z() && !is_breakz(self.ch(0)) {
-                self.skip();
-            }
+            self.skip_to_break();
         }
     }
 
-    fn scan_directive(&mut self) -> SResult<Token> {
+    fn scan_directive(&mut self) -> SResult<Token<'a>> {
         let start = self.mark;
         self.skip();
         let mut name = String::new();
@@ -728,13 +920,14 @@ impl Scanner {
         Ok(value)
     }
 
-    fn scan_anchor(&mut self, alias: bool) -> SResult<Token> {
+    fn scan_anchor(&mut self, alias: bool) -> SResult<Token<'a>> {
         let start = self.mark;
         self.skip();
-        let mut s = String::new();
+        let name_start = self.mark.byte;
         while is_alpha(self.ch(0)) {
-            self.read(&mut s);
+            self.skip();
         }
+        let s = self.text.get(name_start..self.mark.byte).unwrap_or_default();
         let end = self.mark;
         let c = self.ch(0);
         if s.is_empty() || !(is_blankz(c) || matches!(c, '?' | ':' | ',' | ']' | '}' | '%' | '@' | '`')) {
@@ -744,7 +937,7 @@ impl Scanner {
         Ok(Token { kind, start, end })
     }
 
-    fn scan_tag(&mut self) -> SResult<Token> {
+    fn scan_tag(&mut self) -> SResult<Token<'a>> {
         let start = self.mark;
         let (handle, suffix);
         if self.ch(1) == '<' {
@@ -879,7 +1072,7 @@ impl Scanner {
         Ok(())
     }
 
-    fn scan_block_scalar(&mut self, literal: bool) -> SResult<Token> {
+    fn scan_block_scalar(&mut self, literal: bool) -> SResult<Token<'a>> {
         let start = self.mark;
         self.skip();
         let mut chomping = 0i32;
@@ -920,7 +1113,8 @@ impl Scanner {
         if increment > 0 {
             indent = if self.indent >= 0 { self.indent + increment } else { increment };
         }
-        let mut s = String::new();
+        let text = self.text;
+        let mut s = Acc::default();
         let mut leading_break = String::new();
         let mut trailing_breaks = String::new();
         self.block_scalar_breaks(&mut indent, &mut trailing_breaks, start, &mut end)?;
@@ -929,29 +1123,29 @@ impl Scanner {
             let trailing_blank = is_blank(self.ch(0));
             if !literal && !leading_blank && !trailing_blank && leading_break.starts_with('\n') {
                 if trailing_breaks.is_empty() {
-                    s.push(' ');
+                    s.push(text, ' ');
                 }
             } else {
-                s.push_str(&leading_break);
+                s.push_str(text, &leading_break);
             }
             leading_break.clear();
-            s.push_str(&trailing_breaks);
+            s.push_str(text, &trailing_breaks);
             trailing_breaks.clear();
             leading_blank = is_blank(self.ch(0));
-            while !self.z() && !is_breakz(self.ch(0)) {
-                self.read(&mut s);
-            }
+            let line_start = self.mark.byte;
+            self.skip_to_break();
+            s.push_range(text, line_start, self.mark.byte);
             self.read_line(&mut leading_break);
             self.block_scalar_breaks(&mut indent, &mut trailing_breaks, start, &mut end)?;
         }
         if chomping != -1 {
-            s.push_str(&leading_break);
+            s.push_str(text, &leading_break);
         }
         if chomping == 1 {
-            s.push_str(&trailing_breaks);
+            s.push_str(text, &trailing_breaks);
         }
         let style = if literal { Style::Literal } else { Style::Folded };
-        Ok(Token { kind: Tok::Scalar(s, style), start, end })
+        Ok(Token { kind: Tok::Scalar(s.finish(text), style), start, end })
     }
 
     fn block_scalar_breaks(
@@ -991,13 +1185,14 @@ impl Scanner {
         Ok(())
     }
 
-    fn scan_flow_scalar(&mut self, single: bool) -> SResult<Token> {
+    fn scan_flow_scalar(&mut self, single: bool) -> SResult<Token<'a>> {
         let start = self.mark;
         self.skip();
-        let mut s = String::new();
+        let text = self.text;
+        let mut s = Acc::default();
         let mut leading_break = String::new();
         let mut trailing_breaks = String::new();
-        let mut whitespaces = String::new();
+        let mut whitespaces = Acc::default();
         loop {
             if self.mark.column == 0
                 && ((self.ch(0) == '-' && self.ch(1) == '-' && self.ch(2) == '-')
@@ -1013,7 +1208,7 @@ impl Scanner {
             while !self.z() && !is_blankz(self.ch(0)) {
                 let c = self.ch(0);
                 if single && c == '\'' && self.ch(1) == '\'' {
-                    s.push('\'');
+                    s.push(text, '\'');
                     self.skip();
                     self.skip();
                 } else if (single && c == '\'') || (!single && c == '"') {
@@ -1026,23 +1221,23 @@ impl Scanner {
                 } else if !single && c == '\\' {
                     let mut code_length = 0;
                     match self.ch(1) {
-                        '0' => s.push('\0'),
-                        'a' => s.push('\u{7}'),
-                        'b' => s.push('\u{8}'),
-                        't' | '\t' => s.push('\t'),
-                        'n' => s.push('\n'),
-                        'v' => s.push('\u{b}'),
-                        'f' => s.push('\u{c}'),
-                        'r' => s.push('\r'),
-                        'e' => s.push('\u{1b}'),
-                        ' ' => s.push(' '),
-                        '"' => s.push('"'),
-                        '\'' => s.push('\''),
-                        '\\' => s.push('\\'),
-                        'N' => s.push('\u{85}'),
-                        '_' => s.push('\u{a0}'),
-                        'L' => s.push('\u{2028}'),
-                        'P' => s.push('\u{2029}'),
+                        '0' => s.push(text, '\0'),
+                        'a' => s.push(text, '\u{7}'),
+                        'b' => s.push(text, '\u{8}'),
+                        't' | '\t' => s.push(text, '\t'),
+                        'n' => s.push(text, '\n'),
+                        'v' => s.push(text, '\u{b}'),
+                        'f' => s.push(text, '\u{c}'),
+                        'r' => s.push(text, '\r'),
+                        'e' => s.push(text, '\u{1b}'),
+                        ' ' => s.push(text, ' '),
+                        '"' => s.push(text, '"'),
+                        '\'' => s.push(text, '\''),
+                        '\\' => s.push(text, '\\'),
+                        'N' => s.push(text, '\u{85}'),
+                        '_' => s.push(text, '\u{a0}'),
+                        'L' => s.push(text, '\u{2028}'),
+                        'P' => s.push(text, '\u{2029}'),
                         'x' => code_length = 2,
                         'u' => code_length = 4,
                         'U' => code_length = 8,
@@ -1063,13 +1258,23 @@ impl Scanner {
                         }
                         // `\xNN` is a code point like `\u00NN` (checked against Helm: `"\xc3"`
                         // reads as `Ã`, not as a raw byte).
-                        s.push(char::from_u32(value).unwrap_or('\u{fffd}'));
+                        s.push(text, char::from_u32(value).unwrap_or('\u{fffd}'));
                         for _ in 0..code_length {
                             self.skip();
                         }
                     }
                 } else {
-                    self.read(&mut s);
+                    let run_start = self.mark.byte;
+                    let n = if single {
+                        self.skip_ascii_run(|c| c > b' ' && c != b'\'' && c != 0x7F)
+                    } else {
+                        self.skip_ascii_run(|c| c > b' ' && c != b'"' && c != b'\\' && c != 0x7F)
+                    };
+                    if n > 0 {
+                        s.push_range(text, run_start, self.mark.byte);
+                    } else {
+                        self.read_acc(&mut s);
+                    }
                 }
             }
             if self.z() {
@@ -1082,12 +1287,12 @@ impl Scanner {
             while is_blank(self.ch(0)) || is_break(self.ch(0)) {
                 if is_blank(self.ch(0)) {
                     if !leading_blanks {
-                        self.read(&mut whitespaces);
+                        self.read_acc(&mut whitespaces);
                     } else {
                         self.skip();
                     }
                 } else if !leading_blanks {
-                    whitespaces.clear();
+                    whitespaces = Acc::default();
                     self.read_line(&mut leading_break);
                     leading_blanks = true;
                 } else {
@@ -1097,32 +1302,32 @@ impl Scanner {
             if leading_blanks {
                 if leading_break.starts_with('\n') {
                     if trailing_breaks.is_empty() {
-                        s.push(' ');
+                        s.push(text, ' ');
                     } else {
-                        s.push_str(&trailing_breaks);
+                        s.push_str(text, &trailing_breaks);
                     }
                 } else {
-                    s.push_str(&leading_break);
-                    s.push_str(&trailing_breaks);
+                    s.push_str(text, &leading_break);
+                    s.push_str(text, &trailing_breaks);
                 }
                 trailing_breaks.clear();
                 leading_break.clear();
             } else {
-                s.push_str(&whitespaces);
-                whitespaces.clear();
+                s.push_acc(text, std::mem::take(&mut whitespaces));
             }
         }
         self.skip();
         let end = self.mark;
         let style = if single { Style::SingleQuoted } else { Style::DoubleQuoted };
-        Ok(Token { kind: Tok::Scalar(s, style), start, end })
+        Ok(Token { kind: Tok::Scalar(s.finish(text), style), start, end })
     }
 
-    fn scan_plain_scalar(&mut self) -> SResult<Token> {
-        let mut s = String::new();
+    fn scan_plain_scalar(&mut self) -> SResult<Token<'a>> {
+        let text = self.text;
+        let mut s = Acc::default();
         let mut leading_break = String::new();
         let mut trailing_breaks = String::new();
-        let mut whitespaces = String::new();
+        let mut whitespaces = Acc::default();
         let mut leading_blanks = false;
         let indent = self.indent + 1;
         let start = self.mark;
@@ -1138,6 +1343,7 @@ impl Scanner {
             if self.ch(0) == '#' {
                 break;
             }
+            let mut read_any = false;
             while !self.z() && !is_blankz(self.ch(0)) {
                 let c = self.ch(0);
                 if (c == ':' && is_blankz(self.ch(1)))
@@ -1149,23 +1355,37 @@ impl Scanner {
                     if leading_blanks {
                         if leading_break.starts_with('\n') {
                             if trailing_breaks.is_empty() {
-                                s.push(' ');
+                                s.push(text, ' ');
                             } else {
-                                s.push_str(&trailing_breaks);
+                                s.push_str(text, &trailing_breaks);
                             }
                         } else {
-                            s.push_str(&leading_break);
-                            s.push_str(&trailing_breaks);
+                            s.push_str(text, &leading_break);
+                            s.push_str(text, &trailing_breaks);
                         }
                         trailing_breaks.clear();
                         leading_break.clear();
                         leading_blanks = false;
                     } else {
-                        s.push_str(&whitespaces);
-                        whitespaces.clear();
+                        s.push_acc(text, std::mem::take(&mut whitespaces));
                     }
                 }
-                self.read(&mut s);
+                let run_start = self.mark.byte;
+                let flow = self.flow_level > 0;
+                let n = self.skip_ascii_run(|c| {
+                    c > b' '
+                        && c != b':'
+                        && c != 0x7F
+                        && !(flow && matches!(c, b',' | b'?' | b'[' | b']' | b'{' | b'}'))
+                });
+                if n > 0 {
+                    s.push_range(text, run_start, self.mark.byte);
+                } else {
+                    self.read_acc(&mut s);
+                }
+                read_any = true;
+            }
+            if read_any {
                 end = self.mark;
             }
             if !(is_blank(self.ch(0)) || is_break(self.ch(0))) {
@@ -1177,12 +1397,12 @@ impl Scanner {
                         return Err(self.err(start, "found a tab character that violates indentation"));
                     }
                     if !leading_blanks {
-                        self.read(&mut whitespaces);
+                        self.read_acc(&mut whitespaces);
                     } else {
                         self.skip();
                     }
                 } else if !leading_blanks {
-                    whitespaces.clear();
+                    whitespaces = Acc::default();
                     self.read_line(&mut leading_break);
                     leading_blanks = true;
                 } else {
@@ -1196,7 +1416,7 @@ impl Scanner {
         if leading_blanks {
             self.simple_key_allowed = true;
         }
-        Ok(Token { kind: Tok::Scalar(s, Style::Plain), start, end })
+        Ok(Token { kind: Tok::Scalar(s.finish(text), Style::Plain), start, end })
     }
 }
 
@@ -1218,6 +1438,13 @@ pub fn check_input_bytes(input: &[u8]) -> Result<(), RawError> {
     let mut i = 0;
     while i < input.len() {
         let lead = input[i];
+        if lead < 0x80 {
+            if !matches!(lead, 0x09 | 0x0A | 0x0D | 0x20..=0x7E) {
+                return Err(fail("control characters are not allowed"));
+            }
+            i += 1;
+            continue;
+        }
         let width = match lead {
             _ if lead & 0x80 == 0x00 => 1,
             _ if lead & 0xE0 == 0xC0 => 2,

@@ -43,6 +43,31 @@ fn duplicate_keys_last_wins() {
 }
 
 #[test]
+fn large_maps_keep_duplicate_semantics() {
+    // Past the size where keys are found by hash: the same keys as in a small map
+    // (1 and 1.0 differ as YAML keys but not as strings; 0.0 and -0.0 are one key;
+    // two NaN keys are two YAML keys), the last value winning, the first order kept.
+    let pad: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+    let dups =
+        "1: int\n1.0: float\n'1': str\n0.0: zero\n-0.0: negzero\n.nan: n1\n.nan: n2\ntrue: t\nyes: y\nk5: again\n";
+    let text = format!("{pad}{dups}");
+    let Ok(Value::Map(m)) = parse(&text) else { panic!("not a map") };
+    let get = |k: &str| m.get(k).map(|x| x.to_go_string());
+    assert_eq!(m.len(), 44);
+    assert_eq!(get("1").as_deref(), Some("str"));
+    assert_eq!(get("-0").as_deref(), Some("negzero"));
+    assert_eq!(get(".nan").as_deref(), Some("n2"));
+    assert_eq!(get("true").as_deref(), Some("true"));
+    assert_eq!(get("k5").as_deref(), Some("again"));
+    let Ok(Some(Node { kind: NodeKind::Map(entries), .. })) = parse_node(&text) else { panic!("not a map") };
+    let keys: Vec<&str> = entries.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(keys[..6], ["k0", "k1", "k2", "k3", "k4", "k5"]);
+    assert_eq!(keys[40..], ["1", "-0", ".nan", "true"]);
+    assert_eq!((entries[5].1, entries[5].2), (50, 1));
+    assert_eq!((entries[40].1, entries[41].1), (43, 45));
+}
+
+#[test]
 fn numbers() {
     assert_eq!(
         v("j: 017\nl: 08\nm: 0o17\nx: 0x1F\no: 1_000\np: +1\nq: 9223372036854775808\ns: 2001-12-14\nt: 1e400\n"),
