@@ -119,9 +119,14 @@ fn trim_start_bytes(s: &[u8]) -> &[u8] {
     &s[skip..]
 }
 
-/// Whether `s` is only Unicode white space.
+/// Whether `s` is only Unicode white space. Stops at the first ASCII byte that is
+/// not space (without validating the rest of a large document).
 fn is_blank_bytes(s: &[u8]) -> bool {
-    s.utf8_chunks().all(|c| c.invalid().is_empty() && c.valid().trim().is_empty())
+    match s.iter().position(|&b| !b.is_ascii() || !(b as char).is_whitespace()) {
+        None => true,
+        Some(i) if s[i].is_ascii() => false,
+        Some(i) => s[i..].utf8_chunks().all(|c| c.invalid().is_empty() && c.valid().trim().is_empty()),
+    }
 }
 
 /// Splits at every `(?m)^---[ \t]*`, dropping the separators.
@@ -197,7 +202,8 @@ fn head_string(v: Option<Value>, field: &str) -> Result<String, String> {
 }
 
 fn parse_head(doc: &str) -> Result<Head, String> {
-    let v = goyaml::parse(doc).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
+    let v = goyaml::parse_keys(doc, &["apiVersion", "kind", "metadata"])
+        .map_err(|e| format!("error converting YAML to JSON: {e}"))?;
     let m = match v {
         Value::Nil => return Ok(Head::default()),
         Value::Map(m) => m,

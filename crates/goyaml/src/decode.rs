@@ -457,6 +457,52 @@ impl Converter {
         Ok(Node { line: n.line, column: n.column, offset: n.offset, kind })
     }
 
+    /// [`convert_value`](Self::convert_value) keeping, of a top-level mapping, only
+    /// the entries whose key is in `keep`: the others are checked in the same order
+    /// (so the same first error) but not built.
+    fn convert_selected(&mut self, n: DNode<'_>, keep: &[&str]) -> Result<Value, YamlError> {
+        let DKind::Map(pairs) = n.kind else {
+            return self.convert_value(n);
+        };
+        let mut m = MapEntries::new();
+        for (k, v) in pairs {
+            let key = self.key_string(&k, &v)?;
+            if keep.contains(&key.as_ref()) {
+                let key: Rc<str> = Rc::from(key.as_ref());
+                let value = self.convert_value(v)?;
+                m.insert(key, value);
+            } else {
+                self.check(v)?;
+            }
+        }
+        Ok(Value::Map(Map::from_entries(m)))
+    }
+
+    /// The errors [`convert_value`](Self::convert_value) would find in `n`, without
+    /// building anything.
+    fn check(&mut self, n: DNode<'_>) -> Result<(), YamlError> {
+        match n.kind {
+            DKind::Scalar(Resolved::Float(f)) => {
+                if !f.is_finite() && self.json_error.is_none() {
+                    self.json_error = Some(format!("json: unsupported value: {}", strconv::format_float(f, b'g', -1)));
+                }
+            }
+            DKind::Scalar(_) => {}
+            DKind::Seq(items) => {
+                for i in items {
+                    self.check(i)?;
+                }
+            }
+            DKind::Map(pairs) => {
+                for (k, v) in pairs {
+                    self.key_string(&k, &v)?;
+                    self.check(v)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// [`convert`](Self::convert) then [`Node::to_value`] in one pass, in the same
     /// order (so the same first error), without the positions.
     fn convert_value(&mut self, n: DNode<'_>) -> Result<Value, YamlError> {
@@ -499,6 +545,17 @@ pub fn decode_document(doc: &Doc<'_>, typed: bool) -> Result<Node, YamlError> {
 pub fn decode_document_value(doc: &Doc<'_>, typed: bool) -> Result<Value, YamlError> {
     let (dn, mut c) = decode(doc, typed)?;
     let value = c.convert_value(dn)?;
+    if let Some(e) = c.json_error {
+        return Err(convert_error(e));
+    }
+    Ok(value)
+}
+
+/// [`decode_document_value`] of which a top-level mapping keeps only the keys in
+/// `keep`; every error of the whole document is still found.
+pub fn decode_document_keys(doc: &Doc<'_>, keep: &[&str]) -> Result<Value, YamlError> {
+    let (dn, mut c) = decode(doc, false)?;
+    let value = c.convert_selected(dn, keep)?;
     if let Some(e) = c.json_error {
         return Err(convert_error(e));
     }

@@ -178,6 +178,20 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
     first_document_value(text, false)
 }
 
+/// [`parse`] when only some top-level keys are wanted (Helm reading a manifest's
+/// `kind` and `metadata`): the whole document is parsed and checked, with the same
+/// errors as [`parse`], but of a top-level mapping only the entries whose key is in
+/// `keys` are built.
+pub fn parse_keys(text: &str, keys: &[&str]) -> Result<Value, YamlError> {
+    let text = if text.is_empty() { "\n" } else { text };
+    check(text)?;
+    let mut composer = parser::Composer::new(text);
+    match composer.next_document()? {
+        Some(doc) => decode::decode_document_keys(&doc, keys),
+        None => Ok(Value::Nil),
+    }
+}
+
 /// [`parse`] of raw bytes, as go-yaml reads them: input that is not valid UTF-8
 /// fails with go-yaml's reader error (see [`check_bytes`]).
 pub fn parse_bytes(input: &[u8]) -> Result<Value, YamlError> {

@@ -434,3 +434,20 @@ fn scalar_ends() {
     assert_eq!(&t[at("1,")..crate::scalar_end(t, at("1,"))], "1");
     assert_eq!(&t[at("y]")..crate::scalar_end(t, at("y]"))], "y");
 }
+
+#[test]
+fn parse_keys_builds_only_the_kept_keys_and_finds_every_error() {
+    let doc = "kind: A\nspec:\n  x: [1, 2]\nmetadata:\n  name: n\n";
+    let v = crate::parse_keys(doc, &["kind", "metadata"]).unwrap();
+    let Value::Map(m) = v else { panic!("not a map") };
+    assert_eq!(m.len(), 2);
+    assert!(m.get("spec").is_none());
+    assert_eq!(m.get("kind").and_then(|k| k.as_str().map(str::to_string)).as_deref(), Some("A"));
+    for bad in
+        ["kind: A\nspec:\n  x: .nan\n", "kind: A\nspec:\n  ~: 1\n", "kind: A\nspec: {a: &x 1, b: *y}\n", "kind: [\n"]
+    {
+        let whole = crate::parse(bad).map(|_| ()).map_err(|e| e.to_string());
+        assert!(whole.is_err(), "{bad:?} should be an error");
+        assert_eq!(crate::parse_keys(bad, &["kind"]).map(|_| ()).map_err(|e| e.to_string()), whole, "{bad:?}");
+    }
+}
