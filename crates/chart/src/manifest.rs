@@ -107,6 +107,12 @@ pub(crate) fn split_manifest_bytes(big: &[u8]) -> Vec<&[u8]> {
 
 /// `s` without leading Unicode white space; a byte that is not UTF-8 is not space.
 fn trim_start_bytes(s: &[u8]) -> &[u8] {
+    // ASCII space first: only a non-ASCII byte needs UTF-8 decoding.
+    let ascii = s.iter().position(|&b| !b.is_ascii() || !(b as char).is_whitespace()).unwrap_or(s.len());
+    if s.get(ascii).is_none_or(|b| b.is_ascii()) {
+        return &s[ascii..];
+    }
+    let s = &s[ascii..];
     let mut skip = 0;
     for chunk in s.utf8_chunks() {
         let valid = chunk.valid();

@@ -180,13 +180,13 @@ fn is_nd(c: char) -> bool {
 
 /// The number of line feeds in `s`.
 fn count_newlines(s: &str) -> usize {
-    s.bytes().filter(|&b| b == b'\n').count()
+    memchr::memchr_iter(b'\n', s.as_bytes()).count()
 }
 
 /// The byte offset of the first `{{` in `s`.
 fn find_left_delim(s: &[u8]) -> Option<usize> {
     let mut from = 0;
-    while let Some(i) = s.get(from..)?.iter().position(|&b| b == b'{') {
+    while let Some(i) = memchr::memchr(b'{', s.get(from..)?) {
         let at = from + i;
         if s.get(at + 1) == Some(&b'{') {
             return Some(at);

@@ -47,9 +47,14 @@ impl TextBytes {
         &self.0
     }
 
-    /// Go's `len(bytes.TrimSpace(text)) == 0`.
+    /// Go's `len(bytes.TrimSpace(text)) == 0`; stops at the first ASCII byte that
+    /// is not space.
     fn is_blank(&self) -> bool {
-        String::from_utf8_lossy(&self.0).trim().is_empty()
+        match self.0.iter().position(|&b| !b.is_ascii() || !(b as char).is_whitespace()) {
+            None => true,
+            Some(i) if self.0[i].is_ascii() => false,
+            Some(i) => String::from_utf8_lossy(&self.0[i..]).trim().is_empty(),
+        }
     }
 }
 

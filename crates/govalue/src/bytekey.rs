@@ -30,7 +30,15 @@ fn push_escaped(out: &mut String, b: u8) {
 
 /// Whether `s` may hold a reserved code point (their UTF-8 starts F4 8F B8..BB).
 fn may_hold_reserved(s: &[u8]) -> bool {
-    s.windows(3).any(|w| w[0] == 0xF4 && w[1] == 0x8F && (0xB8..=0xBB).contains(&w[2]))
+    let mut from = 0;
+    while let Some(i) = s.get(from..).and_then(|rest| memchr::memchr(0xF4, rest)) {
+        let at = from + i;
+        if s.get(at + 1) == Some(&0x8F) && s.get(at + 2).is_some_and(|b| (0xB8..=0xBB).contains(b)) {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
 }
 
 /// Escapes the bytes of a Go string (see the module documentation).
