@@ -285,6 +285,11 @@ struct Parser<'a> {
     stack_floor: usize,
     tree_set: TreeSet,
     tree_index: HashMap<String, usize>,
+    /// Emptied lists reused while building commands and pipelines, so that each
+    /// finished list is allocated once at its exact length.
+    arg_pool: Vec<Vec<Arg>>,
+    cmd_pool: Vec<Vec<Command>>,
+    node_pool: Vec<Vec<Node>>,
 }
 
 /// Parses `text` as template `name`; returns the main template and its defines,
@@ -314,6 +319,9 @@ pub(crate) fn parse(
         stack_floor,
         tree_set: Vec::new(),
         tree_index: HashMap::new(),
+        arg_pool: Vec::new(),
+        cmd_pool: Vec::new(),
+        node_pool: Vec::new(),
     };
     let root = p.parse_top()?;
     p.add(name.to_string(), root)?;
@@ -468,11 +476,16 @@ impl<'a> Parser<'a> {
     }
 
     fn item_list(&mut self) -> PResult<(Vec<Node>, Parsed)> {
-        let mut list = Vec::new();
+        let mut list = self.node_pool.pop().unwrap_or_default();
         while self.peek_non_space().typ != ItemType::Eof {
             match self.text_or_action()? {
                 Parsed::Node(n) => list.push(n),
-                other => return Ok((list, other)),
+                other => {
+                    // A list of exactly its length (lists nest: the pool is a stack).
+                    let exact: Vec<Node> = list.drain(..).collect::<Box<[Node]>>().into();
+                    self.node_pool.push(list);
+                    return Ok((exact, other));
+                }
             }
         }
         self.errorf("unexpected EOF")
@@ -627,7 +640,7 @@ impl<'a> Parser<'a> {
         let pos = token.pos;
         let mut is_assign = false;
         let mut decl: Vec<Variable> = Vec::new();
-        let mut cmds: Vec<Command> = Vec::new();
+        let mut cmds: Vec<Command> = self.cmd_pool.pop().unwrap_or_default();
         loop {
             let v = self.peek_non_space();
             if v.typ != ItemType::Variable {
@@ -664,7 +677,9 @@ impl<'a> Parser<'a> {
             match token.typ {
                 t if t == end => {
                     self.check_pipeline(&cmds, context)?;
-                    return Ok(Pipe { pos, is_assign, decl: decl.into(), cmds: cmds.into() });
+                    let exact: Box<[Command]> = cmds.drain(..).collect();
+                    self.cmd_pool.push(cmds);
+                    return Ok(Pipe { pos, is_assign, decl: decl.into(), cmds: exact });
                 }
                 ItemType::Bool
                 | ItemType::CharConstant
@@ -706,7 +721,7 @@ impl<'a> Parser<'a> {
 
     fn command(&mut self) -> PResult<Command> {
         let pos = self.peek_non_space().pos;
-        let mut args = Vec::new();
+        let mut args = self.arg_pool.pop().unwrap_or_default();
         loop {
             self.peek_non_space();
             if let Some(operand) = self.operand()? {
@@ -724,7 +739,9 @@ impl<'a> Parser<'a> {
         if args.is_empty() {
             return self.errorf("empty command");
         }
-        Ok(Command { pos, args: args.into() })
+        let exact: Box<[Arg]> = args.drain(..).collect();
+        self.arg_pool.push(args);
+        Ok(Command { pos, args: exact })
     }
 
     fn operand(&mut self) -> PResult<Option<Arg>> {
