@@ -12,6 +12,48 @@ pub fn go_match(pattern: &str, name: &str) -> Option<bool> {
     match_runes(&pattern, &name)
 }
 
+/// A `filepath.Match` pattern prepared for matching many names: the common shapes
+/// of `.helmignore` rules (`name`, `*.ext`) are matched without the general
+/// algorithm, with the same results.
+pub struct GoPattern {
+    pattern: String,
+    shape: Shape,
+}
+
+enum Shape {
+    /// No metacharacter: matches only itself.
+    Literal,
+    /// `*` then a literal: a name ending with it, with no `/` before it.
+    StarSuffix,
+    /// Anything else.
+    General,
+}
+
+impl GoPattern {
+    /// Prepares `pattern`.
+    pub fn new(pattern: &str) -> GoPattern {
+        let meta = |s: &str| s.contains(['*', '?', '[', '\\']);
+        let shape = match pattern.strip_prefix('*') {
+            _ if !meta(pattern) => Shape::Literal,
+            Some(rest) if !rest.is_empty() && !meta(rest) => Shape::StarSuffix,
+            _ => Shape::General,
+        };
+        GoPattern { pattern: pattern.to_string(), shape }
+    }
+
+    /// [`go_match`] of this pattern against `name`.
+    pub fn matches(&self, name: &str) -> Option<bool> {
+        match self.shape {
+            Shape::Literal => Some(self.pattern == name),
+            Shape::StarSuffix => {
+                let suffix = &self.pattern[1..];
+                Some(name.strip_suffix(suffix).is_some_and(|head| !head.contains('/')))
+            }
+            Shape::General => go_match(&self.pattern, name),
+        }
+    }
+}
+
 /// A rune of a pattern or name: a `char`, or a byte of ASCII text.
 trait Rune: Copy + Ord {
     /// Whether this rune is the ASCII character `c`.
@@ -366,5 +408,38 @@ mod tests {
         assert!(FilesGlob::compile("files/**").unwrap().matches("files/sub/a.txt"));
         assert!(FilesGlob::compile("files/*.{txt,md}").unwrap().matches("files/a.md"));
         assert!(FilesGlob::compile("{").is_none());
+    }
+}
+
+#[cfg(test)]
+mod prepared_pattern_tests {
+    use super::*;
+
+    #[test]
+    fn prepared_patterns_agree_with_go_match() {
+        let patterns =
+            ["*.swp", ".git", "*~", "a*b", "*", "*.", "x", "*/y", "[ab].txt", "\\*.md", "*.tpl", "dir/*.yaml"];
+        let names = [
+            "a.swp",
+            "dir/a.swp",
+            ".swp",
+            "x",
+            "a~",
+            "~",
+            "ab",
+            "a/b",
+            "a.txt",
+            "*.md",
+            ".git",
+            "b.txt",
+            "dir/y.yaml",
+            "",
+        ];
+        for p in patterns {
+            let prepared = GoPattern::new(p);
+            for n in names {
+                assert_eq!(prepared.matches(n), go_match(p, n), "{p:?} {n:?}");
+            }
+        }
     }
 }

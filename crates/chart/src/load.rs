@@ -10,7 +10,7 @@ use std::rc::Rc;
 use govalue::{Map, Value};
 
 use crate::error::Error;
-use crate::glob::go_match;
+use crate::glob::{go_match, GoPattern};
 use crate::values;
 
 /// Largest decompressed archive Helm accepts (100 MiB).
@@ -249,7 +249,7 @@ fn strip_bom(mut data: Vec<u8>) -> Vec<u8> {
 struct IgnoreRules(Vec<IgnoreRule>);
 
 struct IgnoreRule {
-    pattern: String,
+    pattern: GoPattern,
     negate: bool,
     must_dir: bool,
     /// How the pattern is matched: against the whole path or its base name.
@@ -292,7 +292,7 @@ impl IgnoreRules {
             rule = r;
             whole_path = true;
         }
-        self.0.push(IgnoreRule { pattern: rule.to_string(), negate, must_dir, whole_path });
+        self.0.push(IgnoreRule { pattern: GoPattern::new(rule), negate, must_dir, whole_path });
         Ok(())
     }
 
@@ -302,7 +302,7 @@ impl IgnoreRules {
         }
         for r in &self.0 {
             let target = if r.whole_path { path } else { path.rsplit('/').next().unwrap_or(path) };
-            let matched = go_match(&r.pattern, target).unwrap_or(false);
+            let matched = r.pattern.matches(target).unwrap_or(false);
             if r.negate {
                 if r.must_dir && !is_dir {
                     return true;
