@@ -39,21 +39,31 @@ impl Template {
     }
 }
 
-/// The bytes of a text node (the source's exact bytes, UTF-8 or not).
-pub(crate) struct TextBytes(Rc<[u8]>);
+/// The bytes of a text node (the source's exact bytes, UTF-8 or not): a range of
+/// the template's text when it holds no escaped byte (no copy), else its own bytes.
+pub(crate) enum TextBytes {
+    /// `text[start..end]`.
+    Shared { text: Rc<str>, start: usize, end: usize },
+    /// Bytes unescaped from the source.
+    Owned(Rc<[u8]>),
+}
 
 impl TextBytes {
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0
+        match self {
+            TextBytes::Shared { text, start, end } => text.as_bytes().get(*start..*end).unwrap_or(&[]),
+            TextBytes::Owned(b) => b,
+        }
     }
 
     /// Go's `len(bytes.TrimSpace(text)) == 0`; stops at the first ASCII byte that
     /// is not space.
     fn is_blank(&self) -> bool {
-        match self.0.iter().position(|&b| !b.is_ascii() || !(b as char).is_whitespace()) {
+        let b = self.as_bytes();
+        match b.iter().position(|&b| !b.is_ascii() || !(b as char).is_whitespace()) {
             None => true,
-            Some(i) if self.0[i].is_ascii() => false,
-            Some(i) => String::from_utf8_lossy(&self.0[i..]).trim().is_empty(),
+            Some(i) if b[i].is_ascii() => false,
+            Some(i) => String::from_utf8_lossy(&b[i..]).trim().is_empty(),
         }
     }
 }
@@ -516,10 +526,17 @@ impl<'a> Parser<'a> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let token = self.next_non_space();
         match token.typ {
-            ItemType::Text => Ok(Parsed::Node(Node::Text {
-                pos: token.pos,
-                text: TextBytes(Rc::from(crate::source::unescape(&token.val).as_ref())),
-            })),
+            ItemType::Text => {
+                let text = match crate::source::unescape(&token.val) {
+                    std::borrow::Cow::Borrowed(_) => TextBytes::Shared {
+                        text: self.text.clone(),
+                        start: token.pos,
+                        end: token.pos + token.val.len(),
+                    },
+                    std::borrow::Cow::Owned(bytes) => TextBytes::Owned(Rc::from(bytes)),
+                };
+                Ok(Parsed::Node(Node::Text { pos: token.pos, text }))
+            }
             ItemType::LeftDelim => {
                 self.action_line = token.line;
                 let result = self.action();
