@@ -533,33 +533,33 @@ impl Converter {
 /// With `typed`, integers stay `Value::Int64` (what a typed Go struct field sees
 /// before the JSON round trip turns them into float64).
 pub fn decode_document(doc: &Doc<'_>, typed: bool) -> Result<Node, YamlError> {
-    let (dn, mut c) = decode(doc, typed)?;
-    let node = c.convert(dn)?;
-    if let Some(e) = c.json_error {
-        return Err(convert_error(e));
-    }
-    Ok(node)
+    decode_with(doc, typed, |c, dn| c.convert(dn))
 }
 
 /// [`decode_document`] straight to the plain value (what [`Node::to_value`] gives).
 pub fn decode_document_value(doc: &Doc<'_>, typed: bool) -> Result<Value, YamlError> {
-    let (dn, mut c) = decode(doc, typed)?;
-    let value = c.convert_value(dn)?;
-    if let Some(e) = c.json_error {
-        return Err(convert_error(e));
-    }
-    Ok(value)
+    decode_with(doc, typed, |c, dn| c.convert_value(dn))
 }
 
 /// [`decode_document_value`] of which a top-level mapping keeps only the keys in
 /// `keep`; every error of the whole document is still found.
 pub fn decode_document_keys(doc: &Doc<'_>, keep: &[&str]) -> Result<Value, YamlError> {
-    let (dn, mut c) = decode(doc, false)?;
-    let value = c.convert_selected(dn, keep)?;
+    decode_with(doc, false, |c, dn| c.convert_selected(dn, keep))
+}
+
+/// Decodes `doc` and converts the result with `convert`; a JSON error the
+/// conversion noted comes after its key errors, as in sigs.k8s.io/yaml.
+fn decode_with<T>(
+    doc: &Doc<'_>,
+    typed: bool,
+    convert: impl FnOnce(&mut Converter, DNode<'_>) -> Result<T, YamlError>,
+) -> Result<T, YamlError> {
+    let (dn, mut c) = decode(doc, typed)?;
+    let out = convert(&mut c, dn)?;
     if let Some(e) = c.json_error {
         return Err(convert_error(e));
     }
-    Ok(value)
+    Ok(out)
 }
 
 fn decode<'d>(doc: &'d Doc<'_>, typed: bool) -> Result<(DNode<'d>, Converter), YamlError> {

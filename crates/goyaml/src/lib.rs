@@ -183,13 +183,7 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
 /// errors as [`parse`], but of a top-level mapping only the entries whose key is in
 /// `keys` are built.
 pub fn parse_keys(text: &str, keys: &[&str]) -> Result<Value, YamlError> {
-    let text = if text.is_empty() { "\n" } else { text };
-    check(text)?;
-    let mut composer = parser::Composer::new(text);
-    match composer.next_document()? {
-        Some(doc) => decode::decode_document_keys(&doc, keys),
-        None => Ok(Value::Nil),
-    }
+    first_document_with(text, |doc| decode::decode_document_keys(doc, keys))
 }
 
 /// [`parse`] of raw bytes, as go-yaml reads them: input that is not valid UTF-8
@@ -312,11 +306,19 @@ fn first_document(text: &str, typed: bool) -> Result<Option<Node>, YamlError> {
 }
 
 fn first_document_value(text: &str, typed: bool) -> Result<Value, YamlError> {
+    first_document_with(text, |doc| decode::decode_document_value(doc, typed))
+}
+
+/// The first document of `text` converted by `convert`; no document is `nil`.
+fn first_document_with(
+    text: &str,
+    convert: impl FnOnce(&parser::Doc<'_>) -> Result<Value, YamlError>,
+) -> Result<Value, YamlError> {
     let text = if text.is_empty() { "\n" } else { text };
     check(text)?;
     let mut composer = parser::Composer::new(text);
     match composer.next_document()? {
-        Some(doc) => decode::decode_document_value(&doc, typed),
+        Some(doc) => convert(&doc),
         None => Ok(Value::Nil),
     }
 }
