@@ -136,8 +136,9 @@ fn render_with(
     let mut set = Templates::new(funcs);
     set.set_seed(ctx.seed);
     let order = execution_order(tpls.keys());
-    let sources: Vec<(&str, &[u8])> = order.iter().map(|name| (name.as_str(), &*tpls[*name].text)).collect();
-    set.add_all(&sources).map_err(|e| Error::new(e.helm_message()))?;
+    for name in &order {
+        set.add_bytes(name, &tpls[*name].text).map_err(|e| Error::new(e.helm_message()))?;
+    }
     let mut rendered = Rendered { outputs: BTreeMap::new(), spans: BTreeMap::new() };
     for name in order {
         if base_name(name).starts_with('_') {

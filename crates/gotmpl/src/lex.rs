@@ -126,67 +126,6 @@ impl Item<'_> {
     }
 }
 
-/// A token recorded apart from its text (so it can be made on another thread):
-/// its kind, the byte range of its text, its line, and an error's message.
-pub(crate) struct LexedItem {
-    typ: ItemType,
-    pos: usize,
-    end: usize,
-    line: usize,
-    message: Option<Box<str>>,
-}
-
-/// Every token of `text` through the second EOF (after which a [`Lexer`] repeats
-/// the same EOF forever), exactly as a lexer with these `break`/`continue`
-/// settings gives them.
-pub(crate) fn lex_all(text: &str, break_ok: bool, continue_ok: bool) -> Vec<LexedItem> {
-    let mut lex = Lexer::new(text);
-    lex.break_ok = break_ok;
-    lex.continue_ok = continue_ok;
-    let mut out = Vec::new();
-    loop {
-        let item = lex.next_item();
-        let typ = item.typ;
-        let (end, message) = match item.val {
-            Cow::Borrowed(s) => (item.pos + s.len(), None),
-            Cow::Owned(m) => (item.pos, Some(m.into_boxed_str())),
-        };
-        out.push(LexedItem { typ, pos: item.pos, end, line: item.line, message });
-        if typ == ItemType::Eof && out.len() >= 2 && out[out.len() - 2].typ == ItemType::Eof {
-            return out;
-        }
-    }
-}
-
-/// Where the parser takes its tokens from: a lexer running alongside it, or the
-/// tokens [`lex_all`] recorded beforehand.
-pub(crate) enum Tokens<'a> {
-    /// Lex as the parser asks.
-    Lexer(Lexer<'a>),
-    /// Replay recorded tokens of `text`; the last (EOF) repeats forever.
-    Lexed { text: &'a str, items: Vec<LexedItem>, next: usize },
-}
-
-impl<'a> Tokens<'a> {
-    /// The next token (EOF forever at the end).
-    pub fn next_item(&mut self) -> Item<'a> {
-        match self {
-            Tokens::Lexer(lex) => lex.next_item(),
-            Tokens::Lexed { text, items, next } => {
-                let Some(it) = items.get(*next).or_else(|| items.last()) else {
-                    return Item { typ: ItemType::Eof, pos: text.len(), val: Cow::Borrowed(""), line: 1 };
-                };
-                *next = (*next + 1).min(items.len());
-                let val = match &it.message {
-                    Some(m) => Cow::Owned(m.to_string()),
-                    None => Cow::Borrowed(text.get(it.pos..it.end).unwrap_or("")),
-                };
-                Item { typ: it.typ, pos: it.pos, val, line: it.line }
-            }
-        }
-    }
-}
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
     Text,

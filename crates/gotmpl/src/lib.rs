@@ -39,9 +39,6 @@ use govalue::{FuncMap, Value};
 use exec::{Ctx, GoError, Scope, TplParse};
 use parse::Template;
 
-/// How much template source makes lexing on a second thread worth starting it.
-const PARALLEL_LEX_BYTES: usize = 64 * 1024;
-
 /// Every template of one render and the defines they share. Parsed once.
 pub struct Templates {
     funcs: FuncMap,
@@ -81,63 +78,13 @@ impl Templates {
         let text = source::escape(text);
         let trees = parse::parse(name, &text, &|f| exec::has_function(funcs, f), floor)
             .map_err(|message| TemplateError { file: name.to_string(), kind: ErrorKind::Parse(message) })?;
-        self.insert_trees(trees);
-        Ok(())
-    }
-
-    /// [`Templates::add_bytes`] of each `(name, source)` in order, stopping at the
-    /// first error. With much source and a second core, a helper thread escapes and
-    /// lexes the templates ahead of the parser (Go's lexer depends on nothing the
-    /// parser decides, so the tokens, trees and errors are the same).
-    pub fn add_all(&mut self, sources: &[(&str, &[u8])]) -> Result<(), TemplateError> {
-        let total: usize = sources.iter().map(|(_, s)| s.len()).sum();
-        let parallel = sources.len() > 1
-            && total >= PARALLEL_LEX_BYTES
-            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-        if !parallel {
-            for (name, text) in sources {
-                self.add_bytes(name, text)?;
-            }
-            return Ok(());
-        }
-        let funcs = &self.funcs;
-        let break_ok = !exec::has_function(funcs, "break");
-        let continue_ok = !exec::has_function(funcs, "continue");
-        let floor = self.stack_floor();
-        std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::sync_channel(4);
-            scope.spawn(move || {
-                for (_, text) in sources {
-                    let text = source::escape(text);
-                    let items = lex::lex_all(&text, break_ok, continue_ok);
-                    if tx.send((text, items)).is_err() {
-                        return;
-                    }
-                }
-            });
-            for (name, _) in sources {
-                let Ok((text, items)) = rx.recv() else {
-                    return Err(TemplateError {
-                        file: name.to_string(),
-                        kind: ErrorKind::Parse("template: lexing stopped unexpectedly".into()),
-                    });
-                };
-                let funcs = &self.funcs;
-                let trees = parse::parse_lexed(name, &text, items, &|f| exec::has_function(funcs, f), floor)
-                    .map_err(|message| TemplateError { file: name.to_string(), kind: ErrorKind::Parse(message) })?;
-                self.insert_trees(trees);
-            }
-            Ok(())
-        })
-    }
-
-    fn insert_trees(&mut self, trees: parse::TreeSet) {
         for tree in trees {
             if tree.is_empty() && self.set.contains_key(&tree.name) {
                 continue;
             }
             self.set.insert(tree.name.clone(), Rc::new(tree));
         }
+        Ok(())
     }
 
     /// Whether a template or define called `name` exists.

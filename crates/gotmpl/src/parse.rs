@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
-use crate::lex::{Item, ItemType, LexedItem, Lexer, Tokens};
+use crate::lex::{Item, ItemType, Lexer};
 use crate::literal;
 
 /// A byte offset into the template text.
@@ -282,7 +282,7 @@ const MAX_PIPELINE_CMDS: usize = 100_000;
 pub(crate) type TreeSet = Vec<Template>;
 
 struct Parser<'a> {
-    lex: Tokens<'a>,
+    lex: Lexer<'a>,
     token: [Item<'a>; 3],
     peek_count: usize,
     vars: Vec<String>,
@@ -311,32 +311,10 @@ pub(crate) fn parse(
     has_function: &dyn Fn(&str) -> bool,
     stack_floor: usize,
 ) -> PResult<TreeSet> {
+    let empty = Item { typ: ItemType::Eof, pos: 0, val: std::borrow::Cow::Borrowed(""), line: 0 };
     let mut lex = Lexer::new(text);
     lex.break_ok = !has_function("break");
     lex.continue_ok = !has_function("continue");
-    parse_tokens(name, text, Tokens::Lexer(lex), has_function, stack_floor)
-}
-
-/// [`parse`] from the tokens [`crate::lex::lex_all`] recorded for `text` (with the
-/// `break`/`continue` settings `has_function` implies).
-pub(crate) fn parse_lexed(
-    name: &str,
-    text: &str,
-    items: Vec<LexedItem>,
-    has_function: &dyn Fn(&str) -> bool,
-    stack_floor: usize,
-) -> PResult<TreeSet> {
-    parse_tokens(name, text, Tokens::Lexed { text, items, next: 0 }, has_function, stack_floor)
-}
-
-fn parse_tokens<'a>(
-    name: &str,
-    text: &'a str,
-    lex: Tokens<'a>,
-    has_function: &'a dyn Fn(&str) -> bool,
-    stack_floor: usize,
-) -> PResult<TreeSet> {
-    let empty = Item { typ: ItemType::Eof, pos: 0, val: std::borrow::Cow::Borrowed(""), line: 0 };
     let mut p = Parser {
         lex,
         token: [empty.clone(), empty.clone(), empty],
