@@ -548,7 +548,7 @@ fn assigned_vars<'n>(nodes: &'n [Node], out: &mut Vec<&'n str>, depth: usize) {
     for n in nodes {
         match n {
             Node::Action { pipe } if pipe.is_assign => {
-                out.extend(pipe.decl.iter().filter_map(|v| v.ident.first().map(String::as_str)));
+                out.extend(pipe.decl.iter().filter_map(|v| v.ident.first().map(|s| &**s)));
             }
             Node::If(b) | Node::With(b) | Node::Range(b) => {
                 assigned_vars(&b.list, out, depth + 1);
@@ -921,7 +921,7 @@ impl<'a> State<'a> {
         }
         let value = value.unwrap_or(Val::Missing);
         for var in &pipe.decl {
-            let name: &'a str = var.ident.first().map(String::as_str).unwrap_or("$");
+            let name: &'a str = var.ident.first().map(|s| &**s).unwrap_or("$");
             if pipe.is_assign {
                 self.set_var(name, value.clone(), self.p.clone())?;
             } else {
@@ -1020,7 +1020,7 @@ impl<'a> State<'a> {
         final_: Option<Val>,
     ) -> Exec<Val> {
         self.at(At::Arg(node));
-        let name = var.ident.first().map(String::as_str).unwrap_or("$");
+        let name = var.ident.first().map(|s| &**s).unwrap_or("$");
         let value = self.var_value(name)?;
         if var.ident.len() == 1 {
             if let Some(args) = args {
@@ -1038,7 +1038,7 @@ impl<'a> State<'a> {
         dot: &Val,
         mut receiver: Val,
         node: &'a Arg,
-        ident: &'a [String],
+        ident: &'a [Rc<str>],
         args: Option<&'a [Arg]>,
         final_: Option<Val>,
     ) -> Exec<Val> {

@@ -98,7 +98,7 @@ pub(crate) struct Pipe {
 /// `$x` or `$x.a.b`.
 pub(crate) struct Variable {
     pub pos: Pos,
-    pub ident: Vec<String>,
+    pub ident: Vec<Rc<str>>,
 }
 
 /// One stage of a pipeline.
@@ -111,12 +111,12 @@ pub(crate) struct Command {
 pub(crate) enum Arg {
     Field {
         pos: Pos,
-        ident: Vec<String>,
+        ident: Vec<Rc<str>>,
     },
     Chain {
         pos: Pos,
         node: Box<Arg>,
-        field: Vec<String>,
+        field: Vec<Rc<str>>,
     },
     Identifier {
         pos: Pos,
@@ -135,10 +135,11 @@ pub(crate) enum Arg {
         pos: Pos,
     },
     Number(Box<Number>),
-    /// A string constant: its source text and its value (bytes kept, as in Go).
+    /// A string constant: its value (bytes kept, as in Go) and, when it is not
+    /// simply the value in double quotes, its source text.
     String {
         pos: Pos,
-        quoted: String,
+        quoted: Option<Box<str>>,
         value: govalue::Value,
     },
 }
@@ -200,14 +201,21 @@ impl fmt::Display for Arg {
             Arg::Dot { .. } => f.write_str("."),
             Arg::Nil { .. } => f.write_str("nil"),
             Arg::Number(n) => f.write_str(&n.text),
-            Arg::String { quoted, .. } => f.write_str(quoted),
+            Arg::String { quoted: Some(q), .. } => f.write_str(q),
+            Arg::String { value, .. } => write!(f, "\"{}\"", value.as_str().unwrap_or_default()),
         }
     }
 }
 
 impl fmt::Display for Variable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.ident.join("."))
+        for (i, id) in self.ident.iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            f.write_str(id)?;
+        }
+        Ok(())
     }
 }
 
@@ -300,6 +308,7 @@ struct Parser<'a> {
     arg_pool: Vec<Vec<Arg>>,
     cmd_pool: Vec<Vec<Command>>,
     node_pool: Vec<Vec<Node>>,
+    names: HashMap<&'a str, Rc<str>>,
 }
 
 /// Parses `text` as template `name`; returns the main template and its defines,
@@ -332,6 +341,7 @@ pub(crate) fn parse(
         arg_pool: Vec::new(),
         cmd_pool: Vec::new(),
         node_pool: Vec::new(),
+        names: HashMap::new(),
     };
     let root = p.parse_top()?;
     p.add(name.to_string(), root)?;
@@ -648,8 +658,14 @@ impl<'a> Parser<'a> {
         Ok(Node::Template { pos: token.pos, name, pipe })
     }
 
-    fn new_variable(pos: Pos, text: &str) -> Variable {
-        Variable { pos, ident: text.split('.').map(str::to_string).collect() }
+    fn new_variable(&mut self, pos: Pos, text: &'a str) -> Variable {
+        Variable { pos, ident: text.split('.').map(|s| self.name(s)).collect() }
+    }
+
+    /// `s` as a shared name: each distinct field or variable name of a template is
+    /// allocated once.
+    fn name(&mut self, s: &'a str) -> Rc<str> {
+        self.names.entry(s).or_insert_with(|| Rc::from(s)).clone()
     }
 
     fn pipeline(&mut self, context: &str, end: ItemType) -> PResult<Pipe> {
@@ -669,11 +685,11 @@ impl<'a> Parser<'a> {
             if next.typ == ItemType::Assign || next.typ == ItemType::Declare {
                 is_assign = next.typ == ItemType::Assign;
                 self.next_non_space();
-                decl.push(Self::new_variable(v.pos, &v.val));
+                decl.push(self.new_variable(v.pos, text_of(&v)));
                 self.vars.push(v.val.to_string());
             } else if next.typ == ItemType::Char && next.val == "," {
                 self.next_non_space();
-                decl.push(Self::new_variable(v.pos, &v.val));
+                decl.push(self.new_variable(v.pos, text_of(&v)));
                 self.vars.push(v.val.to_string());
                 if context == "range" && decl.len() < 2 {
                     match self.peek_non_space().typ {
@@ -772,7 +788,7 @@ impl<'a> Parser<'a> {
         let mut fields = Vec::new();
         while self.peek().typ == ItemType::Field {
             let f = self.next();
-            fields.push(f.val.get(1..).unwrap_or("").to_string());
+            fields.push(self.name(text_of(&f).get(1..).unwrap_or("")));
         }
         Ok(Some(match node {
             Arg::Field { mut ident, .. } => {
@@ -803,16 +819,16 @@ impl<'a> Parser<'a> {
             ItemType::Dot => Arg::Dot { pos: token.pos },
             ItemType::Nil => Arg::Nil { pos: token.pos },
             ItemType::Variable => {
-                let v = Self::new_variable(token.pos, &token.val);
-                let first = v.ident.first().cloned().unwrap_or_default();
-                if !self.vars.contains(&first) {
+                let v = self.new_variable(token.pos, text_of(&token));
+                let first: &str = v.ident.first().map_or("", |s| s);
+                if !self.vars.iter().any(|var| var == first) {
                     return self.errorf(format!("undefined variable {}", govalue::strconv::quote(&first)));
                 }
                 Arg::Variable(v)
             }
             ItemType::Field => Arg::Field {
                 pos: token.pos,
-                ident: token.val.get(1..).unwrap_or("").split('.').map(str::to_string).collect(),
+                ident: text_of(&token).get(1..).unwrap_or("").split('.').map(|s| self.name(s)).collect(),
             },
             ItemType::Bool => Arg::Bool { pos: token.pos, value: token.val == "true" },
             ItemType::CharConstant | ItemType::Complex | ItemType::Number => {
@@ -831,11 +847,16 @@ impl<'a> Parser<'a> {
                 Arg::Pipe(Box::new(pipe?))
             }
             ItemType::String | ItemType::RawString => match literal::unquote_bytes(&token.val) {
-                Ok(s) => Arg::String {
-                    pos: token.pos,
-                    quoted: crate::source::unescape_lossy(&token.val).into_owned(),
-                    value: govalue::Value::from_go_bytes(s),
-                },
+                Ok(s) => {
+                    let plain = token.val.len() == s.len() + 2
+                        && token.val.starts_with('"')
+                        && token.val.as_bytes().get(1..token.val.len() - 1) == Some(&s[..]);
+                    Arg::String {
+                        pos: token.pos,
+                        quoted: (!plain).then(|| crate::source::unescape_lossy(&token.val).into()),
+                        value: govalue::Value::from_go_bytes(s),
+                    }
+                }
                 Err(e) => return self.errorf(e),
             },
             _ => {
@@ -843,6 +864,14 @@ impl<'a> Parser<'a> {
                 return Ok(None);
             }
         }))
+    }
+}
+
+/// The source text of a token (an error token, which owns its message, has none).
+fn text_of<'a>(token: &Item<'a>) -> &'a str {
+    match token.val {
+        std::borrow::Cow::Borrowed(s) => s,
+        std::borrow::Cow::Owned(_) => "",
     }
 }
 
