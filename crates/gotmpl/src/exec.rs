@@ -12,6 +12,7 @@ use crate::builtins::{self, Builtin};
 use crate::parse::{self, Arg, Branch, Command, Node, Number, Pipe, Template, Variable};
 use crate::trace::{self, Cond, Conds, Prov, Site, Tracer, P};
 use crate::values::ValuesMethod;
+use crate::NameMap;
 
 /// Go's `maxExecDepth`: nested `{{template}}` calls allowed in one execution.
 pub(crate) const MAX_EXEC_DEPTH: usize = 100_000;
@@ -198,7 +199,7 @@ impl Object for Complex {
 /// The templates visible to an execution: the chart's set, plus one layer per
 /// enclosing `tpl` call holding the defines of its text.
 pub(crate) struct Scope<'a> {
-    pub defines: &'a HashMap<String, Rc<Template>>,
+    pub defines: &'a NameMap<Rc<Template>>,
     pub parent: Option<&'a Scope<'a>>,
 }
 
@@ -224,7 +225,7 @@ impl<'a> Scope<'a> {
 /// A parsed `tpl` text: its main template and its defines (the main one included).
 pub(crate) struct TplTrees {
     pub main: Rc<Template>,
-    pub defines: HashMap<String, Rc<Template>>,
+    pub defines: NameMap<Rc<Template>>,
 }
 
 /// The outcome of parsing a `tpl` text, cached by text.
@@ -233,7 +234,7 @@ pub(crate) type TplParse = Result<TplTrees, String>;
 /// What one `Templates::execute` shares among all nested executions.
 pub(crate) struct Ctx<'a> {
     pub funcs: &'a FuncMap,
-    pub tpl_cache: &'a RefCell<HashMap<String, Rc<TplParse>>>,
+    pub tpl_cache: &'a RefCell<NameMap<Rc<TplParse>>>,
     pub rng: &'a RefCell<crate::random::Source>,
     pub include_counts: RefCell<HashMap<String, usize>>,
     /// How many `tpl` calls are executing, one inside another.
@@ -257,7 +258,7 @@ pub(crate) fn has_function(funcs: &FuncMap, name: &str) -> bool {
 /// Parses a `tpl` text into its trees (Go's error text on failure).
 pub(crate) fn parse_tpl(funcs: &FuncMap, text: &str, stack_floor: usize) -> TplParse {
     let trees = parse::parse(SET_NAME, text, &|name| has_function(funcs, name), stack_floor)?;
-    let mut defines = HashMap::new();
+    let mut defines = NameMap::default();
     let mut main = None;
     for tree in trees {
         let tree = Rc::new(tree);

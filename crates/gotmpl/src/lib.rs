@@ -39,11 +39,15 @@ use govalue::{FuncMap, Value};
 use exec::{Ctx, GoError, Scope, TplParse};
 use parse::Template;
 
+/// A map by template (or `tpl` text) name, looked up at every `include`: a fast,
+/// randomly seeded hasher.
+pub(crate) type NameMap<V> = HashMap<String, V, foldhash::fast::RandomState>;
+
 /// Every template of one render and the defines they share. Parsed once.
 pub struct Templates {
     funcs: FuncMap,
-    set: HashMap<String, Rc<Template>>,
-    tpl_cache: RefCell<HashMap<String, Rc<TplParse>>>,
+    set: NameMap<Rc<Template>>,
+    tpl_cache: RefCell<NameMap<Rc<TplParse>>>,
     rng: RefCell<random::Source>,
     /// The executing thread and the lowest stack address it may use.
     stack_floor: Cell<Option<(std::thread::ThreadId, usize)>>,
@@ -54,8 +58,8 @@ impl Templates {
     pub fn new(funcs: FuncMap) -> Templates {
         let mut t = Templates {
             funcs,
-            set: HashMap::new(),
-            tpl_cache: RefCell::new(HashMap::new()),
+            set: NameMap::default(),
+            tpl_cache: RefCell::new(NameMap::default()),
             rng: RefCell::new(random::Source::os()),
             stack_floor: Cell::new(None),
         };

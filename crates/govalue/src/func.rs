@@ -115,7 +115,8 @@ pub struct FuncSpec {
 /// The functions a template set can call, by name.
 #[derive(Clone, Default)]
 pub struct FuncMap {
-    funcs: HashMap<&'static str, FuncSpec>,
+    /// Looked up at every call: a fast (randomly seeded) hasher.
+    funcs: HashMap<&'static str, FuncSpec, foldhash::fast::RandomState>,
 }
 
 impl FuncMap {
