@@ -474,7 +474,7 @@ fn capstan_rules(opts: &TemplateOptions, chart: &str, report: &Report, out: &mut
             None,
         ));
     }
-    empty_secrets(report, out);
+    empty_secrets(report, chart, out);
     for file in values_files(opts, chart) {
         let Ok(text) = std::fs::read_to_string(&file) else { continue };
         if let Ok(Some(node)) = goyaml::parse_node(&text) {
@@ -496,7 +496,7 @@ fn capstan_rules(opts: &TemplateOptions, chart: &str, report: &Report, out: &mut
             let loc = by_path
                 .get(&(Rc::as_ptr(doc), path.as_str()))
                 .and_then(|f| f.written_by.as_ref().map(Loc::place))
-                .unwrap_or_else(|| Loc { file: Some(crate_file(opts, chart, &doc.source)), line: None, column: None });
+                .unwrap_or_else(|| Loc { file: Some(chart_file(chart, &doc.source)), line: None, column: None });
             let msg =
                 format!("key {path} is repeated (line {line} of the rendered document); the last one wins silently");
             out.push(finding("CS111", msg, loc, Some(doc), Some(&path)));
@@ -505,7 +505,7 @@ fn capstan_rules(opts: &TemplateOptions, chart: &str, report: &Report, out: &mut
 }
 
 /// A render name (`chart/templates/x.yaml`) as a path under the chart directory.
-fn crate_file(_opts: &TemplateOptions, chart: &str, source: &str) -> String {
+fn chart_file(chart: &str, source: &str) -> String {
     match source.split_once('/') {
         Some((_, rest)) => format!("{}/{rest}", chart.trim_end_matches('/')),
         None => source.to_string(),
@@ -648,22 +648,22 @@ fn plaintext_credentials(f: &Field, by_path: &HashMap<(*const Document, &str), &
     let kind = f.document.kind.as_deref().unwrap_or("");
     let shape = credential_shape(&f.value.to_go_string());
     let (key, place) = if kind == "ConfigMap" && f.path.starts_with("data.") {
-        (last_key(&f.path), "ConfigMap")
+        (last_key(&f.path), "a ConfigMap")
     } else if f.path.contains("annotations.") {
-        (last_key(&f.path), "annotation")
+        (last_key(&f.path), "an annotation")
     } else if let Some(base) = f.path.strip_suffix(".value").filter(|b| b.ends_with(']') && b.contains("env[")) {
         let name = by_path
             .get(&(Rc::as_ptr(&f.document), format!("{base}.name").as_str()))
             .map(|n| n.value.to_go_string())
             .unwrap_or_default();
-        (name, "env value")
+        (name, "an env value")
     } else if shape && kind != "Secret" {
-        (last_key(&f.path), "field")
+        (last_key(&f.path), "a field")
     } else {
         return;
     };
     if credential_key(&key) || shape {
-        let msg = format!("credential {key} is rendered in plain text into a {place}; put it in a Secret");
+        let msg = format!("credential {key} is rendered in plain text into {place}; put it in a Secret");
         out.push(field_finding("CS101", msg, f));
     }
 }
@@ -719,7 +719,7 @@ fn secret_data(f: &Field, out: &mut Vec<Finding>) {
 }
 
 /// Secrets with no data at all (a type that needs none excepted).
-fn empty_secrets(report: &Report, out: &mut Vec<Finding>) {
+fn empty_secrets(report: &Report, chart: &str, out: &mut Vec<Finding>) {
     for (doc, text) in &report.documents {
         if doc.kind.as_deref() != Some("Secret") {
             continue;
@@ -732,7 +732,7 @@ fn empty_secrets(report: &Report, out: &mut Vec<Finding>) {
         }
         let empty = |k: &str| m.get(k).is_none_or(|d| is_empty(&d));
         if empty("data") && empty("stringData") {
-            let loc = Loc { file: Some(doc.source.clone()), line: None, column: None };
+            let loc = Loc { file: Some(chart_file(chart, &doc.source)), line: None, column: None };
             out.push(finding("CS103", "Secret renders no data".into(), loc, Some(doc), None));
         }
     }
@@ -761,8 +761,9 @@ const NONDETERMINISTIC: &[&str] = &[
 ];
 
 fn nondeterministic(f: &Field, out: &mut Vec<Finding>) {
-    let guarded = f.conditions.iter().any(|c| c.text.contains("lookup"))
-        || f.via.iter().chain(&f.computed).any(|v| v.op == "lookup");
+    let guarded = f.conditions.iter().any(|c| {
+        c.text.contains("lookup") || c.origins.iter().any(|o| o.file.is_some() && source_line(o).contains("lookup"))
+    }) || f.via.iter().chain(&f.computed).any(|v| v.op == "lookup");
     if guarded {
         return;
     }
@@ -774,10 +775,8 @@ fn nondeterministic(f: &Field, out: &mut Vec<Finding>) {
         .iter()
         .find(|o| o.kind == "function" && o.path.as_deref().is_some_and(|p| NONDETERMINISTIC.contains(&p)));
     if let Some(call) = calls.first() {
-        let msg = format!(
-            "{} at {}:{}:{} makes a new value on every render (guard it with lookup to reuse the live one)",
-            call.op, call.place.file, call.place.line, call.place.column
-        );
+        let msg =
+            format!("{} here makes a new value on every render (guard it with lookup to reuse the live one)", call.op);
         out.push(finding("CS105", msg, Loc::place(&call.place), Some(&f.document), Some(&f.path)));
     } else if let Some(o) = by_origin {
         let loc = Loc::origin(o);
@@ -787,6 +786,15 @@ fn nondeterministic(f: &Field, out: &mut Vec<Finding>) {
         );
         out.push(finding("CS105", msg, loc, Some(&f.document), Some(&f.path)));
     }
+}
+
+/// The text of the line an origin points at (empty when it cannot be read).
+fn source_line(o: &Origin) -> String {
+    let (Some(file), Some(line)) = (&o.file, o.line) else { return String::new() };
+    std::fs::read_to_string(file)
+        .ok()
+        .and_then(|t| t.lines().nth(line.saturating_sub(1)).map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn image_tag(f: &Field, out: &mut Vec<Finding>) {
@@ -834,7 +842,7 @@ fn format_artifact(f: &Field, out: &mut Vec<Finding>) {
     let loc = f.written_by.as_ref().map(Loc::place).unwrap_or_else(|| field_loc(f));
     out.push(finding(
         "CS112",
-        format!("the value {} contains {what}", json(&f.value)),
+        format!("the value {} contains {what}", govalue::strconv::quote(&s)),
         loc,
         Some(&f.document),
         Some(&f.path),
@@ -1060,7 +1068,7 @@ pub fn to_sarif(results: &[ChartLint]) -> String {
         })
         .collect();
     format!(
-        "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{{\"tool\":{{\"driver\":{{\"name\":\"capstan\",\"informationUri\":\"https://github.com/capstan\",\"rules\":[{}]}}}},\"results\":[{}]}}]}}\n",
+        "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{{\"tool\":{{\"driver\":{{\"name\":\"capstan\",\"rules\":[{}]}}}},\"results\":[{}]}}]}}\n",
         rules.join(","),
         items.join(",\n")
     )
