@@ -110,7 +110,8 @@ pub fn run(args: Vec<OsString>) -> Result<(String, i32), (String, i32)> {
         None | Some("text") => {
             let (text, summary, failed) = lint::to_text(&results, l.strict, l.quiet);
             if !failed {
-                return Ok((format!("{text}{summary}\n"), 0));
+                let end = if summary.is_empty() { String::new() } else { format!("{summary}\n") };
+                return Ok((format!("{text}{end}"), 0));
             }
             let mut stdout = std::io::stdout().lock();
             let _ = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush());

@@ -92,9 +92,12 @@ fn exit_status_strict_quiet_and_selection() {
     assert!(codes(&sel).is_empty(), "{sel}");
     let sel = text(&lint_case("cs112_pos", &["--select=CS112", "-o", "json"]).stdout);
     assert_eq!(codes(&sel).len(), 3, "{sel}");
-    // --quiet leaves out charts with nothing above INFO.
+    // --quiet leaves out charts with nothing above INFO (and then the summary too).
     let quiet = lint_case("cs101_neg", &["--quiet"]);
-    assert_eq!(text(&quiet.stdout), "1 chart(s) linted, 0 chart(s) failed\n");
+    assert_eq!(text(&quiet.stdout), "");
+    let quiet = capstan(&cases(), &["lint", "cs101_neg", "cs106_pos", "--quiet"]);
+    assert!(text(&quiet.stdout).starts_with("==> Linting cs106_pos\n[WARNING]"));
+    assert!(text(&quiet.stdout).ends_with("\n\n2 chart(s) linted, 0 chart(s) failed\n"));
     // Several charts: a missing one is a failure in Helm's words; the others are linted.
     let out = capstan(&cases(), &["lint", "cs101_neg", "no-such-chart", "cs106_pos"]);
     assert_eq!(out.status.code(), Some(1));
@@ -190,4 +193,39 @@ fn seed_charts_without_the_smells_report_none() {
         let out = capstan(&dir, &all);
         assert!(codes(&text(&out.stdout)).is_empty(), "{args:?}: {}", text(&out.stdout));
     }
+}
+
+/// `capstan lint --rules helm` against `helm lint`'s recordings
+/// (`tests/helm_lint/*.expected`, made by `scripts/record-helm-lint`): exit code,
+/// stdout and stderr byte for byte. Seed and corpus cases need `../shared`.
+#[test]
+fn helm_rules_match_recorded_helm_lint() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/helm_lint");
+    let cases = std::fs::read_to_string(dir.join("cases")).unwrap();
+    let shared = testkit::shared_dir("seed-charts/istio-profile");
+    let mut checked = 0;
+    for line in cases.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let (name, place, args) = (words[0], words[1], &words[2..]);
+        let cwd = match (place, &shared) {
+            ("local", _) => dir.clone(),
+            ("seed", Some(s)) => s.join("seed-charts"),
+            ("corpus", Some(s)) => s.join("corpus/charts"),
+            (_, None) => continue,
+            (other, _) => panic!("unknown folder {other}"),
+        };
+        let expected = std::fs::read_to_string(dir.join(format!("{name}.expected"))).unwrap();
+        let mut all = vec!["lint", "--rules", "helm"];
+        all.extend_from_slice(args);
+        let out = capstan(&cwd, &all);
+        let got = format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            out.status.code().unwrap_or(-1),
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        assert_eq!(got, expected, "case {name}");
+        checked += 1;
+    }
+    assert!(checked >= 16, "only {checked} cases ran");
 }

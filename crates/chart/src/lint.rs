@@ -227,31 +227,47 @@ fn lint_one(chart: &str, base: &TemplateOptions, rules: &RuleSet) -> ChartLint {
             .and_then(|v| v.as_map().cloned())
             .unwrap_or_default();
         let text = |k: &str| meta.get(k).filter(|v| !v.is_nil()).map(|v| v.to_go_string()).unwrap_or_default();
+        let mut unknown: Vec<govalue::Str> =
+            meta.keys().into_iter().filter(|k| !CHART_FIELDS.contains(&&**k)).collect();
+        unknown.sort();
+        if let Some(field) = unknown.first() {
+            result.findings.push(helm(
+                Level::Warning,
+                "Chart.yaml",
+                format!("failed to strictly parse chart metadata file\n\terror unmarshaling JSON: while decoding JSON: json: unknown field \"{field}\""),
+            ));
+        }
         if text("name").is_empty() {
             result.findings.push(helm(Level::Error, "Chart.yaml", "name is required"));
             loadable = false;
         }
-        let version = text("version");
-        if version.is_empty() {
-            result.findings.push(helm(Level::Error, "Chart.yaml", "version is required"));
-            loadable = false;
-        }
-        let api = text("apiVersion");
-        if api.is_empty() {
+        if text("apiVersion").is_empty() {
             result.findings.push(helm(
                 Level::Error,
                 "Chart.yaml",
                 "apiVersion is required. The value must be either \"v1\" or \"v2\"",
             ));
         }
+        let version = text("version");
+        if version.is_empty() {
+            result.findings.push(helm(Level::Error, "Chart.yaml", "version is required"));
+            loadable = false;
+        }
         if text("icon").is_empty() {
             result.findings.push(helm(Level::Info, "Chart.yaml", "icon is recommended"));
         }
-        if version.is_empty() {
-            result.findings.push(helm(Level::Warning, "Chart.yaml", "version '' is not a valid SemVerV2"));
+        if !strict_semver(&version) {
+            result.findings.push(helm(
+                Level::Warning,
+                "Chart.yaml",
+                format!("version '{version}' is not a valid SemVerV2"),
+            ));
         }
         if !dir.join("values.yaml").is_file() {
             result.findings.push(helm(Level::Info, "values.yaml", "file does not exist"));
+        }
+        if let Some(f) = values_schema(dir, base) {
+            result.findings.push(f);
         }
         if !dir.join("templates").is_dir() {
             result.findings.push(helm(Level::Warning, "templates/", "directory does not exist"));
@@ -273,8 +289,8 @@ fn lint_one(chart: &str, base: &TemplateOptions, rules: &RuleSet) -> ChartLint {
             return result;
         }
     };
-    for (doc, text) in &report.documents {
-        if let Some(f) = name_check(doc, text) {
+    for (doc, _) in &report.documents {
+        if let Some(f) = name_check(doc) {
             result.findings.push(f);
         }
     }
@@ -289,6 +305,78 @@ fn lint_one(chart: &str, base: &TemplateOptions, rules: &RuleSet) -> ChartLint {
     result
 }
 
+/// The top-level fields of `Chart.yaml`.
+const CHART_FIELDS: &[&str] = &[
+    "name",
+    "home",
+    "sources",
+    "version",
+    "description",
+    "keywords",
+    "maintainers",
+    "icon",
+    "apiVersion",
+    "condition",
+    "tags",
+    "appVersion",
+    "deprecated",
+    "annotations",
+    "kubeVersion",
+    "dependencies",
+    "type",
+];
+
+/// Whether `v` is a strict semantic version 2 (`1.2.3`, `1.2.3-rc.1+b5`; no `v`).
+fn strict_semver(v: &str) -> bool {
+    let ident = |p: &str, numeric_rule: bool| {
+        !p.is_empty()
+            && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !(numeric_rule && p.len() > 1 && p.starts_with('0') && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let (rest, build) = match v.split_once('+') {
+        Some((r, b)) => (r, Some(b)),
+        None => (v, None),
+    };
+    let (core, pre) = match rest.split_once('-') {
+        Some((c, p)) => (c, Some(p)),
+        None => (rest, None),
+    };
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (p.len() == 1 || !p.starts_with('0')))
+        && pre.is_none_or(|p| p.split('.').all(|i| ident(i, true)))
+        && build.is_none_or(|b| b.split('.').all(|i| ident(i, false)))
+}
+
+/// Helm's check of `values.yaml` (with the user's values over it) against
+/// `values.schema.json`.
+fn values_schema(dir: &std::path::Path, base: &TemplateOptions) -> Option<Finding> {
+    let schema = std::fs::read_to_string(dir.join("values.schema.json")).ok()?;
+    let text = std::fs::read_to_string(dir.join("values.yaml")).ok()?;
+    let values = goyaml::parse(&text).ok()?.as_map().cloned().unwrap_or_default();
+    // Standard input can be read once only: the render needs it.
+    if !base.value_files.iter().any(|f| f.trim() == "-") {
+        if let Ok(user) = crate::user_values(base) {
+            overlay(&values, &user, 0);
+        }
+    }
+    let err = schema::validate(&schema, &Value::Map(values)).err()?;
+    Some(helm(Level::Error, "values.yaml", err))
+}
+
+/// Puts `top`'s entries over `into` (a freshly parsed map), merging maps.
+fn overlay(into: &govalue::Map, top: &govalue::Map, depth: usize) {
+    for k in top.keys() {
+        let Some(v) = top.get(&k) else { continue };
+        match (into.get(&k), &v) {
+            (Some(Value::Map(inner)), Value::Map(t)) if depth < 100 => overlay(&inner, t, depth + 1),
+            _ => into.insert(k.clone(), v.clone()),
+        }
+    }
+}
+
 /// A render failure as `helm lint` words it.
 fn render_error(msg: &str) -> Finding {
     const YAML: &str = "YAML parse error on ";
@@ -301,10 +389,14 @@ fn render_error(msg: &str) -> Finding {
     helm(Level::Error, "templates/", msg)
 }
 
-/// Helm's warning for a `metadata.name` that is not an RFC 1123 subdomain.
-fn name_check(doc: &Document, _text: &str) -> Option<Finding> {
-    let name = doc.name.as_deref()?;
-    if name.is_empty() || is_subdomain(name) {
+/// Helm's warning for a `metadata.name` (missing counts as empty) that is not an
+/// RFC 1123 subdomain.
+fn name_check(doc: &Document) -> Option<Finding> {
+    let name = doc.name.as_deref().unwrap_or("");
+    // RBAC objects take path-segment names (`system:x` is fine); their wording is
+    // not reproduced here, so they are left unchecked.
+    let rbac = matches!(doc.kind.as_deref(), Some("Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding"));
+    if rbac || is_subdomain(name) {
         return None;
     }
     let file = doc.source.split_once('/').map_or(doc.source.as_str(), |(_, r)| r);
@@ -967,8 +1059,8 @@ fn split_key(c: &str) -> Option<(String, &str)> {
 }
 
 /// Helm's text report: a block per chart (with `quiet`, only charts with warnings
-/// or errors, and only those), then the summary; the summary and whether it is an
-/// error.
+/// or errors, and only those lines); the summary line (empty when quiet found
+/// nothing); whether the summary is an error.
 pub fn to_text(results: &[ChartLint], strict: bool, quiet: bool) -> (String, String, bool) {
     let mut out = String::new();
     for r in results {
@@ -987,6 +1079,10 @@ pub fn to_text(results: &[ChartLint], strict: bool, quiet: bool) -> (String, Str
     }
     let failed = results.iter().filter(|r| r.failed(strict)).count();
     let summary = format!("{} chart(s) linted, {failed} chart(s) failed", results.len());
+    // Quiet and nothing to say: Helm prints no summary either.
+    if quiet && out.is_empty() && failed == 0 {
+        return (out, String::new(), false);
+    }
     (out, summary, failed > 0)
 }
 
