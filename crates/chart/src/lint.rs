@@ -253,8 +253,11 @@ fn lint_one(chart: &str, base: &TemplateOptions, rules: &RuleSet) -> ChartLint {
             result.findings.push(helm(Level::Error, "Chart.yaml", "version is required"));
             loadable = false;
         }
-        if text("icon").is_empty() {
+        let icon = text("icon");
+        if icon.is_empty() {
             result.findings.push(helm(Level::Info, "Chart.yaml", "icon is recommended"));
+        } else if !request_uri(&icon) {
+            result.findings.push(helm(Level::Error, "Chart.yaml", format!("invalid icon URL '{icon}'")));
         }
         if !strict_semver(&version) {
             result.findings.push(helm(
@@ -289,10 +292,11 @@ fn lint_one(chart: &str, base: &TemplateOptions, rules: &RuleSet) -> ChartLint {
             return result;
         }
     };
-    for (doc, _) in &report.documents {
-        if let Some(f) = name_check(doc) {
-            result.findings.push(f);
-        }
+    let kube = kube_minor(opts.kube_version.as_deref());
+    for (doc, text) in &report.documents {
+        result.findings.extend(name_check(doc));
+        result.findings.extend(deprecation(doc, kube));
+        result.findings.extend(selector_check(doc, text));
     }
     if !rules.helm_only {
         let mut own = Vec::new();
@@ -303,6 +307,246 @@ fn lint_one(chart: &str, base: &TemplateOptions, rules: &RuleSet) -> ChartLint {
     }
     result.findings.retain(|f| rules.keeps(f.code));
     result
+}
+
+/// Whether Go's `url.ParseRequestURI` takes `s`: an absolute path, or a URI with a
+/// scheme.
+fn request_uri(s: &str) -> bool {
+    if s.starts_with('/') {
+        return true;
+    }
+    let Some((scheme, _)) = s.split_once(':') else { return false };
+    let mut b = scheme.bytes();
+    b.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && b.all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
+}
+
+/// The Kubernetes (major, minor) lint checks deprecations against: `--kube-version`
+/// or capstan's default, 1.37.
+fn kube_minor(v: Option<&str>) -> (u32, u32) {
+    let digits = |p: &str| {
+        p.bytes()
+            .take_while(u8::is_ascii_digit)
+            .fold(None, |a: Option<u32>, d| Some(a.unwrap_or(0).saturating_mul(10).saturating_add(u32::from(d - b'0'))))
+    };
+    v.and_then(|v| {
+        let mut parts = v.trim_start_matches('v').split('.');
+        Some((digits(parts.next()?)?, digits(parts.next()?)?))
+    })
+    .unwrap_or((1, 37))
+}
+
+/// A Kubernetes (major, minor) version.
+type Minor = (u32, u32);
+
+/// Kubernetes API versions Helm calls deprecated: apiVersion, kind, deprecated in,
+/// removed in, replacement (as `helm lint` 4.3.1 reports them).
+const DEPRECATED_APIS: &[(&str, &str, Minor, Option<Minor>, Option<&str>)] = &[
+    ("admissionregistration.k8s.io/v1alpha1", "ValidatingAdmissionPolicy", (1, 29), Some((1, 32)), None),
+    ("admissionregistration.k8s.io/v1alpha1", "ValidatingAdmissionPolicyBinding", (1, 29), Some((1, 32)), None),
+    (
+        "admissionregistration.k8s.io/v1beta1",
+        "MutatingWebhookConfiguration",
+        (1, 16),
+        Some((1, 22)),
+        Some("admissionregistration.k8s.io/v1 MutatingWebhookConfiguration"),
+    ),
+    ("admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicy", (1, 31), Some((1, 34)), None),
+    ("admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicyBinding", (1, 31), Some((1, 34)), None),
+    (
+        "admissionregistration.k8s.io/v1beta1",
+        "ValidatingWebhookConfiguration",
+        (1, 16),
+        Some((1, 22)),
+        Some("admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration"),
+    ),
+    ("apps/v1beta1", "Deployment", (1, 8), Some((1, 16)), Some("apps/v1 Deployment")),
+    ("apps/v1beta1", "StatefulSet", (1, 8), Some((1, 16)), Some("apps/v1 StatefulSet")),
+    ("apps/v1beta2", "DaemonSet", (1, 9), Some((1, 16)), Some("apps/v1 DaemonSet")),
+    ("apps/v1beta2", "Deployment", (1, 9), Some((1, 16)), Some("apps/v1 Deployment")),
+    ("apps/v1beta2", "ReplicaSet", (1, 9), Some((1, 16)), Some("apps/v1 ReplicaSet")),
+    ("apps/v1beta2", "StatefulSet", (1, 9), Some((1, 16)), Some("apps/v1 StatefulSet")),
+    (
+        "authentication.k8s.io/v1beta1",
+        "TokenReview",
+        (1, 19),
+        Some((1, 22)),
+        Some("authentication.k8s.io/v1 TokenReview"),
+    ),
+    (
+        "authorization.k8s.io/v1beta1",
+        "SubjectAccessReview",
+        (1, 19),
+        Some((1, 22)),
+        Some("authorization.k8s.io/v1 SubjectAccessReview"),
+    ),
+    ("batch/v1beta1", "CronJob", (1, 21), Some((1, 25)), Some("batch/v1 CronJob")),
+    (
+        "certificates.k8s.io/v1beta1",
+        "CertificateSigningRequest",
+        (1, 19),
+        Some((1, 22)),
+        Some("certificates.k8s.io/v1 CertificateSigningRequest"),
+    ),
+    ("coordination.k8s.io/v1beta1", "Lease", (1, 19), Some((1, 22)), Some("coordination.k8s.io/v1 Lease")),
+    ("discovery.k8s.io/v1beta1", "EndpointSlice", (1, 21), Some((1, 25)), Some("discovery.k8s.io/v1 EndpointSlice")),
+    ("events.k8s.io/v1beta1", "Event", (1, 22), Some((1, 25)), None),
+    ("extensions/v1beta1", "DaemonSet", (1, 8), Some((1, 16)), Some("apps/v1 DaemonSet")),
+    ("extensions/v1beta1", "Deployment", (1, 8), Some((1, 16)), Some("apps/v1 Deployment")),
+    ("extensions/v1beta1", "Ingress", (1, 14), Some((1, 22)), Some("networking.k8s.io/v1 Ingress")),
+    ("extensions/v1beta1", "NetworkPolicy", (1, 9), Some((1, 16)), Some("networking.k8s.io/v1 NetworkPolicy")),
+    ("extensions/v1beta1", "ReplicaSet", (1, 8), Some((1, 16)), Some("apps/v1 ReplicaSet")),
+    (
+        "flowcontrol.apiserver.k8s.io/v1beta1",
+        "FlowSchema",
+        (1, 23),
+        Some((1, 26)),
+        Some("flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema"),
+    ),
+    (
+        "flowcontrol.apiserver.k8s.io/v1beta1",
+        "PriorityLevelConfiguration",
+        (1, 23),
+        Some((1, 26)),
+        Some("flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfiguration"),
+    ),
+    (
+        "flowcontrol.apiserver.k8s.io/v1beta2",
+        "FlowSchema",
+        (1, 26),
+        Some((1, 29)),
+        Some("flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema"),
+    ),
+    (
+        "flowcontrol.apiserver.k8s.io/v1beta2",
+        "PriorityLevelConfiguration",
+        (1, 26),
+        Some((1, 29)),
+        Some("flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfiguration"),
+    ),
+    (
+        "flowcontrol.apiserver.k8s.io/v1beta3",
+        "FlowSchema",
+        (1, 29),
+        Some((1, 32)),
+        Some("flowcontrol.apiserver.k8s.io/v1 FlowSchema"),
+    ),
+    (
+        "flowcontrol.apiserver.k8s.io/v1beta3",
+        "PriorityLevelConfiguration",
+        (1, 29),
+        Some((1, 32)),
+        Some("flowcontrol.apiserver.k8s.io/v1 PriorityLevelConfiguration"),
+    ),
+    ("networking.k8s.io/v1beta1", "IPAddress", (1, 34), Some((1, 37)), None),
+    ("networking.k8s.io/v1beta1", "Ingress", (1, 19), Some((1, 22)), Some("networking.k8s.io/v1 Ingress")),
+    (
+        "networking.k8s.io/v1beta1",
+        "IngressClass",
+        (1, 19),
+        Some((1, 22)),
+        Some("networking.k8s.io/v1 IngressClassList"),
+    ),
+    ("networking.k8s.io/v1beta1", "ServiceCIDR", (1, 34), Some((1, 37)), None),
+    ("node.k8s.io/v1beta1", "RuntimeClass", (1, 22), Some((1, 25)), None),
+    ("policy/v1beta1", "PodDisruptionBudget", (1, 21), Some((1, 25)), Some("policy/v1 PodDisruptionBudget")),
+    (
+        "rbac.authorization.k8s.io/v1beta1",
+        "ClusterRole",
+        (1, 17),
+        Some((1, 22)),
+        Some("rbac.authorization.k8s.io/v1 ClusterRole"),
+    ),
+    (
+        "rbac.authorization.k8s.io/v1beta1",
+        "ClusterRoleBinding",
+        (1, 17),
+        Some((1, 22)),
+        Some("rbac.authorization.k8s.io/v1 ClusterRoleBinding"),
+    ),
+    ("rbac.authorization.k8s.io/v1beta1", "Role", (1, 17), Some((1, 22)), Some("rbac.authorization.k8s.io/v1 Role")),
+    (
+        "rbac.authorization.k8s.io/v1beta1",
+        "RoleBinding",
+        (1, 17),
+        Some((1, 22)),
+        Some("rbac.authorization.k8s.io/v1 RoleBinding"),
+    ),
+    ("resource.k8s.io/v1beta1", "ResourceClaim", (1, 35), Some((1, 38)), None),
+    ("scheduling.k8s.io/v1beta1", "PriorityClass", (1, 14), Some((1, 22)), Some("scheduling.k8s.io/v1 PriorityClass")),
+    (
+        "storage.k8s.io/v1alpha1",
+        "CSIStorageCapacity",
+        (1, 21),
+        Some((1, 24)),
+        Some("storage.k8s.io/v1beta1 CSIStorageCapacity"),
+    ),
+    ("storage.k8s.io/v1alpha1", "VolumeAttachment", (1, 21), Some((1, 24)), Some("storage.k8s.io/v1 VolumeAttachment")),
+    (
+        "storage.k8s.io/v1alpha1",
+        "VolumeAttributesClass",
+        (1, 32),
+        Some((1, 35)),
+        Some("storage.k8s.io/v1 VolumeAttributesClass"),
+    ),
+    ("storage.k8s.io/v1beta1", "CSIDriver", (1, 19), Some((1, 22)), Some("storage.k8s.io/v1 CSIDriver")),
+    ("storage.k8s.io/v1beta1", "CSINode", (1, 17), Some((1, 22)), Some("storage.k8s.io/v1 CSINode")),
+    (
+        "storage.k8s.io/v1beta1",
+        "CSIStorageCapacity",
+        (1, 24),
+        Some((1, 27)),
+        Some("storage.k8s.io/v1 CSIStorageCapacity"),
+    ),
+    ("storage.k8s.io/v1beta1", "StorageClass", (1, 19), Some((1, 22)), Some("storage.k8s.io/v1 StorageClass")),
+    ("storage.k8s.io/v1beta1", "VolumeAttachment", (1, 19), Some((1, 22)), Some("storage.k8s.io/v1 VolumeAttachment")),
+    (
+        "storage.k8s.io/v1beta1",
+        "VolumeAttributesClass",
+        (1, 34),
+        Some((1, 37)),
+        Some("storage.k8s.io/v1 VolumeAttributesClass"),
+    ),
+    ("v1", "ComponentStatus", (1, 19), None, None),
+];
+
+/// Helm's warning for an object whose API version is deprecated in `kube`.
+fn deprecation(doc: &Document, kube: (u32, u32)) -> Option<Finding> {
+    let (api, kind) = (doc.api_version.as_deref()?, doc.kind.as_deref()?);
+    let (_, _, (dm, dn), removed, replacement) = DEPRECATED_APIS.iter().find(|(a, k, ..)| *a == api && *k == kind)?;
+    if kube < (*dm, *dn) {
+        return None;
+    }
+    let mut msg = format!("{api} {kind} is deprecated in v{dm}.{dn}+");
+    if let Some((rm, rn)) = removed {
+        msg.push_str(&format!(", unavailable in v{rm}.{rn}+"));
+    }
+    if let Some(r) = replacement {
+        msg.push_str(&format!("; use {r}"));
+    }
+    let file = doc.source.split_once('/').map_or(doc.source.as_str(), |(_, r)| r);
+    Some(helm(Level::Warning, file, msg))
+}
+
+/// Helm's error for a workload with no `spec.selector`.
+fn selector_check(doc: &Document, text: &str) -> Option<Finding> {
+    let kind = doc.kind.as_deref()?;
+    if !matches!(kind, "Deployment" | "DaemonSet" | "ReplicaSet" | "StatefulSet") {
+        return None;
+    }
+    let v = goyaml::parse(text).ok()?;
+    let selector = v.as_map()?.get("spec").and_then(|s| s.as_map()?.get("selector"));
+    // Helm only objects to a missing selector (`selector: {}` passes).
+    if selector.is_some_and(|s| !s.is_nil()) {
+        return None;
+    }
+    let name = doc.name.as_deref().unwrap_or("");
+    let file = doc.source.split_once('/').map_or(doc.source.as_str(), |(_, r)| r);
+    Some(helm(
+        Level::Error,
+        file,
+        format!("a {kind} must contain matchLabels or matchExpressions, and \"{name}\" does not"),
+    ))
 }
 
 /// The top-level fields of `Chart.yaml`.
