@@ -339,9 +339,12 @@ fn kube_minor(v: Option<&str>) -> (u32, u32) {
 /// A Kubernetes (major, minor) version.
 type Minor = (u32, u32);
 
+/// apiVersion, kind, deprecated in, removed in, replacement.
+type DeprecatedApi = (&'static str, &'static str, Minor, Option<Minor>, Option<&'static str>);
+
 /// Kubernetes API versions Helm calls deprecated: apiVersion, kind, deprecated in,
 /// removed in, replacement (as `helm lint` 4.3.1 reports them).
-const DEPRECATED_APIS: &[(&str, &str, Minor, Option<Minor>, Option<&str>)] = &[
+const DEPRECATED_APIS: &[DeprecatedApi] = &[
     ("admissionregistration.k8s.io/v1alpha1", "ValidatingAdmissionPolicy", (1, 29), Some((1, 32)), None),
     ("admissionregistration.k8s.io/v1alpha1", "ValidatingAdmissionPolicyBinding", (1, 29), Some((1, 32)), None),
     (
