@@ -8,6 +8,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
 mod diff;
+mod lint;
 
 /// Go's `strconv.ParseBool`, which pflag uses for boolean flags.
 fn go_bool(s: &str) -> Result<bool, String> {
@@ -176,6 +177,9 @@ fn run_any(args: Vec<OsString>) -> Result<(String, i32), (String, i32)> {
     let help = args.iter().skip(1).any(|a| a == "-h" || a == "--help");
     if !help && args.get(1).is_some_and(|a| a == "diff") {
         return diff::run(args.into_iter().skip(2).collect()).map_err(|e| (e, 2));
+    }
+    if !help && args.get(1).is_some_and(|a| a == "lint") {
+        return lint::run(args.into_iter().skip(2).collect());
     }
     run(args).map(|out| (out, 0)).map_err(|e| (e, 1))
 }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod explain;
 pub mod fields;
 pub mod glob;
+pub mod lint;
 pub mod load;
 pub mod manifest;
 pub mod objects;
@@ -84,7 +85,7 @@ pub struct TemplateOptions {
 }
 
 /// Suffix Helm adds to every error that happens while rendering resources.
-const DEBUG_HINT: &str = "\n\nUse --debug flag to render out invalid YAML";
+pub(crate) const DEBUG_HINT: &str = "\n\nUse --debug flag to render out invalid YAML";
 
 pub(crate) fn with_hint(e: Error) -> Error {
     if e.message().ends_with(DEBUG_HINT.trim_start()) {
