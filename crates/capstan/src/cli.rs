@@ -437,6 +437,7 @@ pub fn tree() -> Command {
     let mut root = Command::new("capstan")
         .about("A drop-in `helm template`: Helm 4.3.1's flags and byte-identical output.")
         .version(env!("CARGO_PKG_VERSION"))
+        .disable_version_flag(true)
         .disable_help_subcommand(true)
         .args(GLOBAL.iter().map(|f| f.arg().global(true)));
     for c in COMMANDS {
@@ -538,6 +539,26 @@ pub fn command_help(c: &Cmd) -> String {
     let global: Vec<&Flag> = GLOBAL.iter().collect();
     out.push_str(&format!("\nGlobal Flags:\n{}", flag_lines(&global)));
     out
+}
+
+/// Flags that cannot be given together (cobra's groups, in the order it checks them).
+const EXCLUSIVE: &[[&str; 2]] =
+    &[["force", "force-conflicts"], ["force-replace", "force-conflicts"], ["validate", "dry-run"]];
+
+/// Cobra's error for mutually exclusive flags given together.
+pub fn exclusive(m: &ArgMatches) -> Result<(), String> {
+    for group in EXCLUSIVE {
+        let mut set: Vec<&str> = group.iter().copied().filter(|f| given(m, f)).collect();
+        if set.len() > 1 {
+            set.sort_unstable();
+            return Err(format!(
+                "if any flags in the group [{}] are set none of the others can be; [{}] were all set",
+                group.join(" "),
+                set.join(" ")
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Whether the flag was given on the command line.

@@ -85,12 +85,7 @@ fn check_flags(m: &ArgMatches) -> Result<(), String> {
 /// Helm's checks made after parsing, and flags whose only purpose is to ask a
 /// Kubernetes cluster or a chart repository something.
 fn refuse_cluster_flags(m: &ArgMatches, warnings: &mut Vec<String>) -> Result<(), String> {
-    if cli::given(m, "validate") && cli::given(m, "dry-run") {
-        return Err(
-            "if any flags in the group [validate dry-run] are set none of the others can be; [dry-run validate] were all set"
-                .into(),
-        );
-    }
+    cli::exclusive(m)?;
     if let Some(v) = m.get_one::<String>("dry-run") {
         warnings.extend(cli::check_dry_run(v)?);
     }

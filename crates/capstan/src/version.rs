@@ -83,8 +83,16 @@ pub fn man(args: Vec<OsString>) -> Result<String, String> {
     if let Some(a) = args.first() {
         return Err(format!("unknown command \"{}\" for \"capstan man\"", a.to_string_lossy()));
     }
+    let tree = cli::tree();
     let mut out = Vec::new();
-    clap_mangen::Man::new(cli::tree()).render(&mut out).map_err(|e| e.to_string())?;
+    clap_mangen::Man::new(tree.clone()).render(&mut out).map_err(|e| e.to_string())?;
+    // Each command's own flags, after the page of the whole program.
+    for sub in tree.get_subcommands().filter(|s| s.get_arguments().any(|a| !a.is_positional())) {
+        out.extend_from_slice(format!(".SH \"CAPSTAN {}\"\n", sub.get_name().to_uppercase()).as_bytes());
+        let page = clap_mangen::Man::new(sub.clone());
+        page.render_description_section(&mut out).map_err(|e| e.to_string())?;
+        page.render_options_section(&mut out).map_err(|e| e.to_string())?;
+    }
     String::from_utf8(out).map_err(|e| e.to_string())
 }
 
