@@ -8,19 +8,13 @@ use chart::diff::{DiffOptions, Ignore, Source};
 
 use crate::{flag_error, go_bool, options, template_command};
 
-/// Flags of `diff` itself that take a value (`-o` is `output`).
-const VALUE_FLAGS: &[&str] = &[
-    "output",
-    "color",
-    "ignore",
-    "ignore-kind",
-    "left-set",
-    "right-set",
-    "left-values",
-    "right-values",
-    "left-flags",
-    "right-flags",
-];
+/// Whether `name` is one of `diff`'s own flags taking a value (`-o` is `output`);
+/// `--color` is the global flag, which `diff` uses for its views.
+fn diff_value_flag(name: &str) -> bool {
+    name == "color"
+        || name == "colour"
+        || crate::cli::DIFF.iter().any(|f| f.long == name && f.kind != crate::cli::Kind::Bool)
+}
 
 /// The flags that make the short form (one chart, per-side differences).
 const SIDE_FLAGS: &[&str] = &["left-set", "right-set", "left-values", "right-values", "left-flags", "right-flags"];
@@ -73,7 +67,7 @@ fn split_args(args: Vec<String>) -> Result<DiffArgs, String> {
                 }
                 None => true,
             };
-        } else if VALUE_FLAGS.contains(&name.as_str()) {
+        } else if diff_value_flag(&name) {
             let value = match inline {
                 Some(v) => v,
                 None => it.next().ok_or_else(|| format!("flag needs an argument: --{name}"))?,
@@ -131,9 +125,9 @@ fn long_form(d: &DiffArgs) -> Result<(Source, Source), String> {
     let sides: Vec<String> = m.get_many::<String>("args").map(|v| v.cloned().collect()).unwrap_or_default();
     let [left, right] = sides.as_slice() else {
         return Err(format!(
-            "capstan diff takes two sides (a quoted template command line, a manifests file or -), or a chart with --left-*/--right-* flags; got {}\n\n{}",
+            "capstan diff takes two sides (a quoted template command line, a manifests file or -), or a chart with --left-*/--right-* flags; got {}{}",
             sides.len(),
-            crate::USAGE
+            crate::usage("diff")
         ));
     };
     if left == "-" && right == "-" {
@@ -186,7 +180,7 @@ pub fn run(args: Vec<OsString>) -> Result<(String, i32), String> {
     if !matches!(output.as_str(), "text" | "json" | "diff") {
         return Err(format!("invalid argument \"{output}\" for \"-o, --output\" flag: use text, json or diff"));
     }
-    let color = match d.last("color").as_deref() {
+    let color = match d.last("color").or_else(|| d.last("colour")).as_deref() {
         None | Some("auto") => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         Some("always") => true,
         Some("never") => false,

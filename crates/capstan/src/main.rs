@@ -5,10 +5,12 @@ use std::ffi::OsString;
 use std::io::Write;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::{Arg, ArgAction, ArgMatches, Command};
+use clap::{ArgMatches, Command};
 
+mod cli;
 mod diff;
 mod lint;
+mod version;
 
 /// Go's `strconv.ParseBool`, which pflag uses for boolean flags.
 fn go_bool(s: &str) -> Result<bool, String> {
@@ -19,70 +21,9 @@ fn go_bool(s: &str) -> Result<bool, String> {
     }
 }
 
-fn bool_flag(name: &'static str) -> Arg {
-    Arg::new(name).long(name).num_args(0..=1).require_equals(true).default_missing_value("true").action(ArgAction::Set)
-}
-
-fn list_flag(name: &'static str) -> Arg {
-    Arg::new(name).long(name).action(ArgAction::Append).allow_hyphen_values(true)
-}
-
-fn value_flag(name: &'static str) -> Arg {
-    Arg::new(name).long(name).action(ArgAction::Set).allow_hyphen_values(true)
-}
-
-/// Install flags `helm template` accepts that change nothing in its output.
-const NO_EFFECT_BOOL_FLAGS: &[&str] = &[
-    "create-namespace",
-    "wait-for-jobs",
-    "atomic",
-    "rollback-on-failure",
-    "devel",
-    "disable-openapi-validation",
-    "render-subchart-notes",
-    "replace",
-    "hide-notes",
-    "take-ownership",
-];
-
-/// Install flags with a value that `helm template` accepts without effect on its output.
-const NO_EFFECT_VALUE_FLAGS: &[&str] = &["timeout", "description", "labels", "kube-context", "kubeconfig"];
-
-/// The `template` subcommand with Helm's flags.
+/// The `template` subcommand's parser: Helm's template and global flags.
 fn template_command() -> Command {
-    Command::new("template")
-        .args_override_self(true)
-        .disable_help_flag(true)
-        .arg(Arg::new("args").action(ArgAction::Append).num_args(0..))
-        .arg(list_flag("values").short('f'))
-        .arg(list_flag("set"))
-        .arg(list_flag("set-string"))
-        .arg(list_flag("set-file"))
-        .arg(list_flag("set-json"))
-        .arg(list_flag("set-literal"))
-        .arg(value_flag("namespace").short('n'))
-        .arg(list_flag("show-only").short('s'))
-        .arg(bool_flag("include-crds"))
-        .arg(bool_flag("skip-crds"))
-        .arg(bool_flag("skip-tests"))
-        .arg(bool_flag("no-hooks"))
-        .arg(bool_flag("is-upgrade"))
-        .arg(value_flag("kube-version"))
-        .arg(list_flag("api-versions").short('a'))
-        .arg(value_flag("name-template"))
-        .arg(bool_flag("generate-name").short('g'))
-        .arg(value_flag("output-dir"))
-        .arg(bool_flag("release-name"))
-        .arg(bool_flag("skip-schema-validation"))
-        .arg(bool_flag("enable-dns"))
-        .arg(bool_flag("warn-unused"))
-        .args(NO_EFFECT_BOOL_FLAGS.iter().map(|n| bool_flag(n)))
-        .args(NO_EFFECT_VALUE_FLAGS.iter().map(|n| value_flag(n)))
-        .arg(bool_flag("debug"))
-        .arg(Arg::new("dry-run").long("dry-run").num_args(0..=1).require_equals(true).default_missing_value("unset"))
-        .arg(Arg::new("wait").long("wait").num_args(0..=1).require_equals(true).default_missing_value("watcher"))
-        .arg(value_flag("seed"))
-        .arg(bool_flag("validate"))
+    cli::parser("template", &[cli::TEMPLATE])
 }
 
 /// Turns clap's error into pflag's wording; `last` is the last command-line word.
@@ -117,7 +58,10 @@ fn strings(m: &ArgMatches, id: &str) -> Vec<String> {
 
 fn flag(m: &ArgMatches, id: &str) -> Result<bool, String> {
     match m.get_one::<String>(id) {
-        Some(v) => go_bool(v).map_err(|e| format!("invalid argument \"{v}\" for \"--{id}\" flag: {e}")),
+        Some(v) => go_bool(v).map_err(|e| {
+            let name = cli::lookup(&[cli::TEMPLATE], id).map_or_else(|| format!("--{id}"), cli::Flag::display);
+            format!("invalid argument \"{v}\" for \"{name}\" flag: {e}")
+        }),
         None => Ok(false),
     }
 }
@@ -127,8 +71,25 @@ fn comma_list(m: &ArgMatches, id: &str) -> Vec<String> {
     strings(m, id).iter().flat_map(|s| s.split(',').map(str::to_string).collect::<Vec<_>>()).collect()
 }
 
-/// Flags whose only purpose is to ask a Kubernetes cluster something.
-fn refuse_cluster_flags(m: &ArgMatches) -> Result<(), String> {
+/// Checks the flags as Helm does (printing its warnings on stderr), and refuses
+/// those that need a cluster or the network.
+fn check_flags(m: &ArgMatches) -> Result<(), String> {
+    let mut warnings = cli::check(m, &[cli::TEMPLATE])?;
+    let result = refuse_cluster_flags(m, &mut warnings);
+    let mut stderr = std::io::stderr().lock();
+    for w in warnings {
+        let _ = writeln!(stderr, "{w}");
+    }
+    result
+}
+
+/// Helm's checks made after parsing, and flags whose only purpose is to ask a
+/// Kubernetes cluster or a chart repository something.
+fn refuse_cluster_flags(m: &ArgMatches, warnings: &mut Vec<String>) -> Result<(), String> {
+    cli::exclusive(m)?;
+    if let Some(v) = m.get_one::<String>("dry-run") {
+        warnings.extend(cli::check_dry_run(v)?);
+    }
     let offline = "capstan renders offline and never contacts a Kubernetes cluster";
     if flag(m, "validate")? {
         return Err(format!("--validate checks the manifests against a cluster: {offline}"));
@@ -136,11 +97,22 @@ fn refuse_cluster_flags(m: &ArgMatches) -> Result<(), String> {
     if m.get_one::<String>("dry-run").is_some_and(|v| v == "server") {
         return Err(format!("--dry-run=server asks a cluster to check the manifests: {offline}"));
     }
+    if let Some(repo) = m.get_one::<String>("repo") {
+        return Err(format!("--repo {repo} fetches the chart from a repository: capstan renders local charts only"));
+    }
+    if flag(m, "verify")? {
+        return Err("--verify checks a downloaded chart's provenance: capstan renders local charts only".into());
+    }
     Ok(())
 }
 
+/// `-n` if given, else `$HELM_NAMESPACE` (when set and not empty), as in Helm.
+fn namespace(m: &ArgMatches) -> Option<String> {
+    m.get_one::<String>("namespace").cloned().or_else(|| std::env::var("HELM_NAMESPACE").ok().filter(|n| !n.is_empty()))
+}
+
 fn options(m: &ArgMatches) -> Result<chart::TemplateOptions, String> {
-    refuse_cluster_flags(m)?;
+    check_flags(m)?;
     let seed = match m.get_one::<String>("seed") {
         Some(s) => Some(s.parse::<u64>().map_err(|_| format!("invalid argument \"{s}\" for \"--seed\" flag"))?),
         None => None,
@@ -153,7 +125,7 @@ fn options(m: &ArgMatches) -> Result<chart::TemplateOptions, String> {
         set_file: strings(m, "set-file"),
         set_json: strings(m, "set-json"),
         set_literal: strings(m, "set-literal"),
-        namespace: m.get_one::<String>("namespace").cloned(),
+        namespace: namespace(m),
         show_only: strings(m, "show-only"),
         include_crds: flag(m, "include-crds")?,
         skip_tests: flag(m, "skip-tests")?,
@@ -172,10 +144,17 @@ fn options(m: &ArgMatches) -> Result<chart::TemplateOptions, String> {
     })
 }
 
-/// Runs a command: what it prints and its exit status, or its error and exit status.
+/// Runs a command: what it prints and its exit status, or its error and exit
+/// status (an empty error: already reported on stderr).
 fn run_any(args: Vec<OsString>) -> Result<(String, i32), (String, i32)> {
-    let help = args.iter().skip(1).any(|a| a == "-h" || a == "--help");
-    if !help && args.get(1).is_some_and(|a| a == "diff") {
+    let args = hoist_globals(args).map_err(|e| (e, 1))?;
+    let words: Vec<&OsString> = args.iter().skip(1).take_while(|a| *a != "--").collect();
+    let help = words.iter().any(|a| *a == "-h" || *a == "--help");
+    let sub = args.get(1).and_then(|a| a.to_str()).map(str::to_string);
+    if help {
+        return Ok((sub.as_deref().and_then(cli::command).map_or_else(cli::root_help, cli::command_help), 0));
+    }
+    if sub.as_deref() == Some("diff") {
         return diff::run(args.into_iter().skip(2).collect()).map_err(|e| (e, 2));
     }
     if !help && args.get(1).is_some_and(|a| a == "lint") {
@@ -184,17 +163,54 @@ fn run_any(args: Vec<OsString>) -> Result<(String, i32), (String, i32)> {
     run(args).map(|out| (out, 0)).map_err(|e| (e, 1))
 }
 
-fn run(args: Vec<OsString>) -> Result<String, String> {
-    if args.iter().skip(1).any(|a| a == "-h" || a == "--help") {
-        return Ok(format!("capstan: a drop-in `helm template`.\n\n{USAGE}\n\n{TEMPLATE_FLAGS}\n\n{DIFF_FLAGS}\n"));
+/// Moves global flags given before the subcommand (`capstan -n x template ...`)
+/// after it, where every command accepts them.
+fn hoist_globals(args: Vec<OsString>) -> Result<Vec<OsString>, String> {
+    let mut it = args.into_iter();
+    let mut out: Vec<OsString> = it.next().into_iter().collect();
+    let mut globals = Vec::new();
+    while let Some(a) = it.next() {
+        let text = a.to_string_lossy().into_owned();
+        if !text.starts_with('-') || text == "-" || text == "-h" || text == "--help" {
+            out.push(a);
+            break;
+        }
+        let (f, inline) = match text.strip_prefix("--") {
+            Some(long) => {
+                let (name, inline) = long.split_once('=').map_or((long, false), |(n, _)| (n, true));
+                (cli::global(Some(name), None).ok_or_else(|| format!("unknown flag: --{name}"))?, inline)
+            }
+            None => {
+                let c = text.chars().nth(1).unwrap_or('-');
+                let f = cli::global(None, Some(c)).ok_or_else(|| format!("unknown shorthand flag: '{c}' in {text}"))?;
+                (f, text.len() > 2)
+            }
+        };
+        globals.push(a);
+        if f.kind != cli::Kind::Bool && !inline {
+            globals.push(it.next().ok_or_else(|| match text.strip_prefix("--") {
+                Some(_) => format!("flag needs an argument: {text}"),
+                None => format!("flag needs an argument: '{}' in {text}", &text[1..]),
+            })?);
+        }
     }
+    out.extend(globals);
+    out.extend(it);
+    Ok(out)
+}
+
+fn run(args: Vec<OsString>) -> Result<String, String> {
     let mut rest = args.into_iter().skip(1);
     match rest.next().and_then(|a| a.into_string().ok()).as_deref() {
         Some("template") => {}
         Some("explain") => return run_explain(rest.collect()),
         Some("show") => return run_show(rest.collect()),
+        Some("version") => return version::run(rest.collect()),
+        Some("completion") => return version::completion(rest.collect()),
+        Some("man") => return version::man(rest.collect()),
+        Some("help") => return help(rest.collect()),
         Some(other) => return Err(format!("unknown command \"{other}\" for \"capstan\"")),
-        None => return Err(format!("a subcommand is required\n\n{USAGE}")),
+        None => return Ok(cli::root_help()),
     }
     let rest: Vec<OsString> = rest.collect();
     let last = rest.last().and_then(|a| a.to_str()).map(str::to_string);
@@ -202,6 +218,10 @@ fn run(args: Vec<OsString>) -> Result<String, String> {
         .no_binary_name(true)
         .try_get_matches_from(rest)
         .map_err(|e| flag_error(&e, last.as_deref()))?;
+    if let Some(line) = cli::color_error(&matches) {
+        let _ = writeln!(std::io::stderr(), "{line}");
+        return Err(String::new());
+    }
     // The process exits right after printing.
     let opts = chart::TemplateOptions { exit_without_freeing: true, ..options(&matches)? };
     let mut log = Vec::new();
@@ -215,59 +235,26 @@ fn run(args: Vec<OsString>) -> Result<String, String> {
     for line in log {
         let _ = writeln!(stderr, "{line}");
     }
-    result
+    drop(stderr);
+    match matches.get_one::<String>("post-renderer") {
+        Some(renderer) => version::post_render(renderer, &strings(&matches, "post-renderer-args"), &result?),
+        None => result,
+    }
 }
 
-/// What capstan does, for a missing subcommand.
-const USAGE: &str = "Usage:
-  capstan template [NAME] CHART [flags]        render like `helm template`
-  capstan explain values [NAME] CHART [flags] [PATH] [-o text|json]
-                                               every final value and the layer that set it
-  capstan explain fields [NAME] CHART [flags] [KIND/NAME [FIELD]] [-o text|json]
-                                               every rendered field and where it came from
-  capstan diff LEFT RIGHT [flags]              what changes between two renders, and why
-                                               (each side: 'template words' in quotes, a manifests file, or -)
-  capstan diff [NAME] CHART [flags] --left-set a=b --right-set a=c
-  capstan show chart|values|readme|crds|all CHART";
+/// `capstan help [command]`.
+fn help(args: Vec<OsString>) -> Result<String, String> {
+    let words: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    match words.first() {
+        None => Ok(cli::root_help()),
+        Some(w) => cli::command(w).map(cli::command_help).ok_or_else(|| format!("unknown help topic \"{w}\"")),
+    }
+}
 
-/// The flags of `diff`, for `--help`.
-const DIFF_FLAGS: &str = "diff only (exit status 0: no differences, 1: differences, 2: error):
-      --left-set / --right-set a=b       --set on one side only (short form)
-      --left-values / --right-values F   -f on one side only (short form)
-      --left-flags / --right-flags 'W'   any template flags for one side (short form)
-  -o, --output text|json|diff            readable summary, JSON entries, unified diff
-      --color auto|always|never          colour the text and diff views
-      --no-origins                       skip tracing where changed fields came from
-      --ignore [DOCS/]PATH               leave a field out (explain path or JSON pointer)
-      --ignore-kind KIND                 leave documents of a kind out";
-
-/// The flags of `template` (and `explain values`), for `--help`.
-const TEMPLATE_FLAGS: &str = "Flags (as helm template):
-  -f, --values FILE          values file, repeatable; later files win
-      --set a.b=c,l[0]=x     set values (integers int64, true/false booleans, null deletes)
-      --set-string a=b       set values as strings
-      --set-file a=PATH      set a value to a file's contents
-      --set-json a=JSON      set values from JSON
-      --set-literal a=b,c    set one value literally
-  -n, --namespace NS         .Release.Namespace
-  -s, --show-only PATH       only the manifests of these templates
-      --include-crds         print the charts' crds/
-      --skip-crds            leave crds/ out
-      --skip-tests           leave test hooks out
-      --no-hooks             leave hooks out
-      --is-upgrade           .Release.IsUpgrade true
-      --kube-version V       .Capabilities.KubeVersion (default v1.37.0)
-  -a, --api-versions V       extra .Capabilities.APIVersions
-      --name-template T      make the release name from a template
-  -g, --generate-name        generate the release name
-      --output-dir DIR       write each template's output under DIR
-      --skip-schema-validation
-                             do not check values.schema.json
-capstan only:
-      --seed N               deterministic random and time functions
-      --enable-dns           let getHostByName resolve names
-      --warn-unused          warn about supplied values no template uses
-  -o, --output FORMAT        (explain) text or json; fields also yaml, mermaid";
+/// The usage line of a command, for errors.
+fn usage(name: &str) -> String {
+    cli::command(name).map_or_else(String::new, |c| format!("\n\nUsage:\n  capstan {}", c.usage))
+}
 
 /// `capstan explain values [NAME] CHART [template flags] [PATH] [-o text|json]`.
 fn run_explain(args: Vec<OsString>) -> Result<String, String> {
@@ -278,12 +265,11 @@ fn run_explain(args: Vec<OsString>) -> Result<String, String> {
         Some(other) => {
             return Err(format!("unknown subject \"{other}\" for \"capstan explain\": \"values\" or \"fields\""))
         }
-        None => return Err(format!("capstan explain needs a subject\n\n{USAGE}")),
+        None => return Err(format!("capstan explain needs a subject{}", usage("explain"))),
     };
     let rest: Vec<OsString> = args.collect();
     let last = rest.last().and_then(|a| a.to_str()).map(str::to_string);
-    let matches = template_command()
-        .arg(value_flag("output").short('o'))
+    let matches = cli::parser("explain", &[cli::EXPLAIN, cli::TEMPLATE])
         .no_binary_name(true)
         .try_get_matches_from(rest)
         .map_err(|e| flag_error(&e, last.as_deref()))?;
@@ -343,15 +329,22 @@ fn split_explain_path(args: &mut Vec<String>) -> Option<String> {
     }
 }
 
-/// `capstan show chart|values|readme|crds|all CHART`.
+/// `capstan show chart|values|readme|crds|all CHART [--jsonpath EXPR]`.
 fn run_show(args: Vec<OsString>) -> Result<String, String> {
-    let words: Vec<String> = args.into_iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    let m = version::parse_words("show", &[cli::SHOW_VALUES], args)?;
+    let words = strings(&m, "args");
     match words.as_slice() {
         [kind, chart] => match chart::show::ShowKind::parse(kind) {
-            Some(k) => chart::show::show(k, chart).map_err(|e| e.to_string()),
+            Some(k) => {
+                let jsonpath = m.get_one::<String>("jsonpath").filter(|_| kind == "values");
+                match jsonpath {
+                    Some(expr) => Err(format!("--jsonpath {expr}: not supported yet by capstan")),
+                    None => chart::show::show(k, chart).map_err(|e| e.to_string()),
+                }
+            }
             None => Err(format!("unknown command \"{kind}\" for \"capstan show\"")),
         },
-        _ => Err(format!("capstan show takes a kind and a chart\n\n{USAGE}")),
+        _ => Err(format!("capstan show takes a kind and a chart{}", usage("show"))),
     }
 }
 
@@ -408,7 +401,9 @@ fn main() {
             }
         }
         Err((msg, code)) => {
-            let _ = writeln!(std::io::stderr(), "Error: {msg}");
+            if !msg.is_empty() {
+                let _ = writeln!(std::io::stderr(), "Error: {msg}");
+            }
             std::process::exit(code);
         }
     }

@@ -104,9 +104,12 @@ fn cluster_flags_are_refused_clearly() {
 
 #[test]
 fn help_lists_the_commands_and_flags() {
+    let (code, stdout, _) = render(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("  explain ") && stdout.contains("--kube-context"), "{stdout}");
     let (code, stdout, _) = render(&["template", "--help"]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("capstan explain values") && stdout.contains("--set-json"), "{stdout}");
+    assert!(stdout.contains("capstan template [NAME] [CHART]") && stdout.contains("--set-json"), "{stdout}");
 }
 
 #[test]

@@ -1162,7 +1162,7 @@ fn parse(layout_str: &str, value_str: &str) -> Result<Time, String> {
 }
 
 /// Go's `time.ParseDuration`, in nanoseconds.
-pub(crate) fn parse_duration(s: &str) -> Result<i64, String> {
+pub fn parse_duration(s: &str) -> Result<i64, String> {
     let orig = s;
     let invalid = || format!("time: invalid duration {}", strconv::quote(orig));
     let mut s = s.as_bytes();

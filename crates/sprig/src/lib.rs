@@ -25,6 +25,7 @@ mod random;
 mod reflect;
 pub mod regex;
 mod semver;
+pub use dates::parse_duration;
 pub use semver::check as semver_check;
 mod strings;
 #[cfg(test)]
