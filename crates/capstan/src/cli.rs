@@ -357,6 +357,14 @@ pub const COMMANDS: &[Cmd] = &[
         subcommands: &[],
     },
     Cmd {
+        name: "lint",
+        usage: "lint [CHART...] [flags]",
+        short: "examine charts for possible issues, with Helm's checks and capstan's rules",
+        long: "Run helm lint's checks (--rules helm prints exactly what helm lint prints) and\ncapstan's rules CS101-CS112, each finding pointing at the values or template\nline that caused it. --select/--ignore pick rules by code or prefix; -o text,\njson or sarif; --strict fails on warnings. The template flags apply.",
+        flags: &[TEMPLATE],
+        subcommands: &[],
+    },
+    Cmd {
         name: "show",
         usage: "show all|chart|crds|readme|values [CHART] [flags]",
         short: "show information of a chart, as helm show does",

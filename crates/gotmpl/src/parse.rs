@@ -822,7 +822,7 @@ impl<'a> Parser<'a> {
                 let v = self.new_variable(token.pos, text_of(&token));
                 let first: &str = v.ident.first().map_or("", |s| s);
                 if !self.vars.iter().any(|var| var == first) {
-                    return self.errorf(format!("undefined variable {}", govalue::strconv::quote(&first)));
+                    return self.errorf(format!("undefined variable {}", govalue::strconv::quote(first)));
                 }
                 Arg::Variable(v)
             }

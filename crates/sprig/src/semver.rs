@@ -555,9 +555,12 @@ impl Constraint {
 /// template after template).
 const PARSED_CACHE_LIMIT: usize = 256;
 
+/// Remembered parses by source text.
+type ParseCache<T> = RefCell<HashMap<String, Result<T, String>>>;
+
 thread_local! {
-    static PARSED_CONSTRAINTS: RefCell<HashMap<String, Result<Rc<Constraints>, String>>> = RefCell::new(HashMap::new());
-    static PARSED_VERSIONS: RefCell<HashMap<String, Result<Rc<dyn Object>, String>>> = RefCell::new(HashMap::new());
+    static PARSED_CONSTRAINTS: ParseCache<Rc<Constraints>> = RefCell::new(HashMap::new());
+    static PARSED_VERSIONS: ParseCache<Rc<dyn Object>> = RefCell::new(HashMap::new());
 }
 
 /// Looks `key` up in `cache`, or computes and remembers it (up to the limit).
