@@ -703,6 +703,65 @@ pub fn check_dry_run(v: &str) -> Result<Option<String>, String> {
     }
 }
 
+/// What [`split_own_flags`] separates.
+pub struct OwnFlags {
+    /// The subcommand's own flags, `(name, value)`, in order.
+    pub own: Vec<(String, String)>,
+    /// Everything else, for `template`'s parser.
+    pub rest: Vec<String>,
+}
+
+/// A subcommand's own flags (`lint`'s, `diff`'s) taken out of its arguments; the
+/// rest is left for `template`'s parser. A flag named in `bools` takes an optional
+/// `=VALUE` (Go's boolean syntax; its value comes back as `true`/`false`); one named
+/// in `takes_value` takes the next word or `=VALUE`; `-o` is `--output`. Everything
+/// after `--` is left alone.
+pub fn split_own_flags(
+    args: Vec<String>,
+    bools: &[&str],
+    takes_value: impl Fn(&str) -> bool,
+) -> Result<OwnFlags, String> {
+    let (mut own, mut rest) = (Vec::new(), Vec::new());
+    let mut it = args.into_iter();
+    while let Some(a) = it.next() {
+        if a == "--" {
+            rest.push(a);
+            rest.extend(it.by_ref());
+            break;
+        }
+        let (name, inline) = if let Some(long) = a.strip_prefix("--") {
+            match long.split_once('=') {
+                Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                None => (long.to_string(), None),
+            }
+        } else if let Some(v) = a.strip_prefix("-o") {
+            let v = v.strip_prefix('=').unwrap_or(v);
+            ("output".to_string(), (!v.is_empty()).then(|| v.to_string()))
+        } else {
+            rest.push(a);
+            continue;
+        };
+        if bools.contains(&name.as_str()) {
+            let on = match inline {
+                Some(v) => {
+                    crate::go_bool(&v).map_err(|e| format!("invalid argument \"{v}\" for \"--{name}\" flag: {e}"))?
+                }
+                None => true,
+            };
+            own.push((name, on.to_string()));
+        } else if takes_value(&name) {
+            let value = match inline {
+                Some(v) => v,
+                None => it.next().ok_or_else(|| format!("flag needs an argument: --{name}"))?,
+            };
+            own.push((name, value));
+        } else {
+            rest.push(a);
+        }
+    }
+    Ok(OwnFlags { own, rest })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

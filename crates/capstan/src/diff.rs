@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Read};
 
 use chart::diff::{DiffOptions, Ignore, Source};
 
-use crate::{flag_error, go_bool, options, template_command};
+use crate::{flag_error, options, template_command};
 
 /// Whether `name` is one of `diff`'s own flags taking a value (`-o` is `output`);
 /// `--color` is the global flag, which `diff` uses for its views.
@@ -40,41 +40,13 @@ impl DiffArgs {
 }
 
 fn split_args(args: Vec<String>) -> Result<DiffArgs, String> {
-    let mut out = DiffArgs { values: Vec::new(), no_origins: false, rest: Vec::new() };
-    let mut it = args.into_iter();
-    while let Some(a) = it.next() {
-        if a == "--" {
-            out.rest.push(a);
-            out.rest.extend(it.by_ref());
-            break;
-        }
-        let (name, inline) = if let Some(long) = a.strip_prefix("--") {
-            match long.split_once('=') {
-                Some((n, v)) => (n.to_string(), Some(v.to_string())),
-                None => (long.to_string(), None),
-            }
-        } else if let Some(v) = a.strip_prefix("-o") {
-            let v = v.strip_prefix('=').unwrap_or(v);
-            ("output".to_string(), (!v.is_empty()).then(|| v.to_string()))
-        } else {
-            out.rest.push(a);
-            continue;
-        };
+    let crate::cli::OwnFlags { own, rest } = crate::cli::split_own_flags(args, &["no-origins"], diff_value_flag)?;
+    let mut out = DiffArgs { values: Vec::new(), no_origins: false, rest };
+    for (name, value) in own {
         if name == "no-origins" {
-            out.no_origins = match inline {
-                Some(v) => {
-                    go_bool(&v).map_err(|e| format!("invalid argument \"{v}\" for \"--no-origins\" flag: {e}"))?
-                }
-                None => true,
-            };
-        } else if diff_value_flag(&name) {
-            let value = match inline {
-                Some(v) => v,
-                None => it.next().ok_or_else(|| format!("flag needs an argument: --{name}"))?,
-            };
-            out.values.push((name, value));
+            out.no_origins = value == "true";
         } else {
-            out.rest.push(a);
+            out.values.push((name, value));
         }
     }
     Ok(out)

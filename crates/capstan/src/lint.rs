@@ -6,7 +6,7 @@ use std::io::Write;
 
 use chart::lint::{self, RuleSet};
 
-use crate::{flag_error, go_bool, options, template_command};
+use crate::{flag_error, options, template_command};
 
 /// Flags of `lint` itself that take a value.
 const VALUE_FLAGS: &[&str] = &["output", "select", "ignore", "rules"];
@@ -29,50 +29,19 @@ struct LintArgs {
 }
 
 fn split_args(args: Vec<String>) -> Result<LintArgs, String> {
-    let mut out = LintArgs::default();
-    let mut it = args.into_iter();
-    while let Some(a) = it.next() {
-        if a == "--" {
-            out.rest.push(a);
-            out.rest.extend(it.by_ref());
-            break;
-        }
-        let (name, inline) = if let Some(long) = a.strip_prefix("--") {
-            match long.split_once('=') {
-                Some((n, v)) => (n.to_string(), Some(v.to_string())),
-                None => (long.to_string(), None),
-            }
-        } else if let Some(v) = a.strip_prefix("-o") {
-            let v = v.strip_prefix('=').unwrap_or(v);
-            ("output".to_string(), (!v.is_empty()).then(|| v.to_string()))
-        } else {
-            out.rest.push(a);
-            continue;
-        };
-        if BOOL_FLAGS.contains(&name.as_str()) {
-            let on = match inline {
-                Some(v) => go_bool(&v).map_err(|e| format!("invalid argument \"{v}\" for \"--{name}\" flag: {e}"))?,
-                None => true,
-            };
-            match name.as_str() {
-                "strict" => out.strict = on,
-                "quiet" => out.quiet = on,
-                _ => out.with_subcharts = on,
-            }
-        } else if VALUE_FLAGS.contains(&name.as_str()) {
-            let value = match inline {
-                Some(v) => v,
-                None => it.next().ok_or_else(|| format!("flag needs an argument: --{name}"))?,
-            };
-            let list = || value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
-            match name.as_str() {
-                "output" => out.output = Some(value.clone()),
-                "select" => out.select.extend(list()),
-                "ignore" => out.ignore.extend(list()),
-                _ => out.rules = Some(value.clone()),
-            }
-        } else {
-            out.rest.push(a);
+    let crate::cli::OwnFlags { own, rest } =
+        crate::cli::split_own_flags(args, BOOL_FLAGS, |n| VALUE_FLAGS.contains(&n))?;
+    let mut out = LintArgs { rest, ..LintArgs::default() };
+    for (name, value) in own {
+        let list = || value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        match name.as_str() {
+            "strict" => out.strict = value == "true",
+            "quiet" => out.quiet = value == "true",
+            "with-subcharts" => out.with_subcharts = value == "true",
+            "output" => out.output = Some(value.clone()),
+            "select" => out.select.extend(list()),
+            "ignore" => out.ignore.extend(list()),
+            _ => out.rules = Some(value.clone()),
         }
     }
     Ok(out)
